@@ -1,0 +1,45 @@
+// Finds the one credential a request carries (SPEC §3): Authorization only, Bearer or License.
+
+import { Problem } from '../http/problem.ts';
+
+export type Scheme = 'Bearer' | 'License';
+
+export interface Credential {
+  readonly scheme: Scheme;
+  readonly token: string;
+}
+
+/** Query parameters that would carry a token (RFC 6750 §2.3), which we refuse. */
+const QUERY_TOKEN_PARAMS = ['access_token', 'token', 'jwt', 'license_token'];
+
+/** Reads the credential, or null for an anonymous request; throws a Problem for anything ambiguous. */
+export function readCredential(request: Request): Credential | null {
+  const url = new URL(request.url);
+  const header = request.headers.get('authorization');
+  const scheme = schemeOf(header);
+  for (const name of url.searchParams.keys()) {
+    if (QUERY_TOKEN_PARAMS.includes(name.toLowerCase())) {
+      throw new Problem('token_in_query', { detail: 'Send the license token in the Authorization header, not the URL.', scheme });
+    }
+  }
+  if (header === null) return null;
+  // Headers joins repeated fields with ", "; a second credential shows up as a second scheme or a comma.
+  const value = header.trim();
+  const match = /^(Bearer|License)[ ]+([A-Za-z0-9._~+/-]+=*)$/i.exec(value);
+  if (!match) {
+    if (/,/.test(value) || /\b(Bearer|License|Basic|Token|Digest)\b.*\b(Bearer|License|Basic|Token|Digest)\b/i.test(value)) {
+      throw new Problem('multiple_credentials', { detail: 'Send exactly one credential.', scheme });
+    }
+    if (value === '' || /^(Bearer|License)\s*$/i.test(value)) {
+      throw new Problem('invalid_request', { detail: 'The Authorization header holds no token.', scheme });
+    }
+    throw new Problem('unsupported_scheme', { detail: 'Use the Bearer or License scheme.', scheme });
+  }
+  return { scheme: scheme ?? 'Bearer', token: match[2]! };
+}
+
+/** The scheme the client used, for the challenge we send back. */
+export function schemeOf(header: string | null): Scheme | undefined {
+  if (header === null) return undefined;
+  return /^\s*License\b/i.test(header) ? 'License' : 'Bearer';
+}

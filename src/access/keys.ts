@@ -1,0 +1,127 @@
+// Trusted signing keys: the local set from licenses/jwks.json, or a remote set fetched with bounds.
+
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { Problem } from '../http/problem.ts';
+import type { PublicJwk } from '../registry/registry.ts';
+
+/** Resolves the verification key for a token header; throws a Problem when it cannot. */
+export type KeySource = JWTVerifyGetKey;
+
+export function localKeySource(jwks: { readonly keys: readonly PublicJwk[] }): KeySource {
+  const set = createLocalJWKSet({ keys: jwks.keys.map((k) => ({ ...k })) } as JSONWebKeySet);
+  return (header, token) => set(header, token);
+}
+
+export interface RemoteOptions {
+  /** Give up on one fetch after this long. */
+  readonly timeoutMs?: number;
+  /** At most one refetch for an unknown kid per this long. */
+  readonly cooldownMs?: number;
+  /** Refetch a known-good set after this long. */
+  readonly maxAgeMs?: number;
+  /** After a failed fetch, make no new attempt for this long. */
+  readonly failureBackoffMs?: number;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => number;
+}
+
+interface Loaded {
+  readonly set: ReturnType<typeof createLocalJWKSet>;
+  readonly kids: ReadonlySet<string>;
+  readonly at: number;
+}
+
+/**
+ * A remote JWKS with a bounded fetch rate. jose's own remote set retries on every request while
+ * the endpoint is down; this one backs off, so an outage costs one fetch per backoff period.
+ */
+export class RemoteKeySet {
+  #loaded: Loaded | undefined;
+  #lastAttempt = -Infinity;
+  #failedUntil = -Infinity;
+  #pending: Promise<void> | undefined;
+  readonly fetchCount = { value: 0 };
+  readonly #opts: Required<RemoteOptions>;
+
+  constructor(
+    readonly url: string,
+    options: RemoteOptions = {},
+  ) {
+    this.#opts = {
+      timeoutMs: 3_000,
+      cooldownMs: 30_000,
+      maxAgeMs: 10 * 60_000,
+      failureBackoffMs: 30_000,
+      fetch: (...args) => globalThis.fetch(...args),
+      now: () => Date.now(),
+      ...options,
+    };
+  }
+
+  readonly source: KeySource = async (header, token) => {
+    const kid = header.kid ?? '';
+    const now = this.#opts.now();
+    const loaded = this.#loaded;
+    const fresh = loaded !== undefined && now - loaded.at < this.#opts.maxAgeMs;
+    if (fresh && loaded.kids.has(kid)) return loaded.set(header, token);
+    const mayFetch = now >= this.#failedUntil && (!fresh || now - this.#lastAttempt >= this.#opts.cooldownMs);
+    if (mayFetch) await this.#refresh();
+    const current = this.#loaded;
+    if (current?.kids.has(kid)) return current.set(header, token);
+    if (this.#opts.now() < this.#failedUntil || current === undefined) {
+      const retryAfter = Math.max(1, Math.ceil((this.#failedUntil - this.#opts.now()) / 1000));
+      throw new Problem('keys_unavailable', { detail: 'The key set that signs license tokens cannot be fetched right now.', retryAfter });
+    }
+    throw new Problem('token_key_unknown', { detail: 'The token names a key that is not trusted.' });
+  };
+
+  #refresh(): Promise<void> {
+    this.#pending ??= this.#fetch().finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  async #fetch(): Promise<void> {
+    this.#lastAttempt = this.#opts.now();
+    this.fetchCount.value++;
+    try {
+      const response = await this.#opts.fetch(this.url, {
+        headers: { accept: 'application/jwk-set+json, application/json' },
+        signal: AbortSignal.timeout(this.#opts.timeoutMs),
+        redirect: 'manual',
+      });
+      if (!response.ok) throw new Error(`status ${response.status}`);
+      const body = (await response.json()) as { keys?: unknown };
+      const keys = Array.isArray(body.keys) ? body.keys.filter(isPublicJwk) : [];
+      if (keys.length === 0) throw new Error('no usable keys');
+      this.#loaded = {
+        set: createLocalJWKSet({ keys } as JSONWebKeySet),
+        kids: new Set(keys.map((k) => k.kid)),
+        at: this.#opts.now(),
+      };
+      this.#failedUntil = -Infinity;
+    } catch {
+      // Why it failed is the operator's concern, not the client's; nothing about it is echoed.
+      this.#failedUntil = this.#opts.now() + this.#opts.failureBackoffMs;
+    }
+  }
+}
+
+function isPublicJwk(key: unknown): key is PublicJwk {
+  if (typeof key !== 'object' || key === null) return false;
+  const k = key as Record<string, unknown>;
+  return typeof k['kid'] === 'string' && (k['kty'] === 'EC' || k['kty'] === 'OKP') && !('d' in k);
+}
+
+const remoteSets = new Map<string, RemoteKeySet>();
+
+/** One remote set per URL per isolate, so its cache and backoff are shared by all requests. */
+export function remoteKeySource(url: string): KeySource {
+  let set = remoteSets.get(url);
+  if (!set) {
+    set = new RemoteKeySet(url);
+    remoteSets.set(url, set);
+  }
+  return set.source;
+}

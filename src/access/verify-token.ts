@@ -1,0 +1,112 @@
+// The verification policy of SPEC §3: one wrapper over jose.jwtVerify with every option set.
+
+import { errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { Problem, type ProblemCode } from '../http/problem.ts';
+import type { Settings } from '../settings.ts';
+import type { KeySource } from './keys.ts';
+
+export interface VerifiedToken {
+  readonly sub: string;
+  readonly jti: string;
+  readonly iat: number;
+  readonly exp: number;
+  /** Feed ids from `scope` ("feed:<id>"); "*" for all feeds. */
+  readonly feeds: ReadonlySet<string>;
+}
+
+/** Longest token we look at; real license tokens are well under 1 KiB. */
+const MAX_TOKEN_LENGTH = 4096;
+const COMPACT_JWS = /^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{40,}$/;
+/** Header members that would let the token choose its own key; we never use them, so refuse them. */
+const KEY_CARRYING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
+const CLOCK_TOLERANCE_S = 60;
+
+export async function verifyToken(token: string, keys: KeySource, settings: Settings, now: number): Promise<VerifiedToken> {
+  // Cheap shape check first: nothing is decoded and no crypto runs for garbage.
+  if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
+    throw new Problem('token_malformed', { detail: 'The token is not a compact JWS.' });
+  }
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, guardedKeys(keys), {
+      algorithms: [...settings.algorithms],
+      typ: 'license+jwt',
+      issuer: settings.issuer,
+      audience: settings.audience,
+      requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+      clockTolerance: CLOCK_TOLERANCE_S,
+      maxTokenAge: settings.maxTokenSeconds,
+      currentDate: new Date(now),
+    }));
+  } catch (err) {
+    throw err instanceof Problem ? err : new Problem(codeFor(err), { detail: detailFor(err) });
+  }
+  return claimsOf(payload, settings);
+}
+
+function guardedKeys(keys: KeySource): KeySource {
+  return (header: JWTHeaderParameters, token) => {
+    if (KEY_CARRYING_HEADERS.some((m) => m in header)) {
+      throw new Problem('token_header_invalid', { detail: 'Tokens that carry or point to their own key are not accepted.' });
+    }
+    if (typeof header.kid !== 'string' || header.kid === '') {
+      throw new Problem('token_header_invalid', { detail: 'The token header must name a key with "kid".' });
+    }
+    return keys(header, token);
+  };
+}
+
+function claimsOf(payload: JWTPayload, settings: Settings): VerifiedToken {
+  const { sub, jti, iat, exp } = payload;
+  if (typeof sub !== 'string' || sub === '' || typeof jti !== 'string' || jti === '' || jti.length > 256) {
+    throw new Problem('token_claims_invalid', { detail: 'The sub and jti claims must be non-empty strings.' });
+  }
+  if (typeof iat !== 'number' || typeof exp !== 'number' || !Number.isFinite(exp) || !Number.isFinite(iat)) {
+    throw new Problem('token_claims_invalid', { detail: 'The iat and exp claims must be numbers.' });
+  }
+  if (exp - iat > settings.maxTokenSeconds) {
+    throw new Problem('token_lifetime_exceeded', { detail: 'The token lives longer than the maximum lifetime.' });
+  }
+  const scope = payload['scope'];
+  if (scope !== undefined && typeof scope !== 'string') {
+    throw new Problem('token_claims_invalid', { detail: 'The scope claim must be a space-separated string.' });
+  }
+  const feeds = new Set<string>();
+  for (const entry of (scope ?? '').split(' ')) {
+    if (entry.startsWith('feed:') && entry.length > 5) feeds.add(entry.slice(5));
+  }
+  return { sub, jti, iat, exp, feeds };
+}
+
+function codeFor(err: unknown): ProblemCode {
+  if (err instanceof errors.JWTExpired) return err.claim === 'exp' ? 'token_expired' : 'token_lifetime_exceeded';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === 'nbf') return 'token_not_yet_valid';
+    if (err.claim === 'iat' && err.reason === 'check_failed') return 'token_not_yet_valid';
+    if (err.claim === 'typ') return 'token_header_invalid';
+    return 'token_claims_invalid';
+  }
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'token_signature_invalid';
+  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) return 'token_header_invalid';
+  if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) return 'token_key_unknown';
+  return 'token_malformed';
+}
+
+/** Fixed texts per code: jose's own messages can quote claim values, so they are never passed on. */
+function detailFor(err: unknown): string {
+  switch (codeFor(err)) {
+    case 'token_expired': return 'The token has expired.';
+    case 'token_not_yet_valid': return 'The token is not valid yet.';
+    case 'token_lifetime_exceeded': return 'The token was issued too long ago.';
+    case 'token_signature_invalid': return 'The token signature does not verify.';
+    case 'token_header_invalid': return 'The token header (alg, typ or crit) is not accepted.';
+    case 'token_key_unknown': return 'The token names a key that is not trusted.';
+    case 'token_claims_invalid': {
+      const claim = err instanceof errors.JWTClaimValidationFailed ? err.claim : '';
+      return ['iss', 'aud', 'exp', 'iat', 'jti', 'sub'].includes(claim)
+        ? `The ${claim} claim is missing or not accepted.`
+        : 'The token claims are not accepted.';
+    }
+    default: return 'The token could not be parsed.';
+  }
+}

@@ -1,0 +1,36 @@
+// newApp(): wires settings, the license Link header, routes and error handling around the data.
+
+import { Hono } from 'hono';
+import type { GatewayData } from './data.ts';
+import { Problem, problemResponse } from './http/problem.ts';
+import { register as articles } from './routes/articles.ts';
+import type { App, AppEnv } from './routes/context.ts';
+import { register as feeds } from './routes/feeds.ts';
+import { register as site } from './routes/site.ts';
+import { settingsFrom } from './settings.ts';
+
+export function newApp(data: GatewayData): App {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async function settingsAndLinks(c, next) {
+    const settings = settingsFrom(c.env);
+    c.set('settings', settings);
+    await next();
+    c.res.headers.set('Link', `<${settings.publicUrl}/license>; rel="license"`);
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  });
+
+  site(app, data);
+  articles(app, data);
+  feeds(app, data);
+
+  app.notFound((c) => problemResponse(new Problem('not_found', { detail: 'No such resource.' }), settingsFrom(c.env).publicUrl));
+  app.onError((err, c) => {
+    const base = settingsFrom(c.env).publicUrl;
+    if (err instanceof Problem) return problemResponse(err, base);
+    // Never log the error's message: it could quote a token or story text.
+    console.error(`wiregate: unhandled ${err instanceof Error ? err.name : typeof err} on ${c.req.method}`);
+    return problemResponse(new Problem('internal_error'), base);
+  });
+  return app;
+}

@@ -1,0 +1,40 @@
+// The shapes of the catalog: stories and feeds as they are stored under feeds/.
+
+/** A story record (SPEC §1). `body` is the wire text verbatim, one entry per paragraph. */
+export interface Story {
+  readonly slug: string;
+  readonly headline: string;
+  readonly dateline: string;
+  readonly published: string;
+  readonly updated: string;
+  readonly version: number;
+  readonly source: string;
+  readonly rightsHolder: string;
+  readonly copyrightNotice: string;
+  readonly usageTerms: string;
+  readonly feeds: readonly string[];
+  readonly body: readonly string[];
+}
+
+/** A feed definition (SPEC §1); `stories` lists slugs, newest first. */
+export interface FeedDef {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly language: string;
+  readonly stories: readonly string[];
+}
+
+/** One file as read from disk or from the Worker's build-time bundle. */
+export interface DataFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** A problem found while loading data: which file, which field, what is wrong. */
+export interface DataProblem {
+  readonly file: string;
+  readonly field: string;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+}

@@ -1,0 +1,55 @@
+// The wiregate CLI: serve, ingest, check, pack, keys generate, token.
+
+import { parseArgs } from 'node:util';
+import { commands } from './commands.ts';
+
+const USAGE = `wiregate — syndication and rights-enforcement gateway for wire copy
+
+  wiregate serve [--demo]                      serve feeds/ and licenses/ on Node (PORT, HOST)
+  wiregate ingest <file> --feed <id> [--published <iso>] [--source <name>] [--dry-run]
+  wiregate check                               validate feeds/ and licenses/
+  wiregate pack [--out build/data.json]        bundle feeds/ and licenses/ for the Worker build
+  wiregate keys generate [--alg ES256|EdDSA] [--kid <id>]
+  wiregate token --sub <licensee> --scope "feed:<id> ..." --ttl 30d [--key <file>] [--demo]
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      feed: { type: 'string' },
+      published: { type: 'string' },
+      source: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      out: { type: 'string' },
+      alg: { type: 'string' },
+      kid: { type: 'string' },
+      sub: { type: 'string' },
+      scope: { type: 'string' },
+      ttl: { type: 'string' },
+      key: { type: 'string' },
+      jti: { type: 'string' },
+      demo: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [name, ...rest] = positionals;
+  const key = name === 'keys' ? `keys ${rest.shift() ?? ''}`.trim() : name;
+  const command = key ? commands[key] : undefined;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  return command(values, rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`wiregate: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,88 @@
+// The one table of refusal codes and the RFC 9457 problem responses built from it.
+
+/** The OAuth error a challenge carries (RFC 6750 §3.1), when the refusal concerns credentials. */
+type ChallengeError = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+
+interface CodeSpec {
+  readonly status: number;
+  readonly title: string;
+  readonly challenge?: ChallengeError;
+}
+
+/** Every refusal the gateway can give. Callers switch on these codes; statuses live only here. */
+export const CODES = {
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  invalid_request: { status: 400, title: 'Invalid request', challenge: 'invalid_request' },
+  token_in_query: { status: 400, title: 'Token in the query string', challenge: 'invalid_request' },
+  multiple_credentials: { status: 400, title: 'More than one credential', challenge: 'invalid_request' },
+  unsupported_scheme: { status: 400, title: 'Unsupported authorization scheme', challenge: 'invalid_request' },
+  token_malformed: { status: 401, title: 'Malformed token', challenge: 'invalid_token' },
+  token_header_invalid: { status: 401, title: 'Token header not accepted', challenge: 'invalid_token' },
+  token_key_unknown: { status: 401, title: 'Unknown signing key', challenge: 'invalid_token' },
+  token_signature_invalid: { status: 401, title: 'Bad signature', challenge: 'invalid_token' },
+  token_expired: { status: 401, title: 'Token expired', challenge: 'invalid_token' },
+  token_not_yet_valid: { status: 401, title: 'Token not yet valid', challenge: 'invalid_token' },
+  token_claims_invalid: { status: 401, title: 'Token claims not accepted', challenge: 'invalid_token' },
+  token_lifetime_exceeded: { status: 401, title: 'Token lifetime too long', challenge: 'invalid_token' },
+  token_revoked: { status: 401, title: 'Token revoked', challenge: 'invalid_token' },
+  licensee_unknown: { status: 401, title: 'Unknown licensee', challenge: 'invalid_token' },
+  licensee_suspended: { status: 401, title: 'Licensee suspended', challenge: 'invalid_token' },
+  feed_not_licensed: { status: 403, title: 'Feed not licensed', challenge: 'insufficient_scope' },
+  territory_not_licensed: { status: 403, title: 'Territory not licensed', challenge: 'insufficient_scope' },
+  license_not_yet_valid: { status: 403, title: 'License not yet valid', challenge: 'insufficient_scope' },
+  license_expired: { status: 403, title: 'License expired', challenge: 'insufficient_scope' },
+  keys_unavailable: { status: 503, title: 'Signing keys unavailable' },
+  receipts_unavailable: { status: 503, title: 'Receipts unavailable' },
+  internal_error: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, CodeSpec>;
+
+export type ProblemCode = keyof typeof CODES;
+
+export interface ProblemOptions {
+  /** Safe, fixed text: never a token, key or story text. */
+  readonly detail?: string;
+  /** The scheme the request used, for the challenge (SPEC §4). */
+  readonly scheme?: 'Bearer' | 'License';
+  readonly retryAfter?: number;
+  readonly allow?: string;
+}
+
+/** A refusal that carries everything needed to answer; thrown anywhere, answered by onError. */
+export class Problem extends Error {
+  override readonly name = 'Problem';
+  constructor(
+    readonly code: ProblemCode,
+    readonly options: ProblemOptions = {},
+  ) {
+    super(code);
+  }
+
+  get status(): number {
+    return CODES[this.code].status;
+  }
+}
+
+export function problemResponse(problem: Problem, baseUrl: string): Response {
+  const spec: CodeSpec = CODES[problem.code];
+  const { detail = spec.title, scheme = 'Bearer', retryAfter, allow } = problem.options;
+  const headers = new Headers({
+    'Content-Type': 'application/problem+json',
+    'Cache-Control': 'no-store',
+  });
+  if (spec.challenge) {
+    // Quoted-string values (RFC 9110 §11.2): strip anything that could break out of the quotes.
+    const quoted = detail.replace(/["\\\r\n]/g, '');
+    headers.set('WWW-Authenticate', `${scheme} realm="wiregate", error="${spec.challenge}", error_description="${quoted}"`);
+  }
+  if (retryAfter !== undefined) headers.set('Retry-After', String(retryAfter));
+  if (allow) headers.set('Allow', allow);
+  const body = {
+    type: `${baseUrl}/problems/${problem.code.replaceAll('_', '-')}`,
+    title: spec.title,
+    status: spec.status,
+    detail,
+    code: problem.code,
+  };
+  return new Response(JSON.stringify(body), { status: spec.status, headers });
+}

@@ -1,0 +1,58 @@
+// Representations with the caching headers of SPEC §7: validators, 304s, public vs private.
+
+import type { Context } from 'hono';
+import type { Decision } from '../access/decide.ts';
+import type { Settings } from '../settings.ts';
+
+export interface Representation {
+  readonly body: string;
+  readonly type: string;
+  readonly decision: Decision;
+  /** ISO time of the newest content in the body. */
+  readonly lastModified: string;
+  readonly vary?: string;
+}
+
+const encoder = new TextEncoder();
+
+/** A strong validator from the exact bytes, so any change to a representation changes it. */
+export async function etagOf(body: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(body)));
+  let b64 = '';
+  for (const byte of digest.subarray(0, 16)) b64 += String.fromCharCode(byte);
+  return `"${btoa(b64).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}"`;
+}
+
+export async function represent(c: Context, settings: Settings, rep: Representation): Promise<Response> {
+  const etag = await etagOf(rep.body);
+  const headers = new Headers({
+    'Content-Type': rep.type,
+    'Cache-Control': cacheControl(rep.decision, settings),
+    Vary: rep.vary ? `Authorization, ${rep.vary}` : 'Authorization',
+    ETag: etag,
+    'Last-Modified': new Date(rep.lastModified).toUTCString(),
+  });
+  if (notModified(c.req.raw.headers, etag, rep.lastModified)) {
+    headers.delete('Content-Type');
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(rep.body, { status: 200, headers });
+}
+
+export function cacheControl(decision: Decision, settings: Settings): string {
+  return decision.tier === 'licensed' ? 'private, no-store' : `public, max-age=${settings.publicMaxAge}`;
+}
+
+/** RFC 9110 §13.1: If-None-Match wins over If-Modified-Since; weak comparison for 304. */
+function notModified(headers: Headers, etag: string, lastModified: string): boolean {
+  const inm = headers.get('if-none-match');
+  if (inm !== null) {
+    if (inm.trim() === '*') return true;
+    const bare = etag.replace(/^W\//, '');
+    return inm.split(',').some((tag) => tag.trim().replace(/^W\//, '') === bare);
+  }
+  const ims = headers.get('if-modified-since');
+  if (ims === null) return false;
+  const since = Date.parse(ims);
+  return !Number.isNaN(since) && Math.floor(Date.parse(lastModified) / 1000) <= Math.floor(since / 1000);
+}

@@ -1,0 +1,37 @@
+// Signs license tokens for the CLI and the demo server.
+
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { SigningKey } from './demo.ts';
+
+export interface TokenRequest {
+  readonly sub: string;
+  readonly scope: string;
+  readonly ttlSeconds: number;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jti?: string;
+}
+
+export function signToken(key: SigningKey, req: TokenRequest, now = Date.now()): Promise<string> {
+  const iat = Math.floor(now / 1000);
+  return new SignJWT({ scope: req.scope })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'license+jwt' })
+    .setIssuer(req.issuer)
+    .setAudience(req.audience)
+    .setSubject(req.sub)
+    .setJti(req.jti ?? randomUUID())
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + req.ttlSeconds)
+    .sign(key.privateKey);
+}
+
+/** "30d", "12h", "90m", "3600s" or plain seconds. */
+export function parseTtl(text: string): number {
+  const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  if (!m) throw new Error(`--ttl "${text}" is not a duration such as 30d, 12h, 90m or 3600s`);
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(m[1]) * unit;
+  if (seconds <= 0) throw new Error('--ttl must be positive');
+  return seconds;
+}

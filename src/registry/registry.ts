@@ -1,0 +1,126 @@
+// Loads and validates licenses/: licensees, the trusted public key set and revoked token ids.
+
+import { FieldReader, ID, parseJson } from '../catalog/fields.ts';
+import type { DataFile, DataProblem } from '../catalog/types.ts';
+
+export interface Licensee {
+  readonly id: string;
+  readonly name: string;
+  readonly status: 'active' | 'suspended';
+  readonly license: string;
+  readonly feeds: readonly string[];
+  readonly validFrom: string;
+  readonly validUntil: string;
+  /** ISO 3166-1 alpha-2 codes; undefined means worldwide. */
+  readonly territories?: readonly string[];
+}
+
+export interface PublicJwk {
+  readonly kty: string;
+  readonly kid: string;
+  readonly [member: string]: unknown;
+}
+
+export interface Registry {
+  readonly licensees: ReadonlyMap<string, Licensee>;
+  readonly jwks: { readonly keys: readonly PublicJwk[] };
+  readonly revoked: ReadonlySet<string>;
+}
+
+const LICENSEE_FIELDS = ['id', 'name', 'status', 'license', 'feeds', 'validFrom', 'validUntil', 'territories'];
+/** Members that only a private (or symmetric) key has; their presence means a secret leaked. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
+
+export function loadRegistry(files: readonly DataFile[]): { registry: Registry; problems: DataProblem[] } {
+  const problems: DataProblem[] = [];
+  const licensees = new Map<string, Licensee>();
+  let jwks: Registry['jwks'] = { keys: [] };
+  const revoked = new Set<string>();
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    if (!file.path.endsWith('.json') || file.path.includes('/')) continue;
+    const reader = new FieldReader(`licenses/${file.path}`);
+    const raw = parseJson(reader, file.text);
+    if (raw !== undefined) {
+      if (file.path === 'jwks.json') jwks = readJwks(reader, raw);
+      else if (file.path === 'revoked.json') readRevoked(reader, raw).forEach((j) => revoked.add(j));
+      else {
+        const licensee = readLicensee(reader, raw, file.path);
+        if (licensee) licensees.set(licensee.id, licensee);
+      }
+    }
+    problems.push(...reader.problems);
+  }
+  return { registry: { licensees, jwks, revoked }, problems };
+}
+
+function readLicensee(reader: FieldReader, raw: unknown, path: string): Licensee | undefined {
+  const obj = reader.object(raw);
+  if (!obj) return undefined;
+  reader.unknownFields(obj, LICENSEE_FIELDS);
+  const id = reader.string(obj, 'id', { pattern: ID });
+  if (id && path !== `${id}.json`) reader.error('id', `must match the file name (${id}.json)`);
+  const status = reader.string(obj, 'status');
+  if (status && status !== 'active' && status !== 'suspended') reader.error('status', 'must be "active" or "suspended"');
+  const feeds = reader.strings(obj, 'feeds', { pattern: /^(\*|[a-z0-9][a-z0-9-]{0,63})$/ }) ?? [];
+  if (feeds.length === 0) reader.error('feeds', 'must name at least one feed (or "*")');
+  const territories = reader.strings(obj, 'territories', { optional: true, pattern: /^[A-Z]{2}$/ });
+  if (territories?.length === 0) reader.error('territories', 'must name at least one country, or be left out for worldwide');
+  const licensee: Licensee = {
+    id,
+    name: reader.string(obj, 'name'),
+    status: status === 'suspended' ? 'suspended' : 'active',
+    license: reader.string(obj, 'license'),
+    feeds,
+    validFrom: reader.timestamp(obj, 'validFrom'),
+    validUntil: reader.timestamp(obj, 'validUntil'),
+    ...(territories ? { territories } : {}),
+  };
+  if (licensee.validFrom && licensee.validUntil && licensee.validUntil <= licensee.validFrom) {
+    reader.error('validUntil', 'must be later than validFrom');
+  }
+  return reader.problems.some((p) => p.severity === 'error') ? undefined : Object.freeze(licensee);
+}
+
+function readJwks(reader: FieldReader, raw: unknown): Registry['jwks'] {
+  const obj = reader.object(raw);
+  if (!obj) return { keys: [] };
+  const keys = obj['keys'];
+  if (!Array.isArray(keys)) {
+    reader.error('keys', 'must be an array of public JWKs');
+    return { keys: [] };
+  }
+  const seen = new Set<string>();
+  const good: PublicJwk[] = [];
+  keys.forEach((key: unknown, i) => {
+    const field = `keys[${i}]`;
+    const jwk = reader.object(key, field);
+    if (!jwk) return;
+    const secret = PRIVATE_MEMBERS.filter((m) => m in jwk);
+    if (secret.length > 0) return reader.error(field, `holds private key material ("${secret.join('", "')}"); only public keys belong here`);
+    if (typeof jwk['kid'] !== 'string' || jwk['kid'] === '') return reader.error(`${field}.kid`, 'must be a non-empty string');
+    if (jwk['kty'] !== 'EC' && jwk['kty'] !== 'OKP') return reader.error(`${field}.kty`, 'must be "EC" (ES256) or "OKP" (EdDSA)');
+    if (seen.has(jwk['kid'])) return reader.error(`${field}.kid`, `duplicates kid "${jwk['kid']}"`);
+    seen.add(jwk['kid']);
+    good.push(jwk as PublicJwk);
+  });
+  return { keys: good };
+}
+
+function readRevoked(reader: FieldReader, raw: unknown): string[] {
+  const obj = reader.object(raw);
+  if (!obj) return [];
+  return reader.strings(obj, 'jti') ?? [];
+}
+
+/** Licensees that name feeds the catalog does not have: allowed (contracts run ahead), but worth a warning. */
+export function feedWarnings(registry: Registry, feedIds: ReadonlySet<string>): DataProblem[] {
+  const out: DataProblem[] = [];
+  for (const l of registry.licensees.values()) {
+    l.feeds.forEach((f, i) => {
+      if (f !== '*' && !feedIds.has(f)) {
+        out.push({ file: `licenses/${l.id}.json`, field: `feeds[${i}]`, message: `names feed "${f}", which has no stories yet`, severity: 'warning' });
+      }
+    });
+  }
+  return out;
+}

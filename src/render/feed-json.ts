@@ -1,0 +1,46 @@
+// JSON Feed 1.1 with `authors` and a `_rights` extension on the feed and every item.
+
+import { channelRights, itemHtml, itemText, rightsStatement, type FeedView } from './feed-view.ts';
+import type { StoryView } from './view.ts';
+
+export function jsonFeed(view: FeedView): string {
+  const { feed, links } = view;
+  const document = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: feed.title,
+    home_page_url: links.home,
+    feed_url: links.json,
+    description: feed.description,
+    language: feed.language,
+    authors: [{ name: 'wiregate' }],
+    _rights: { about: links.license, statement: channelRights(view), license_url: links.license },
+    items: view.items.map(jsonItem),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function jsonItem(item: StoryView): Record<string, unknown> {
+  const a = item.attribution;
+  return {
+    id: a.canonicalUrl,
+    url: a.canonicalUrl,
+    title: item.story.headline,
+    content_html: itemHtml(item),
+    content_text: itemText(item),
+    date_published: item.story.published,
+    date_modified: item.story.updated,
+    authors: [{ name: a.source }],
+    _rights: {
+      about: a.licenseUrl,
+      source: a.source,
+      rights_holder: a.rightsHolder,
+      copyright_notice: a.copyrightNotice,
+      usage_terms: a.usageTerms,
+      statement: rightsStatement(item),
+      canonical_url: a.canonicalUrl,
+      license_url: a.licenseUrl,
+      representation: item.tier === 'licensed' ? 'full' : 'excerpt',
+      ...(item.license ? { license: item.license.line, receipt: item.license.receipt } : {}),
+    },
+  };
+}

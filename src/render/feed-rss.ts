@@ -1,0 +1,56 @@
+// RSS 2.0 with Dublin Core rights and creator per item, and full text in content:encoded when licensed.
+
+import { channelRights, itemHtml, rfc822, rightsStatement, type FeedView } from './feed-view.ts';
+import { el, xmlDocument } from './xml.ts';
+import { escapeHtml } from './escape.ts';
+import type { StoryView } from './view.ts';
+
+export function rssFeed(view: FeedView): string {
+  const { feed, links } = view;
+  const channel = el(
+    'channel',
+    null,
+    el('title', null, feed.title),
+    el('link', null, links.home),
+    el('description', null, feed.description),
+    el('language', null, feed.language),
+    el('copyright', null, channelRights(view)),
+    el('lastBuildDate', null, rfc822(view.updated)),
+    el('generator', null, 'wiregate'),
+    el('atom:link', { href: links.rss, rel: 'self', type: 'application/rss+xml' }),
+    el('atom:link', { href: links.license, rel: 'license' }),
+    view.items.map((item) => rssItem(item, view)),
+  );
+  return xmlDocument(
+    el(
+      'rss',
+      {
+        version: '2.0',
+        'xmlns:atom': 'http://www.w3.org/2005/Atom',
+        'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
+        'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
+      },
+      channel,
+    ),
+  );
+}
+
+function rssItem(item: StoryView, view: FeedView): ReturnType<typeof el> {
+  const a = item.attribution;
+  // Readers show description when they ignore content:encoded; licensed items lead with the lede there.
+  const description = item.license ? `<p>${escapeHtml(item.story.body[0] ?? '')}</p>` : itemHtml(item);
+  return el(
+    'item',
+    null,
+    el('title', null, item.story.headline),
+    el('link', null, a.canonicalUrl),
+    el('guid', { isPermaLink: 'true' }, a.canonicalUrl),
+    el('pubDate', null, rfc822(item.story.published)),
+    el('description', null, description),
+    item.license && el('content:encoded', null, itemHtml(item)),
+    el('dc:creator', null, a.source),
+    el('dc:rights', null, rightsStatement(item)),
+    el('atom:link', { href: a.licenseUrl, rel: 'license' }),
+    el('source', { url: view.links.rss }, a.source),
+  );
+}

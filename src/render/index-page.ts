@@ -1,0 +1,55 @@
+// The front door: every feed and story, as JSON for machines and HTML for people.
+
+import type { Catalog } from '../catalog/catalog.ts';
+import type { Settings } from '../settings.ts';
+import { escapeHtml as h } from './escape.ts';
+import { humanDate, page } from './html-page.ts';
+import { urlsFor } from './view.ts';
+
+export function indexJson(catalog: Catalog, settings: Settings): Record<string, unknown> {
+  const urls = urlsFor(settings);
+  return {
+    name: 'wiregate',
+    license: urls.license,
+    feeds: [...catalog.feeds.values()].map((f) => ({
+      id: f.id,
+      title: f.title,
+      description: f.description,
+      language: f.language,
+      rss: urls.feed(f.id, 'rss.xml'),
+      atom: urls.feed(f.id, 'atom.xml'),
+      json: urls.feed(f.id, 'feed.json'),
+      stories: f.stories,
+    })),
+    stories: [...catalog.stories.values()].map((s) => ({
+      slug: s.slug,
+      headline: s.headline,
+      source: s.source,
+      published: s.published,
+      updated: s.updated,
+      feeds: s.feeds,
+      url: urls.article(s.slug),
+    })),
+  };
+}
+
+export function indexHtml(catalog: Catalog, settings: Settings): string {
+  const urls = urlsFor(settings);
+  const feeds = [...catalog.feeds.values()]
+    .map((f) => `<tr><td><strong>${h(f.title)}</strong><br>${h(f.description)}</td><td><a href="${h(urls.feed(f.id, 'rss.xml'))}">RSS</a> · <a href="${h(urls.feed(f.id, 'atom.xml'))}">Atom</a> · <a href="${h(urls.feed(f.id, 'feed.json'))}">JSON Feed</a></td></tr>`)
+    .join('\n');
+  const stories = [...catalog.stories.values()]
+    .map((s) => `<li><a href="${h(urls.article(s.slug))}">${h(s.headline)}</a> <span class="meta">— ${h(s.source)}, ${h(humanDate(s.published))}</span></li>`)
+    .join('\n');
+  const main = `<h1>Wire stories</h1>
+<p>Excerpts are free to read. Licensed partner newsrooms receive full text with a license token. <a href="${h(urls.license)}">License terms</a>.</p>
+<h2>Feeds</h2>
+<table>
+${feeds}
+</table>
+<h2>Stories</h2>
+<ul>
+${stories}
+</ul>`;
+  return page({ title: 'wiregate — wire stories', licenseUrl: urls.license, main });
+}

@@ -1,0 +1,56 @@
+// The story as an HTML page: headline, dateline, excerpt or full text, attribution, how to license.
+
+import { escapeHtml as h } from './escape.ts';
+import { humanDate, page } from './html-page.ts';
+import { EXCERPT_NOTE, type StoryView } from './view.ts';
+
+export function storyHtml(view: StoryView): string {
+  const { story, attribution: a } = view;
+  const head = [
+    `<link rel="canonical" href="${h(a.canonicalUrl)}">`,
+    `<link rel="alternate" type="application/json" href="${h(a.canonicalUrl)}.json">`,
+    `<link rel="alternate" type="text/plain" href="${h(a.canonicalUrl)}.txt">`,
+    `<meta name="robots" content="${view.tier === 'licensed' ? 'noindex, noarchive' : 'max-snippet:-1, noarchive'}">`,
+    '',
+  ].join('\n');
+  const main = `<article>
+<p class="kicker">${h(story.source)}</p>
+<h1>${h(story.headline)}</h1>
+<p class="meta">${story.dateline ? `<span class="dateline">${h(story.dateline)}</span> · ` : ''}<time datetime="${h(story.published)}">${h(humanDate(story.published))}</time>${story.updated !== story.published ? ` · updated <time datetime="${h(story.updated)}">${h(humanDate(story.updated))}</time>` : ''}</p>
+${noticeHtml(view)}
+<div class="story-body">
+${view.paragraphs.map((p) => `<p>${h(p)}</p>`).join('\n')}
+</div>
+${attributionHtml(view)}
+${view.tier === 'public' ? licenseCta(a.licenseUrl) : ''}
+</article>`;
+  return page({ title: story.headline, licenseUrl: a.licenseUrl, head, main });
+}
+
+function noticeHtml(view: StoryView): string {
+  if (view.license) {
+    return `<p class="notice licensed">${h(view.license.line)}<br>Receipt: <code class="receipt">${h(view.license.receipt)}</code></p>`;
+  }
+  return `<p class="notice excerpt">${h(EXCERPT_NOTE)} <a href="${h(view.attribution.licenseUrl)}">License terms</a>.</p>`;
+}
+
+function attributionHtml(view: StoryView): string {
+  const a = view.attribution;
+  return `<aside class="attribution" aria-label="Attribution">
+<dl>
+<dt>Source</dt><dd>${h(a.source)}</dd>
+<dt>Rights holder</dt><dd>${h(a.rightsHolder)}</dd>
+<dt>Copyright</dt><dd>${h(a.copyrightNotice)}</dd>
+<dt>Usage terms</dt><dd>${h(a.usageTerms)}</dd>
+<dt>Canonical URL</dt><dd><a href="${h(a.canonicalUrl)}">${h(a.canonicalUrl)}</a></dd>
+<dt>License</dt><dd><a rel="license" href="${h(a.licenseUrl)}">${h(a.licenseUrl)}</a></dd>
+</dl>
+</aside>`;
+}
+
+function licenseCta(licenseUrl: string): string {
+  return `<section class="license-cta">
+<h2>License this story</h2>
+<p>Partner newsrooms receive the full text, in this page and in full-text RSS, Atom and JSON feeds, with a signed license token sent as <code>Authorization: Bearer &lt;token&gt;</code>. Read the <a href="${h(licenseUrl)}">license terms</a> to find out how to become a licensee.</p>
+</section>`;
+}

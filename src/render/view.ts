@@ -1,0 +1,91 @@
+// The view of a story a decision allows: excerpt or full text, with attribution and license facts.
+
+import type { Decision } from '../access/decide.ts';
+import type { Story } from '../catalog/types.ts';
+import type { Settings } from '../settings.ts';
+
+export interface Attribution {
+  readonly source: string;
+  readonly rightsHolder: string;
+  readonly copyrightNotice: string;
+  readonly usageTerms: string;
+  readonly canonicalUrl: string;
+  readonly licenseUrl: string;
+}
+
+export interface StoryView {
+  readonly story: Story;
+  readonly attribution: Attribution;
+  readonly tier: 'public' | 'licensed';
+  /** The paragraphs this request may have, verbatim: the excerpt, or the whole body. */
+  readonly paragraphs: readonly string[];
+  /** Set on the licensed view only. */
+  readonly license?: { readonly line: string; readonly receipt: string; readonly licensee: string };
+}
+
+export function urlsFor(settings: Settings) {
+  const base = settings.publicUrl;
+  return {
+    base,
+    license: `${base}/license`,
+    article: (slug: string) => `${base}/articles/${slug}`,
+    feed: (id: string, file: string) => `${base}/feeds/${id}/${file}`,
+  };
+}
+
+export function attributionOf(story: Story, settings: Settings): Attribution {
+  const urls = urlsFor(settings);
+  return {
+    source: story.source,
+    rightsHolder: story.rightsHolder,
+    copyrightNotice: story.copyrightNotice,
+    usageTerms: story.usageTerms,
+    canonicalUrl: urls.article(story.slug),
+    licenseUrl: urls.license,
+  };
+}
+
+/**
+ * The leading whole paragraphs within the word budget (SPEC §6), and never more than a quarter
+ * of the body's words. At least the first paragraph, unless that alone passes the quarter:
+ * then the excerpt is empty rather than most of a short story.
+ */
+export function excerptLength(body: readonly string[], budget: number): number {
+  const counts = body.map(wordCount);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const cap = Math.floor(total / 4);
+  let words = 0;
+  let n = 0;
+  for (const count of counts) {
+    if (words + count > cap || (n > 0 && words + count > budget)) break;
+    words += count;
+    n++;
+  }
+  return n;
+}
+
+function wordCount(paragraph: string): number {
+  return paragraph.split(/\s+/).filter(Boolean).length;
+}
+
+export function licenseLine(name: string, license: string): string {
+  return `Licensed to ${name} under ${license}. Not for redistribution beyond the terms of that license.`;
+}
+
+/** Builds the view for a decision; the receipt is computed by the caller (it needs the secret). */
+export function storyView(story: Story, decision: Decision, settings: Settings, receipt?: string): StoryView {
+  const attribution = attributionOf(story, settings);
+  if (decision.tier === 'licensed' && receipt) {
+    const { licensee } = decision;
+    return {
+      story,
+      attribution,
+      tier: 'licensed',
+      paragraphs: story.body,
+      license: { line: licenseLine(licensee.name, licensee.license), receipt, licensee: licensee.name },
+    };
+  }
+  return { story, attribution, tier: 'public', paragraphs: story.body.slice(0, excerptLength(story.body, settings.excerptWords)) };
+}
+
+export const EXCERPT_NOTE = 'This is an excerpt. The full story is available to licensed partners only.';

@@ -1,0 +1,33 @@
+// The index, the health check and the license terms: pages that never carry story text past titles.
+
+import { PUBLIC } from '../access/decide.ts';
+import type { GatewayData } from '../data.ts';
+import { represent } from '../http/respond.ts';
+import { indexHtml, indexJson } from '../render/index-page.ts';
+import { licenseHtml } from '../render/license-page.ts';
+import { onlyGet, type App } from './context.ts';
+
+export function register(app: App, data: GatewayData): void {
+  const { catalog } = data;
+  const newest = [...catalog.stories.values()].reduce((max, s) => (s.updated > max ? s.updated : max), '1970-01-01T00:00:00Z');
+  const notices = [...new Set([...catalog.stories.values()].map((s) => s.copyrightNotice))];
+
+  app.get('/', (c) => {
+    const settings = c.var.settings;
+    const wantsJson = /\bapplication\/json\b/i.test(c.req.header('accept') ?? '');
+    const body = wantsJson ? `${JSON.stringify(indexJson(catalog, settings), null, 2)}\n` : indexHtml(catalog, settings);
+    const type = wantsJson ? 'application/json' : 'text/html; charset=utf-8';
+    return represent(c, settings, { body, type, decision: PUBLIC, lastModified: newest, vary: 'Accept' });
+  });
+
+  app.get('/healthz', (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: 'ok' });
+  });
+
+  app.get('/license', (c) =>
+    represent(c, c.var.settings, { body: licenseHtml(c.var.settings, notices), type: 'text/html; charset=utf-8', decision: PUBLIC, lastModified: newest }),
+  );
+
+  onlyGet(app, '/', '/healthz', '/license');
+}

@@ -1,0 +1,77 @@
+// Runtime settings (SPEC §8), read once per bindings object from Workers vars or the Node environment.
+
+export interface Bindings {
+  readonly WIREGATE_PUBLIC_URL?: string;
+  readonly WIREGATE_ISSUER?: string;
+  readonly WIREGATE_AUDIENCE?: string;
+  readonly WIREGATE_JWKS_URL?: string;
+  readonly WIREGATE_COUNTRY_HEADER?: string;
+  readonly WIREGATE_RECEIPT_SECRET?: string;
+  readonly WIREGATE_ALGORITHMS?: string;
+  readonly WIREGATE_MAX_TOKEN_DAYS?: string;
+  readonly WIREGATE_EXCERPT_WORDS?: string;
+  readonly WIREGATE_PUBLIC_MAX_AGE?: string;
+}
+
+export interface Settings {
+  readonly publicUrl: string;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwksUrl: string | undefined;
+  readonly countryHeader: string | undefined;
+  readonly receiptSecret: string | undefined;
+  readonly algorithms: readonly string[];
+  readonly maxTokenSeconds: number;
+  readonly excerptWords: number;
+  readonly publicMaxAge: number;
+}
+
+const ALLOWED_ALGORITHMS = new Set(['ES256', 'ES384', 'EdDSA', 'Ed25519']);
+const cache = new WeakMap<object, Settings>();
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+export function settingsFrom(env: Bindings | undefined): Settings {
+  const key = env ?? NO_ENV;
+  let settings = cache.get(key);
+  if (!settings) {
+    settings = parseSettings(key);
+    cache.set(key, settings);
+  }
+  return settings;
+}
+const NO_ENV: Bindings = {};
+
+function parseSettings(env: Bindings): Settings {
+  const publicUrl = (env.WIREGATE_PUBLIC_URL || 'http://localhost:8787').replace(/\/+$/, '');
+  if (!URL.canParse(publicUrl)) throw new SettingsError('WIREGATE_PUBLIC_URL is not an absolute URL');
+  const algorithms = (env.WIREGATE_ALGORITHMS || 'ES256,EdDSA').split(/[\s,]+/).filter(Boolean);
+  const bad = algorithms.filter((a) => !ALLOWED_ALGORITHMS.has(a));
+  if (bad.length > 0 || algorithms.length === 0) {
+    throw new SettingsError(`WIREGATE_ALGORITHMS may list only ${[...ALLOWED_ALGORITHMS].join(', ')}`);
+  }
+  if (env.WIREGATE_JWKS_URL && !/^https?:\/\//.test(env.WIREGATE_JWKS_URL)) {
+    throw new SettingsError('WIREGATE_JWKS_URL must be an http(s) URL');
+  }
+  return {
+    publicUrl,
+    issuer: env.WIREGATE_ISSUER || 'wiregate-local',
+    audience: env.WIREGATE_AUDIENCE || 'wiregate',
+    jwksUrl: env.WIREGATE_JWKS_URL || undefined,
+    countryHeader: env.WIREGATE_COUNTRY_HEADER?.toLowerCase() || undefined,
+    receiptSecret: env.WIREGATE_RECEIPT_SECRET || undefined,
+    algorithms,
+    maxTokenSeconds: positive(env.WIREGATE_MAX_TOKEN_DAYS, 400, 'WIREGATE_MAX_TOKEN_DAYS') * 86_400,
+    excerptWords: positive(env.WIREGATE_EXCERPT_WORDS, 60, 'WIREGATE_EXCERPT_WORDS'),
+    publicMaxAge: positive(env.WIREGATE_PUBLIC_MAX_AGE, 60, 'WIREGATE_PUBLIC_MAX_AGE'),
+  };
+}
+
+function positive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new SettingsError(`${name} must be a positive whole number`);
+  return n;
+}
