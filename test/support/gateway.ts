@@ -1,0 +1,112 @@
+// Test harness shared by the Node and workerd runs: the seed catalog, test keys and licensees, a token minter.
+
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import { newApp } from '../../src/app.ts';
+import type { DataFile } from '../../src/catalog/types.ts';
+import { loadData, type DataFiles, type GatewayData } from '../../src/data.ts';
+import type { Bindings } from '../../src/settings.ts';
+import packed from '../../build/data.json';
+
+export const SLUG = 'the-israeli-and-moroccan-defense-ministers-meet-in-a-historic-visit';
+/** A sentence from late in the story: it must never reach anyone without a license. */
+export const LATE = 'Nearly half a million Israelis claim Moroccan heritage';
+export const FIRST = 'The Israeli Defense Minister met his Moroccan counterpart';
+export const LICENSE_LINE = 'Licensed to Demo Newsroom under LIC-DEMO-0001. Not for redistribution beyond the terms of that license.';
+
+export const BINDINGS: Bindings = Object.freeze({
+  WIREGATE_PUBLIC_URL: 'https://wire.example',
+  WIREGATE_RECEIPT_SECRET: 'test-receipt-secret-not-for-production',
+});
+
+export const CONTENT_PATHS = [
+  `/articles/${SLUG}`,
+  `/articles/${SLUG}.json`,
+  `/articles/${SLUG}.txt`,
+  '/feeds/world/rss.xml',
+  '/feeds/world/atom.xml',
+  '/feeds/world/feed.json',
+] as const;
+
+/** Extra licensees for refusal paths, added beside the committed demo-newsroom. */
+const EXTRA_LICENSEES: Record<string, unknown>[] = [
+  { id: 'suspended-news', name: 'Suspended News', status: 'suspended', license: 'LIC-S-1', feeds: ['world'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' },
+  { id: 'sports-only', name: 'Sports Only', status: 'active', license: 'LIC-SP-1', feeds: ['sports'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' },
+  { id: 'morocco-only', name: 'Morocco Only', status: 'active', license: 'LIC-MA-1', feeds: ['*'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z', territories: ['MA'] },
+  { id: 'lapsed-news', name: 'Lapsed News', status: 'active', license: 'LIC-L-1', feeds: ['world'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z' },
+  { id: 'future-news', name: 'Future News', status: 'active', license: 'LIC-F-1', feeds: ['world'], validFrom: '2090-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' },
+];
+
+export const REVOKED_JTI = 'revoked-jti-0001';
+
+export interface TestKey {
+  readonly kid: string;
+  readonly alg: 'ES256' | 'EdDSA';
+  readonly privateKey: CryptoKey;
+  readonly publicJwk: Record<string, unknown>;
+}
+
+export async function testKey(alg: 'ES256' | 'EdDSA', kid: string): Promise<TestKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
+  return { kid, alg, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
+}
+
+export interface Gateway {
+  readonly data: GatewayData;
+  readonly es256: TestKey;
+  readonly eddsa: TestKey;
+  /** A stranger's key: valid signatures, but not in the trusted set. */
+  readonly untrusted: TestKey;
+  request(path: string, init?: RequestInit, bindings?: Bindings): Promise<Response>;
+  /** A valid demo-newsroom token; override claims (undefined deletes) or header fields. */
+  token(claims?: Record<string, unknown>, options?: { key?: TestKey; header?: Record<string, unknown> }): Promise<string>;
+}
+
+export function packedFiles(): DataFiles {
+  return packed as DataFiles;
+}
+
+export async function gateway(options: { extraFeeds?: DataFile[]; replaceFeeds?: DataFile[] } = {}): Promise<Gateway> {
+  const es256 = await testKey('ES256', 'test-es256');
+  const eddsa = await testKey('EdDSA', 'test-eddsa');
+  const untrusted = await testKey('ES256', 'test-untrusted');
+  const files = packedFiles();
+  const licenses: DataFile[] = [
+    ...files.licenses.filter((f) => f.path !== 'jwks.json' && f.path !== 'revoked.json'),
+    { path: 'jwks.json', text: JSON.stringify({ keys: [es256.publicJwk, eddsa.publicJwk] }) },
+    { path: 'revoked.json', text: JSON.stringify({ jti: [REVOKED_JTI] }) },
+    ...EXTRA_LICENSEES.map((l) => ({ path: `${l['id']}.json`, text: JSON.stringify(l) })),
+  ];
+  const feeds = options.replaceFeeds ?? [...files.feeds, ...(options.extraFeeds ?? [])];
+  const data = loadData({ feeds, licenses });
+  const app = newApp(data);
+  return {
+    data,
+    es256,
+    eddsa,
+    untrusted,
+    request: async (path, init, bindings = BINDINGS) => app.request(path, init, bindings),
+    token: (claims = {}, opts = {}) => mint(opts.key ?? es256, claims, opts.header),
+  };
+}
+
+export async function mint(key: TestKey, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const payload: Record<string, unknown> = {
+    iss: 'wiregate-local',
+    aud: 'wiregate',
+    sub: 'demo-newsroom',
+    jti: crypto.randomUUID(),
+    iat: now,
+    exp: now + 3600,
+    scope: 'feed:world',
+    ...claims,
+  };
+  for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];
+  return new SignJWT(payload as JWTPayload)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'license+jwt', ...header } as { alg: string })
+    .sign(key.privateKey);
+}
+
+export function bearer(token: string, scheme = 'Bearer'): RequestInit {
+  return { headers: { Authorization: `${scheme} ${token}` } };
+}
