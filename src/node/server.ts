@@ -19,6 +19,8 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv = process.env): Bindings 
     const value = env[name];
     if (value !== undefined && value !== '') out[name] = value;
   }
+  // Links should point where this server listens when the operator moved the port but named no public URL.
+  if (!out['WIREGATE_PUBLIC_URL'] && env['PORT'] && env['PORT'] !== '0') out['WIREGATE_PUBLIC_URL'] = `http://localhost:${env['PORT']}`;
   return Object.freeze(out);
 }
 
