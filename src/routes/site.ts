@@ -2,7 +2,10 @@
 
 import { PUBLIC } from '../access/decide.ts';
 import type { GatewayData } from '../data.ts';
+import { CODES, Problem } from '../http/problem.ts';
 import { represent } from '../http/respond.ts';
+import { escapeHtml } from '../render/escape.ts';
+import { page } from '../render/html-page.ts';
 import { indexHtml, indexJson } from '../render/index-page.ts';
 import { licenseHtml } from '../render/license-page.ts';
 import { onlyGet, type App } from './context.ts';
@@ -29,5 +32,16 @@ export function register(app: App, data: GatewayData): void {
     represent(c, c.var.settings, { body: licenseHtml(c.var.settings, notices), type: 'text/html; charset=utf-8', decision: PUBLIC, lastModified: newest }),
   );
 
-  onlyGet(app, '/', '/healthz', '/license');
+  // Problem `type` URIs resolve to a short page (RFC 9457 §3.1.1).
+  app.get('/problems/:name', (c) => {
+    const code = c.req.param('name').replaceAll('-', '_');
+    if (!Object.hasOwn(CODES, code)) throw new Problem('not_found', { detail: 'No such problem type.' });
+    const spec = CODES[code as keyof typeof CODES];
+    const settings = c.var.settings;
+    const main = `<h1>${escapeHtml(spec.title)}</h1>\n<p>HTTP status ${spec.status}; problem code <code>${escapeHtml(code)}</code>. See the <a href="${escapeHtml(settings.publicUrl)}/license">license terms</a> for how to get access.</p>`;
+    const body = page({ title: `${spec.title} — wiregate`, licenseUrl: `${settings.publicUrl}/license`, main });
+    return represent(c, settings, { body, type: 'text/html; charset=utf-8', decision: PUBLIC, lastModified: newest });
+  });
+
+  onlyGet(app, '/', '/healthz', '/license', '/problems/:name');
 }
