@@ -95,12 +95,14 @@ const keysGenerate: Command = async (flags) => {
   const alg = (flags['alg'] ?? 'ES256') as string;
   if (alg !== 'ES256' && alg !== 'EdDSA') throw new Error('--alg must be ES256 or EdDSA');
   const kid = typeof flags['kid'] === 'string' ? flags['kid'] : `wg-${new Date().toISOString().slice(0, 10)}-${crypto.randomUUID().slice(0, 8)}`;
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/.test(kid)) throw new Error('--kid may hold only letters, digits, ".", "_" and "-" (at most 64)');
+  const jwksPath = join(dataDirs().licenses, 'jwks.json');
+  const jwks = existsSync(jwksPath) ? (JSON.parse(readFileSync(jwksPath, 'utf8')) as { keys: { kid?: unknown }[] }) : { keys: [] };
+  if (jwks.keys.some((k) => k.kid === kid)) throw new Error(`kid "${kid}" is already in ${jwksPath}; choose another --kid`);
   const { privateJwk, publicJwk } = await newKeyPair(alg, kid);
   mkdirSync(KEYS_DIR, { recursive: true, mode: 0o700 });
   const privatePath = join(KEYS_DIR, `${kid}.private.jwk`);
   writePrivate(privatePath, json(privateJwk));
-  const jwksPath = join(dataDirs().licenses, 'jwks.json');
-  const jwks = existsSync(jwksPath) ? (JSON.parse(readFileSync(jwksPath, 'utf8')) as { keys: unknown[] }) : { keys: [] };
   jwks.keys.push(publicJwk);
   writeFileSync(jwksPath, json(jwks));
   out(`private key: ${privatePath} (mode 0600, git-ignored; keep it off any server)`);

@@ -1,0 +1,363 @@
+// The wiregate CLI on Node (SPEC §2, §9): check, keys generate, token, pack and serve --demo, each in a scratch copy.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newApp } from '../../src/app.ts';
+import { loadData, type DataFiles } from '../../src/data.ts';
+import { readDataFiles } from '../../src/node/files.ts';
+import { BINDINGS, bearer, LATE, LICENSE_LINE, SLUG } from '../support/gateway.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'bin', 'wiregate.mjs');
+const STORY = `stories/${SLUG}.json`;
+
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tempCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wiregate-cli-'));
+  scratch.push(dir);
+  cpSync(join(ROOT, 'feeds'), join(dir, 'feeds'), { recursive: true });
+  cpSync(join(ROOT, 'licenses'), join(dir, 'licenses'), { recursive: true });
+  return dir;
+}
+
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('WIREGATE_')) delete env[name];
+  return { ...env, ...extra };
+}
+
+function wiregate(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string; output: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(), encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
+}
+
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+const writeJson = (path: string, value: unknown) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+const appOver = (dir: string) => newApp(loadData(readDataFiles({ feeds: join(dir, 'feeds'), licenses: join(dir, 'licenses') })));
+
+describe('wiregate check', () => {
+  it('passes on the repository data', () => {
+    const r = wiregate(ROOT, 'check');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ok:/m);
+  }, 30_000);
+
+  const BREAKS: { name: string; file: string; field: string | RegExp; breakIt: (dir: string) => void }[] = [
+    {
+      name: 'invalid JSON in a feed file',
+      file: 'feeds/world.json',
+      field: /JSON/,
+      breakIt: (dir) => writeFileSync(join(dir, 'feeds', 'world.json'), '{"id": "world", "title": '),
+    },
+    {
+      name: 'a story missing its headline',
+      file: `feeds/${STORY}`,
+      field: 'headline',
+      breakIt: (dir) => {
+        const story = readJson(join(dir, 'feeds', STORY));
+        delete story['headline'];
+        writeJson(join(dir, 'feeds', STORY), story);
+      },
+    },
+    {
+      name: 'a licensee with status "paused"',
+      file: 'licenses/demo-newsroom.json',
+      field: 'status',
+      breakIt: (dir) => writeJson(join(dir, 'licenses', 'demo-newsroom.json'), { ...readJson(join(dir, 'licenses', 'demo-newsroom.json')), status: 'paused' }),
+    },
+    {
+      name: 'a licensee missing its license number',
+      file: 'licenses/demo-newsroom.json',
+      field: 'license',
+      breakIt: (dir) => {
+        const l = readJson(join(dir, 'licenses', 'demo-newsroom.json'));
+        delete l['license'];
+        writeJson(join(dir, 'licenses', 'demo-newsroom.json'), l);
+      },
+    },
+    {
+      name: 'a private key member "d" in jwks.json',
+      file: 'licenses/jwks.json',
+      field: /keys\[0\].*"d"/,
+      breakIt: (dir) =>
+        writeJson(join(dir, 'licenses', 'jwks.json'), {
+          keys: [{ kty: 'EC', crv: 'P-256', kid: 'leaked', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', d: 'jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI' }],
+        }),
+    },
+    {
+      name: 'a story whose feeds name a missing feed',
+      file: `feeds/${STORY}`,
+      field: 'feeds[1]',
+      breakIt: (dir) => {
+        const story = readJson(join(dir, 'feeds', STORY));
+        writeJson(join(dir, 'feeds', STORY), { ...story, feeds: ['world', 'no-such-feed'] });
+      },
+    },
+    {
+      name: 'a feed naming a story that does not exist',
+      file: 'feeds/world.json',
+      field: 'stories[1]',
+      breakIt: (dir) => writeJson(join(dir, 'feeds', 'world.json'), { ...readJson(join(dir, 'feeds', 'world.json')), stories: [SLUG, 'no-such-story'] }),
+    },
+  ];
+
+  for (const b of BREAKS) {
+    it(`fails on ${b.name}, naming the file and the field`, () => {
+      const dir = tempCopy();
+      b.breakIt(dir);
+      const r = wiregate(dir, 'check');
+      expect(r.status).not.toBe(0);
+      expect(r.status).not.toBeNull();
+      const line = r.output.split('\n').find((l) => l.includes(b.file) && /error/i.test(l));
+      expect(line, `no error line naming ${b.file} in:\n${r.output}`).toBeDefined();
+      if (typeof b.field === 'string') expect(line).toContain(b.field);
+      else expect(line).toMatch(b.field);
+      expect(r.output).not.toMatch(/\n\s+at /);
+    }, 30_000);
+  }
+
+  it('never echoes private key material while refusing it', () => {
+    const dir = tempCopy();
+    BREAKS.find((b) => b.file === 'licenses/jwks.json')!.breakIt(dir);
+    const r = wiregate(dir, 'check');
+    expect(r.status).not.toBe(0);
+    expect(r.output).not.toContain('jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI');
+  }, 30_000);
+
+  it('warns, and exits 0, when a licensee names a feed that does not exist yet', () => {
+    const dir = tempCopy();
+    writeJson(join(dir, 'licenses', 'sports-desk.json'), {
+      id: 'sports-desk',
+      name: 'Sports Desk',
+      status: 'active',
+      license: 'LIC-SPORTS-1',
+      feeds: ['sports'],
+      validFrom: '2026-01-01T00:00:00Z',
+      validUntil: '2027-01-01T00:00:00Z',
+    });
+    const r = wiregate(dir, 'check');
+    expect(r.status).toBe(0);
+    const line = r.output.split('\n').find((l) => l.includes('licenses/sports-desk.json'));
+    expect(line, r.output).toMatch(/warn/i);
+    expect(line).toContain('feeds[0]');
+    expect(line).toContain('sports');
+    // and start-up goes on: the data loads
+    expect(() => appOver(dir)).not.toThrow();
+  }, 30_000);
+});
+
+describe('wiregate keys generate and token', () => {
+  it('writes a 0600 private key under .wiregate/keys/, a public key to jwks.json, and mints a working token', async () => {
+    const dir = tempCopy();
+    const gen = wiregate(dir, 'keys', 'generate', '--kid', 'cli-test-key');
+    expect(gen.stderr).toBe('');
+    expect(gen.status).toBe(0);
+
+    const privatePath = join(dir, '.wiregate', 'keys', 'cli-test-key.private.jwk');
+    expect(existsSync(privatePath)).toBe(true);
+    expect(statSync(privatePath).mode & 0o777).toBe(0o600);
+    const privateJwk = readJson(privatePath);
+    expect(typeof privateJwk['d']).toBe('string');
+
+    const jwksText = readFileSync(join(dir, 'licenses', 'jwks.json'), 'utf8');
+    const jwks = JSON.parse(jwksText) as { keys: Record<string, unknown>[] };
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).toMatchObject({ kid: 'cli-test-key', kty: 'EC', alg: 'ES256' });
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+    expect(jwksText).not.toContain(privateJwk['d'] as string);
+    expect(gen.output).not.toContain(privateJwk['d'] as string);
+    expect(wiregate(dir, 'check').status).toBe(0);
+
+    const tok = wiregate(dir, 'token', '--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '1h');
+    expect(tok.stderr).toBe('');
+    expect(tok.status).toBe(0);
+    const token = tok.stdout.trim();
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'license+jwt', kid: 'cli-test-key', alg: 'ES256' });
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ sub: 'demo-newsroom', scope: 'feed:world', iss: 'wiregate-local', aud: 'wiregate' });
+    expect(claims.exp! - claims.iat!).toBe(3600);
+    expect(typeof claims.jti).toBe('string');
+
+    const app = appOver(dir);
+    const res = await app.request(`/articles/${SLUG}.txt`, bearer(token), BINDINGS);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain(LATE);
+    expect(text).toContain(LICENSE_LINE);
+    // the repository's own data does not trust that key
+    const repoApp = newApp(loadData(readDataFiles({ feeds: join(ROOT, 'feeds'), licenses: join(ROOT, 'licenses') })));
+    expect((await repoApp.request(`/articles/${SLUG}.txt`, bearer(token), BINDINGS)).status).toBe(401);
+  }, 60_000);
+
+  it('generates EdDSA keys too', () => {
+    const dir = tempCopy();
+    expect(wiregate(dir, 'keys', 'generate', '--alg', 'EdDSA', '--kid', 'ed-key').status).toBe(0);
+    const jwks = readJson(join(dir, 'licenses', 'jwks.json')) as { keys: Record<string, unknown>[] };
+    expect(jwks.keys[0]).toMatchObject({ kid: 'ed-key', kty: 'OKP', crv: 'Ed25519' });
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+    expect(statSync(join(dir, '.wiregate', 'keys', 'ed-key.private.jwk')).mode & 0o777).toBe(0o600);
+  }, 30_000);
+
+  it('token without a key says how to get one and exits non-zero', () => {
+    const dir = tempCopy();
+    const r = wiregate(dir, 'token', '--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '1h');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/keys generate/);
+    expect(r.stdout).toBe('');
+  }, 30_000);
+});
+
+describe('the repository keeps local secrets out of git', () => {
+  it('.gitignore ignores .wiregate/', () => {
+    const lines = readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n').map((l) => l.trim());
+    expect(lines.some((l) => l === '.wiregate/' || l === '.wiregate' || l === '/.wiregate/' || l === '/.wiregate')).toBe(true);
+    for (const path of ['.wiregate/keys/x.private.jwk', '.wiregate/demo/signing-key.private.jwk', '.wiregate/demo/receipt-secret']) {
+      const r = spawnSync('git', ['check-ignore', '-q', '--no-index', path], { cwd: ROOT });
+      expect(r.status, path).toBe(0);
+    }
+  });
+});
+
+// ---- serve --demo: the demo key is trusted by the local server only ----
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Collects a child's output; `until` resolves once the output matches, and rejects if the child exits first. */
+function watch(child: ChildProcess): { output: () => string; until: (pattern: RegExp, timeoutMs: number) => Promise<RegExpExecArray> } {
+  let stdout = '';
+  let stderr = '';
+  let exited: number | null | undefined;
+  const waiters = new Set<() => void>();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    waiters.forEach((w) => w());
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.once('exit', (code) => {
+    exited = code;
+    waiters.forEach((w) => w());
+  });
+  const until = (pattern: RegExp, timeoutMs: number) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(poll);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no ${pattern} from serve --demo in ${timeoutMs} ms:\n${stdout}\n${stderr}`));
+      }, timeoutMs);
+      const poll = () => {
+        const m = pattern.exec(stdout);
+        if (m) {
+          done();
+          resolve(m);
+        } else if (exited !== undefined) {
+          done();
+          reject(new Error(`serve --demo exited with ${exited}:\n${stdout}\n${stderr}`));
+        }
+      };
+      waiters.add(poll);
+      poll();
+    });
+  return { output: () => stdout, until };
+}
+
+describe('wiregate serve --demo', () => {
+  let child: ChildProcess | undefined;
+  let dir = '';
+  let port = 0;
+  let token = '';
+  let out: ReturnType<typeof watch>;
+
+  beforeAll(async () => {
+    dir = tempCopy();
+    port = await freePort();
+    child = spawn(process.execPath, [CLI, 'serve', '--demo'], {
+      cwd: dir,
+      env: cleanEnv({ PORT: String(port), HOST: '127.0.0.1' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    out = watch(child);
+    await out.until(/listening on/, 20_000);
+    token = (await out.until(/export TOKEN=(\S+)/, 20_000))[1]!;
+  }, 30_000);
+
+  afterAll(async () => {
+    const c = child;
+    if (c && c.exitCode === null && c.signalCode === null) {
+      const exited = new Promise((resolve) => c.once('exit', resolve));
+      c.kill('SIGTERM');
+      const timer = setTimeout(() => c.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  });
+
+  it('prints a working demo token and curl lines on the chosen port', async () => {
+    await out.until(/curl .*Authorization: Bearer \$TOKEN/, 5_000);
+    expect(out.output()).toContain(`http://127.0.0.1:${port}`);
+    expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'license+jwt' });
+    expect(decodeJwt(token)).toMatchObject({ sub: 'demo-newsroom', scope: 'feed:world' });
+  });
+
+  it('serves the full story with the demo token over real HTTP, and only the excerpt without it', async () => {
+    const base = `http://127.0.0.1:${port}`;
+    const licensed = await fetch(`${base}/articles/${SLUG}.txt`, bearer(token));
+    expect(licensed.status).toBe(200);
+    const text = await licensed.text();
+    expect(text).toContain(LATE);
+    expect(text).toContain(LICENSE_LINE);
+    const pub = await fetch(`${base}/articles/${SLUG}.txt`);
+    expect(pub.status).toBe(200);
+    expect(await pub.text()).not.toContain(LATE);
+  });
+
+  it('keeps the demo key out of licenses/jwks.json and out of the packed bundle', async () => {
+    const kid = decodeProtectedHeader(token).kid!;
+    expect(kid).toBeTruthy();
+    // the demo key lives under the scratch dir's .wiregate/, never in the repository's
+    expect(existsSync(join(dir, '.wiregate', 'demo'))).toBe(true);
+    expect(statSync(join(dir, '.wiregate', 'demo', 'signing-key.private.jwk')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'licenses', 'jwks.json'), 'utf8')).not.toContain(kid);
+
+    const packed = wiregate(dir, 'pack');
+    expect(packed.status).toBe(0);
+    const bundleText = readFileSync(join(dir, 'build', 'data.json'), 'utf8');
+    expect(bundleText).not.toContain(kid);
+    expect(bundleText).not.toMatch(/\\"d\\"\s*:/);
+    expect(bundleText).not.toContain('receipt-secret');
+
+    const bundled = newApp(loadData(JSON.parse(bundleText) as DataFiles));
+    const refused = await bundled.request(`/articles/${SLUG}.txt`, bearer(token), BINDINGS);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('WWW-Authenticate')).toMatch(/error="invalid_token"/);
+    const body = await refused.text();
+    expect(body).not.toContain(LATE);
+    expect(body).not.toContain(token);
+
+    // the same for an app over the scratch dir's files, which is what a plain `serve` would load
+    const plain = await appOver(dir).request(`/articles/${SLUG}.txt`, bearer(token), BINDINGS);
+    expect(plain.status).toBe(401);
+  }, 30_000);
+});

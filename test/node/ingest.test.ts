@@ -1,0 +1,305 @@
+// Ingest of wire text (SPEC §1): the pure ingest() and `wiregate ingest` on a scratch copy of the data.
+
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newApp } from '../../src/app.ts';
+import { loadData } from '../../src/data.ts';
+import { ingest, IngestError, slugify } from '../../src/ingest/ingest.ts';
+import { readDataFiles } from '../../src/node/files.ts';
+import { BINDINGS, LATE, SLUG } from '../support/gateway.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'bin', 'wiregate.mjs');
+const SEED = fileURLToPath(new URL('../../../shared/seed/000_363825acce16b393.txt', import.meta.url));
+const STORY_FILE = join(ROOT, 'feeds', 'stories', `${SLUG}.json`);
+const PUBLISHED = '2021-11-24T00:00:00Z';
+const HEADLINE = 'The Israeli and Moroccan defense ministers meet in a historic visit';
+const NOTICE = 'Copyright 2021 Associated Press. All rights reserved.';
+const TERMS = 'This material may not be published, broadcast, rewritten, or redistributed without permission.';
+const RIGHTS_LINE = `${NOTICE} ${TERMS}`;
+
+const seedBytes = readFileSync(SEED);
+const seedText = seedBytes.toString('utf8');
+const committed = JSON.parse(readFileSync(STORY_FILE, 'utf8')) as Record<string, unknown>;
+
+// ---- scratch copies of feeds/ and licenses/, and the CLI run inside them ----
+
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tempCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wiregate-ingest-'));
+  scratch.push(dir);
+  cpSync(join(ROOT, 'feeds'), join(dir, 'feeds'), { recursive: true });
+  cpSync(join(ROOT, 'licenses'), join(dir, 'licenses'), { recursive: true });
+  return dir;
+}
+
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('WIREGATE_')) delete env[name];
+  return env;
+}
+
+function wiregate(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(), encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file under a directory, path → bytes (as latin1 text so any byte compares exactly). */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p).toString('latin1');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The paragraphs of the raw seed file, split on blank lines, exactly as they stand in it. */
+function rawParagraphs(text: string): string[] {
+  return text.split(/\n[ \t]*\n/).map((p) => p.replace(/^\n+|\n+$/g, '')).filter((p) => p.trim() !== '');
+}
+
+const SECOND_STORY = [
+  'Storm closes three ports on Morocco’s Atlantic coast',
+  '',
+  'Storm closes three ports on Morocco’s Atlantic coast',
+  '',
+  'Casablanca – A winter storm closed three ports on Morocco’s Atlantic coast on Thursday, stranding dozens of cargo ships.',
+  '',
+  'Port authorities said the closures would last at least two days while crews inspect the breakwaters.',
+  '',
+  'Fishermen  in Agadir — who lost a week of work last winter — said they had  not been warned.',
+  '',
+  RIGHTS_LINE,
+  '',
+  'Leave a Reply',
+  '',
+  'Your email address will not be published. Required fields are marked *',
+  '',
+].join('\n');
+const SECOND_SLUG = 'storm-closes-three-ports-on-morocco-s-atlantic-coast';
+
+// ---- the pure function ----
+
+describe('ingest() of the seed story', () => {
+  const story = ingest(seedBytes, { feed: 'world', published: PUBLISHED });
+
+  it('equals the committed story JSON', () => {
+    expect(story).toEqual(committed);
+  });
+
+  it('keeps the headline once, as the headline, and never in the body', () => {
+    expect(story.headline).toBe(HEADLINE);
+    expect(seedText.split(HEADLINE).length - 1).toBe(2); // the scrape repeats it
+    expect(story.body.some((p) => p.includes(HEADLINE))).toBe(false);
+  });
+
+  it('drops the page chrome', () => {
+    const all = JSON.stringify(story);
+    expect(all).not.toContain('Leave a Reply');
+    expect(all).not.toContain('Your email address');
+    expect(all).not.toContain('Required fields');
+  });
+
+  it('moves the copyright line into the notice and usage terms', () => {
+    expect(story.copyrightNotice).toBe(NOTICE);
+    expect(story.usageTerms).toBe(TERMS);
+    expect(story.rightsHolder).toBe('Associated Press');
+    expect(story.source).toBe('Associated Press');
+    for (const p of story.body) {
+      expect(p).not.toMatch(/copyright/i);
+      expect(p).not.toContain('may not be published');
+    }
+  });
+
+  it('keeps every body paragraph byte-for-byte as a paragraph of the seed file', () => {
+    const raw = rawParagraphs(seedText);
+    expect(story.body.length).toBe(11);
+    let cursor = -1;
+    for (const p of story.body) {
+      // whole paragraph, exactly, in order
+      const at = raw.indexOf(p);
+      expect(at, `not a paragraph of the seed: ${p.slice(0, 40)}…`).toBeGreaterThan(cursor);
+      cursor = at;
+      // and the very bytes occur in the file, bounded by line breaks
+      expect(seedBytes.indexOf(Buffer.from(`\n${p}\n`, 'utf8'))).toBeGreaterThanOrEqual(0);
+    }
+    // nothing of the story itself was dropped: the raw paragraphs are headline ×2, body, rights, chrome ×2
+    expect(raw).toEqual([HEADLINE, HEADLINE, ...story.body, RIGHTS_LINE, 'Leave a Reply', 'Your email address will not be published. Required fields are marked *']);
+    // the typographic characters of the wire copy survive untouched
+    expect(story.body.join('\n')).toContain('Gantz’s trip');
+    expect(story.body[0]).toMatch(/^Rabat – The Israeli/);
+    expect(story.dateline).toBe('Rabat');
+  });
+
+  it('makes the slug by the slug rule', () => {
+    expect(story.slug).toBe(SLUG);
+    expect(story.slug).toBe(HEADLINE.toLowerCase().replace(/[^a-z0-9]+/g, '-'));
+    expect(slugify('Hello,   World!')).toBe('hello-world');
+    expect(slugify('  U.S. -- and  E.U. talks (2021)  ')).toBe('u-s-and-e-u-talks-2021');
+    expect(slugify('A’b—C')).toBe('a-b-c');
+    for (const h of [HEADLINE, 'Storm: 3 ports shut', '“Quoted” headline…']) {
+      expect(slugify(h)).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    }
+  });
+
+  it('accepts CRLF line endings with the same body', () => {
+    const crlf = Buffer.from(seedText.replace(/\n/g, '\r\n'), 'utf8');
+    expect(ingest(crlf, { feed: 'world', published: PUBLISHED }).body).toEqual(story.body);
+  });
+});
+
+// ---- refusals ----
+
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1]);
+const BAD_INPUTS: { name: string; bytes: Uint8Array; message: RegExp }[] = [
+  { name: 'an empty file', bytes: new Uint8Array(0), message: /empty/ },
+  { name: 'white space only', bytes: Buffer.from(' \n\n\t \r\n  \n'), message: /white ?space/ },
+  { name: 'a binary file (PNG header with NUL bytes)', bytes: PNG, message: /binary/ },
+  {
+    name: 'invalid UTF-8',
+    bytes: Buffer.concat([Buffer.from(`A headline\n\nBody text `), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(` here.\n\n${RIGHTS_LINE}\n`)]),
+    message: /UTF-8/,
+  },
+  { name: 'a headline only', bytes: Buffer.from(`${HEADLINE}\n`), message: /copyright|body/i },
+  { name: 'a headline and copyright line but no body', bytes: Buffer.from(`${HEADLINE}\n\n${HEADLINE}\n\n${RIGHTS_LINE}\n\nLeave a Reply\n`), message: /no body/ },
+  {
+    name: 'no copyright line',
+    bytes: Buffer.from(seedText.replace(RIGHTS_LINE, ''), 'utf8'),
+    message: /copyright line/,
+  },
+];
+
+describe('ingest() refuses what is not one wire story', () => {
+  for (const bad of BAD_INPUTS) {
+    it(`refuses ${bad.name}`, () => {
+      expect(() => ingest(bad.bytes, { feed: 'world', published: PUBLISHED })).toThrow(IngestError);
+      expect(() => ingest(bad.bytes, { feed: 'world', published: PUBLISHED })).toThrow(bad.message);
+    });
+  }
+});
+
+// ---- the CLI ----
+
+describe('wiregate ingest', () => {
+  it('writes the committed story and feed files from the seed', () => {
+    const dir = tempCopy();
+    const committedFeed = readFileSync(join(dir, 'feeds', 'world.json'), 'utf8');
+    rmSync(join(dir, 'feeds', 'stories', `${SLUG}.json`));
+    writeFileSync(join(dir, 'feeds', 'world.json'), `${JSON.stringify({ ...JSON.parse(committedFeed), stories: [] }, null, 2)}\n`);
+
+    const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', PUBLISHED);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const written = readFileSync(join(dir, 'feeds', 'stories', `${SLUG}.json`), 'utf8');
+    expect(JSON.parse(written)).toEqual(committed);
+    expect(written).toBe(readFileSync(STORY_FILE, 'utf8'));
+    expect(readFileSync(join(dir, 'feeds', 'world.json'), 'utf8')).toBe(committedFeed);
+    expect(wiregate(dir, 'check').status).toBe(0);
+  }, 30_000);
+
+  it('is idempotent: re-ingesting the seed changes no byte', () => {
+    const dir = tempCopy();
+    const before = snapshot(join(dir, 'feeds'));
+    for (let i = 0; i < 2; i++) {
+      const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', PUBLISHED);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(snapshot(join(dir, 'feeds'))).toEqual(before);
+    }
+  }, 30_000);
+
+  it('--dry-run prints the story and writes nothing', () => {
+    const dir = tempCopy();
+    rmSync(join(dir, 'feeds', 'stories', `${SLUG}.json`));
+    writeFileSync(join(dir, 'feeds', 'world.json'), JSON.stringify({ id: 'world', title: 'World', description: 'World news.', language: 'en', stories: [] }));
+    const before = snapshot(join(dir, 'feeds'));
+    const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', PUBLISHED, '--dry-run');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(committed);
+    expect(snapshot(join(dir, 'feeds'))).toEqual(before);
+  }, 30_000);
+
+  for (const bad of BAD_INPUTS) {
+    it(`refuses ${bad.name} with a clear message, a non-zero exit and nothing written`, () => {
+      const dir = tempCopy();
+      const file = join(dir, 'input.txt');
+      writeFileSync(file, bad.bytes);
+      const before = snapshot(join(dir, 'feeds'));
+      const r = wiregate(dir, 'ingest', file, '--feed', 'world', '--published', PUBLISHED);
+      expect(r.status).not.toBe(0);
+      expect(r.status).not.toBeNull();
+      expect(r.stderr).toContain(file);
+      expect(r.stderr).toMatch(bad.message);
+      expect(r.stderr).toContain('nothing was written');
+      expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+      expect(r.stdout).toBe('');
+      expect(snapshot(join(dir, 'feeds'))).toEqual(before);
+    }, 30_000);
+  }
+
+  it('adds a second, different story to the same feed; check passes and both are served', async () => {
+    const dir = tempCopy();
+    const seedStoryBefore = readFileSync(join(dir, 'feeds', 'stories', `${SLUG}.json`), 'utf8');
+    const file = join(dir, 'second.txt');
+    writeFileSync(file, SECOND_STORY);
+    const r = wiregate(dir, 'ingest', file, '--feed', 'world', '--published', '2021-11-25T08:00:00Z');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+
+    const second = JSON.parse(readFileSync(join(dir, 'feeds', 'stories', `${SECOND_SLUG}.json`), 'utf8')) as Record<string, unknown>;
+    expect(second).toMatchObject({
+      slug: SECOND_SLUG,
+      headline: 'Storm closes three ports on Morocco’s Atlantic coast',
+      dateline: 'Casablanca',
+      published: '2021-11-25T08:00:00Z',
+      feeds: ['world'],
+      copyrightNotice: NOTICE,
+      usageTerms: TERMS,
+      body: [
+        'Casablanca – A winter storm closed three ports on Morocco’s Atlantic coast on Thursday, stranding dozens of cargo ships.',
+        'Port authorities said the closures would last at least two days while crews inspect the breakwaters.',
+        'Fishermen  in Agadir — who lost a week of work last winter — said they had  not been warned.',
+      ],
+    });
+    const feed = JSON.parse(readFileSync(join(dir, 'feeds', 'world.json'), 'utf8')) as { stories: string[] };
+    expect(feed.stories).toEqual([SECOND_SLUG, SLUG]);
+    expect(readFileSync(join(dir, 'feeds', 'stories', `${SLUG}.json`), 'utf8')).toBe(seedStoryBefore);
+
+    const check = wiregate(dir, 'check');
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+
+    const app = newApp(loadData(readDataFiles({ feeds: join(dir, 'feeds'), licenses: join(dir, 'licenses') })));
+    const index = await app.request('/', { headers: { Accept: 'application/json' } }, BINDINGS);
+    expect(index.status).toBe(200);
+    const indexText = await index.text();
+    expect(indexText).toContain(SECOND_SLUG);
+    expect(indexText).toContain(SLUG);
+    expect(indexText).not.toContain(LATE);
+    const pub = await app.request(`/articles/${SECOND_SLUG}.json`, {}, BINDINGS);
+    expect(pub.status).toBe(200);
+    // the same file again is idempotent too
+    expect(wiregate(dir, 'ingest', file, '--feed', 'world', '--published', '2021-11-25T08:00:00Z').status).toBe(0);
+    expect((JSON.parse(readFileSync(join(dir, 'feeds', 'world.json'), 'utf8')) as { stories: string[] }).stories).toEqual([SECOND_SLUG, SLUG]);
+  }, 30_000);
+
+  it('refuses to overwrite a different story under the same slug', () => {
+    const dir = tempCopy();
+    const before = snapshot(join(dir, 'feeds'));
+    const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', '2022-01-01T00:00:00Z');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('nothing was written');
+    expect(snapshot(join(dir, 'feeds'))).toEqual(before);
+  }, 30_000);
+});
