@@ -16,15 +16,18 @@ export interface Representation {
 const encoder = new TextEncoder();
 
 /** A strong validator from the exact bytes, so any change to a representation changes it. */
-export async function etagOf(body: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(body)));
+export async function etagOf(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   let b64 = '';
   for (const byte of digest.subarray(0, 16)) b64 += String.fromCharCode(byte);
   return `"${btoa(b64).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}"`;
 }
 
 export async function represent(c: Context, settings: Settings, rep: Representation): Promise<Response> {
-  const etag = await etagOf(rep.body);
+  // Encode once, here: the bytes hashed are the bytes sent, and an unpaired surrogate becomes
+  // U+FFFD on every runtime (workerd would otherwise send it as invalid UTF-8).
+  const bytes = encoder.encode(rep.body);
+  const etag = await etagOf(bytes);
   const headers = new Headers({
     'Content-Type': rep.type,
     'Cache-Control': cacheControl(rep.decision, settings),
@@ -36,7 +39,7 @@ export async function represent(c: Context, settings: Settings, rep: Representat
     headers.delete('Content-Type');
     return new Response(null, { status: 304, headers });
   }
-  return new Response(rep.body, { status: 200, headers });
+  return new Response(bytes, { status: 200, headers });
 }
 
 export function cacheControl(decision: Decision, settings: Settings): string {

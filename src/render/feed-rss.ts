@@ -28,6 +28,7 @@ export function rssFeed(view: FeedView): string {
         version: '2.0',
         'xmlns:atom': 'http://www.w3.org/2005/Atom',
         'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
+        'xmlns:dcterms': 'http://purl.org/dc/terms/',
         'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
       },
       channel,
@@ -50,6 +51,7 @@ function rssItem(item: StoryView, view: FeedView): ReturnType<typeof el> {
     item.license && el('content:encoded', null, itemHtml(item)),
     el('dc:creator', null, a.source),
     el('dc:rights', null, rightsStatement(item)),
+    el('dcterms:rightsHolder', null, a.rightsHolder),
     el('atom:link', { href: a.licenseUrl, rel: 'license' }),
     el('source', { url: view.links.rss }, a.source),
   );

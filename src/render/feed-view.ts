@@ -34,9 +34,10 @@ export function feedView(feed: FeedDef, items: readonly StoryView[], settings: S
   };
 }
 
-/** "Copyright 2021 Associated Press. All rights reserved. This material may not…" */
+/** "Copyright 2021 Associated Press. All rights reserved. This material may not… Rights holder: …" */
 export function rightsStatement(view: StoryView): string {
-  return `${view.attribution.copyrightNotice} ${view.attribution.usageTerms}`;
+  const a = view.attribution;
+  return `${a.copyrightNotice} ${a.usageTerms} Rights holder: ${a.rightsHolder}.`;
 }
 
 /** The feed-level rights line: each distinct holder's notice, in item order. */
@@ -52,7 +53,7 @@ export function itemHtml(view: StoryView): string {
   const notice = view.license
     ? `<p>${h(view.license.line)} Receipt: ${h(view.license.receipt)}</p>`
     : `<p><em>${h(EXCERPT_NOTE)}</em> <a href="${h(a.licenseUrl)}">License terms</a>.</p>`;
-  const attribution = `<p>Source: ${h(a.source)}. ${h(a.copyrightNotice)} ${h(a.usageTerms)} <a href="${h(a.canonicalUrl)}">${h(a.canonicalUrl)}</a></p>`;
+  const attribution = `<p>Source: ${h(a.source)}. ${h(rightsStatement(view))} <a href="${h(a.canonicalUrl)}">${h(a.canonicalUrl)}</a></p>`;
   return paragraphs + notice + attribution;
 }
 
@@ -60,7 +61,7 @@ export function itemHtml(view: StoryView): string {
 export function itemText(view: StoryView): string {
   const a = view.attribution;
   const notice = view.license ? `${view.license.line} Receipt: ${view.license.receipt}` : `${EXCERPT_NOTE} License terms: ${a.licenseUrl}`;
-  return [...view.paragraphs, notice, `Source: ${a.source}. ${a.copyrightNotice} ${a.usageTerms} ${a.canonicalUrl}`].join('\n\n');
+  return [...view.paragraphs, notice, `Source: ${a.source}. ${rightsStatement(view)} ${a.canonicalUrl}`].join('\n\n');
 }
 
 export function rfc822(iso: string): string {
