@@ -16,7 +16,7 @@ export interface Representation {
 const encoder = new TextEncoder();
 
 /** A strong validator from the exact bytes, so any change to a representation changes it. */
-export async function etagOf(bytes: Uint8Array): Promise<string> {
+export async function etagOf(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   let b64 = '';
   for (const byte of digest.subarray(0, 16)) b64 += String.fromCharCode(byte);
