@@ -6,6 +6,7 @@ import { Problem, problemResponse } from './http/problem.ts';
 import { register as articles } from './routes/articles.ts';
 import type { App, AppEnv } from './routes/context.ts';
 import { register as feeds } from './routes/feeds.ts';
+import { register as rights } from './routes/rights.ts';
 import { register as site } from './routes/site.ts';
 import { settingsFrom } from './settings.ts';
 
@@ -17,12 +18,14 @@ export function newApp(data: GatewayData): App {
     c.set('settings', settings);
     await next();
     c.res.headers.set('Link', `<${settings.publicUrl}/license>; rel="license"`);
+    c.res.headers.append('Link', `<${settings.publicUrl}/license.xml>; rel="license"; type="application/rsl+xml"`);
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
 
   site(app, data);
   articles(app, data);
   feeds(app, data);
+  rights(app, data);
 
   app.notFound((c) => problemResponse(new Problem('not_found', { detail: 'No such resource.' }), settingsFrom(c.env).publicUrl));
   app.onError((err, c) => {

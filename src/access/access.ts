@@ -17,7 +17,7 @@ export interface AccessContext {
 }
 
 /** What may this request have of a resource that belongs to `resourceFeeds`? */
-export async function accessFor(ctx: AccessContext, resourceFeeds: readonly string[]): Promise<Decision> {
+export async function accessFor(ctx: AccessContext, resourceFeeds: readonly string[] | null): Promise<Decision> {
   const credential = readCredential(ctx.request);
   if (credential === null) return PUBLIC;
   const scheme = credential.scheme;

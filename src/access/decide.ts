@@ -20,8 +20,11 @@ export interface RequestFacts {
   readonly token: VerifiedToken | null;
   readonly licensee: Licensee | undefined;
   readonly revoked: boolean;
-  /** The feeds the requested resource belongs to (one for a feed, the story's feeds for a story). */
-  readonly resourceFeeds: readonly string[];
+  /**
+   * The feeds the requested resource belongs to (one for a feed, the story's feeds for a story),
+   * or null for the licensee's own license documents, which need a valid license but no feed.
+   */
+  readonly resourceFeeds: readonly string[] | null;
   /** ISO 3166-1 alpha-2 country of the client, when known from a trusted source. */
   readonly country: string | undefined;
   readonly now: number;
@@ -37,6 +40,7 @@ export function decide(facts: RequestFacts): Verdict {
   if (licensee.status !== 'active') return refuse('licensee_suspended');
   if (facts.now < Date.parse(licensee.validFrom)) return refuse('license_not_yet_valid');
   if (facts.now > Date.parse(licensee.validUntil)) return refuse('license_expired');
+  if (facts.resourceFeeds === null) return { tier: 'licensed', reason: 'entitled', licensee, token };
   if (!facts.resourceFeeds.some((feed) => grants(token.feeds, feed) && grants(licensee.feeds, feed))) {
     return refuse('feed_not_licensed');
   }
@@ -44,6 +48,12 @@ export function decide(facts: RequestFacts): Verdict {
     return refuse('territory_not_licensed');
   }
   return { tier: 'licensed', reason: 'entitled', licensee, token };
+}
+
+/** The feeds both the token's scope and the licensee's file grant ("*" only when both say all). */
+export function grantedFeeds(token: VerifiedToken, licensee: Licensee): string[] {
+  if (token.feeds.has('*')) return [...licensee.feeds];
+  return [...token.feeds].filter((feed) => grants(licensee.feeds, feed)).sort();
 }
 
 function grants(feeds: ReadonlySet<string> | readonly string[], feed: string): boolean {

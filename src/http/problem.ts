@@ -1,7 +1,7 @@
 // The one table of refusal codes and the RFC 9457 problem responses built from it.
 
 /** The OAuth error a challenge carries (RFC 6750 §3.1), when the refusal concerns credentials. */
-type ChallengeError = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+type ChallengeError = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'none';
 
 interface CodeSpec {
   readonly status: number;
@@ -13,6 +13,7 @@ interface CodeSpec {
 export const CODES = {
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
+  token_required: { status: 401, title: 'License token required', challenge: 'none' },
   invalid_request: { status: 400, title: 'Invalid request', challenge: 'invalid_request' },
   token_in_query: { status: 400, title: 'Token in the query string', challenge: 'invalid_request' },
   multiple_credentials: { status: 400, title: 'More than one credential', challenge: 'invalid_request' },
@@ -70,7 +71,10 @@ export function problemResponse(problem: Problem, baseUrl: string): Response {
     'Content-Type': 'application/problem+json',
     'Cache-Control': 'no-store',
   });
-  if (spec.challenge) {
+  if (spec.challenge === 'none') {
+    // RFC 6750 §3: a request that sent no credentials gets a challenge without an error code.
+    headers.set('WWW-Authenticate', `${scheme} realm="wiregate"`);
+  } else if (spec.challenge) {
     // Quoted-string values (RFC 9110 §11.2): strip anything that could break out of the quotes.
     const quoted = detail.replace(/["\\\r\n]/g, '');
     headers.set('WWW-Authenticate', `${scheme} realm="wiregate", error="${spec.challenge}", error_description="${quoted}"`);

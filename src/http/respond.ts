@@ -11,6 +11,8 @@ export interface Representation {
   /** ISO time of the newest content in the body. */
   readonly lastModified: string;
   readonly vary?: string;
+  /** Further headers that describe the representation (e.g. TDMRep). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const encoder = new TextEncoder();
@@ -34,6 +36,7 @@ export async function represent(c: Context, settings: Settings, rep: Representat
     Vary: rep.vary ? `Authorization, ${rep.vary}` : 'Authorization',
     ETag: etag,
     'Last-Modified': new Date(rep.lastModified).toUTCString(),
+    ...rep.headers,
   });
   if (notModified(c.req.raw.headers, etag, rep.lastModified)) {
     headers.delete('Content-Type');

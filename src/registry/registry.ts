@@ -2,6 +2,7 @@
 
 import { FieldReader, ID, parseJson } from '../catalog/fields.ts';
 import type { DataFile, DataProblem } from '../catalog/types.ts';
+import { readTerms, type OperatorTerms } from '../rights/terms.ts';
 
 export interface Licensee {
   readonly id: string;
@@ -25,7 +26,11 @@ export interface Registry {
   readonly licensees: ReadonlyMap<string, Licensee>;
   readonly jwks: { readonly keys: readonly PublicJwk[] };
   readonly revoked: ReadonlySet<string>;
+  readonly terms: OperatorTerms;
 }
+
+/** File names in licenses/ that are not licensees; no licensee may take these ids. */
+const RESERVED = ['jwks', 'revoked', 'terms'];
 
 const LICENSEE_FIELDS = ['id', 'name', 'status', 'license', 'feeds', 'validFrom', 'validUntil', 'territories'];
 /** Members that only a private (or symmetric) key has; their presence means a secret leaked. */
@@ -36,6 +41,7 @@ export function loadRegistry(files: readonly DataFile[]): { registry: Registry; 
   const licensees = new Map<string, Licensee>();
   let jwks: Registry['jwks'] = { keys: [] };
   const revoked = new Set<string>();
+  let terms: OperatorTerms | undefined;
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
     if (!file.path.endsWith('.json') || file.path.includes('/')) continue;
     const reader = new FieldReader(`licenses/${file.path}`);
@@ -43,6 +49,7 @@ export function loadRegistry(files: readonly DataFile[]): { registry: Registry; 
     if (raw !== undefined) {
       if (file.path === 'jwks.json') jwks = readJwks(reader, raw);
       else if (file.path === 'revoked.json') readRevoked(reader, raw).forEach((j) => revoked.add(j));
+      else if (file.path === 'terms.json') terms = readTerms(reader, raw);
       else {
         const licensee = readLicensee(reader, raw, file.path);
         if (licensee) licensees.set(licensee.id, licensee);
@@ -50,7 +57,10 @@ export function loadRegistry(files: readonly DataFile[]): { registry: Registry; 
     }
     problems.push(...reader.problems);
   }
-  return { registry: { licensees, jwks, revoked }, problems };
+  if (!terms && !files.some((f) => f.path === 'terms.json')) {
+    problems.push({ file: 'licenses/terms.json', field: '(file)', message: 'is missing: the operator must state contact, license server, payment and AI-use terms', severity: 'error' });
+  }
+  return { registry: { licensees, jwks, revoked, terms: terms ?? PLACEHOLDER_TERMS }, problems };
 }
 
 function readLicensee(reader: FieldReader, raw: unknown, path: string): Licensee | undefined {
@@ -59,6 +69,7 @@ function readLicensee(reader: FieldReader, raw: unknown, path: string): Licensee
   reader.unknownFields(obj, LICENSEE_FIELDS);
   const id = reader.string(obj, 'id', { pattern: ID });
   if (id && path !== `${id}.json`) reader.error('id', `must match the file name (${id}.json)`);
+  if (RESERVED.includes(id)) reader.error('id', `"${id}" is reserved for licenses/${id}.json`);
   const status = reader.string(obj, 'status');
   if (status && status !== 'active' && status !== 'suspended') reader.error('status', 'must be "active" or "suspended"');
   const feeds = reader.strings(obj, 'feeds', { pattern: /^(\*|[a-z0-9][a-z0-9-]{0,63})$/ }) ?? [];
@@ -124,3 +135,13 @@ export function feedWarnings(registry: Registry, feedIds: ReadonlySet<string>): 
   }
   return out;
 }
+
+/** Only ever seen together with a DataError: loadData refuses to start without real terms. */
+const PLACEHOLDER_TERMS: OperatorTerms = Object.freeze<OperatorTerms>({
+  operator: '',
+  contact: { email: '', url: '' },
+  licenseServer: '',
+  payment: { type: 'subscription', url: '' },
+  aiUse: { search: 'yes', 'ai-input': 'no', 'ai-train': 'no' },
+  blockedCrawlers: [],
+});

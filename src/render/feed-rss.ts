@@ -2,6 +2,7 @@
 
 import { channelRights, itemHtml, rfc822, rightsStatement, type FeedView } from './feed-view.ts';
 import { el, xmlDocument } from './xml.ts';
+import { RSL_NAMESPACE, rslContent } from '../rights/rsl.ts';
 import { escapeHtml } from './escape.ts';
 import type { StoryView } from './view.ts';
 
@@ -19,6 +20,7 @@ export function rssFeed(view: FeedView): string {
     el('generator', null, 'wiregate'),
     el('atom:link', { href: links.rss, rel: 'self', type: 'application/rss+xml' }),
     el('atom:link', { href: links.license, rel: 'license' }),
+    el('atom:link', { href: `${links.license}.xml`, rel: 'license', type: 'application/rsl+xml' }),
     view.items.map((item) => rssItem(item, view)),
   );
   return xmlDocument(
@@ -30,6 +32,7 @@ export function rssFeed(view: FeedView): string {
         'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
         'xmlns:dcterms': 'http://purl.org/dc/terms/',
         'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
+        'xmlns:rsl': RSL_NAMESPACE,
       },
       channel,
     ),
@@ -54,5 +57,6 @@ function rssItem(item: StoryView, view: FeedView): ReturnType<typeof el> {
     el('dcterms:rightsHolder', null, a.rightsHolder),
     el('atom:link', { href: a.licenseUrl, rel: 'license' }),
     el('source', { url: view.links.rss }, a.source),
+    rslContent({ url: a.canonicalUrl, rightsHolder: a.rightsHolder, terms: view.terms, termsUrl: a.licenseUrl, prefix: 'rsl:' }),
   );
 }

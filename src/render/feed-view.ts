@@ -1,6 +1,7 @@
 // What every feed format is rendered from: the feed, its items' views, links and a fixed timestamp.
 
 import type { FeedDef } from '../catalog/types.ts';
+import type { OperatorTerms } from '../rights/terms.ts';
 import type { Settings } from '../settings.ts';
 import { escapeHtml as h } from './escape.ts';
 import { EXCERPT_NOTE, urlsFor, type StoryView } from './view.ts';
@@ -9,6 +10,7 @@ export interface FeedView {
   readonly feed: FeedDef;
   readonly items: readonly StoryView[];
   readonly tier: 'public' | 'licensed';
+  readonly terms: OperatorTerms;
   readonly links: { readonly home: string; readonly license: string; readonly rss: string; readonly atom: string; readonly json: string };
   /** The newest `updated` among the items: output never depends on the clock. */
   readonly updated: string;
@@ -16,13 +18,14 @@ export interface FeedView {
 
 const EPOCH = '1970-01-01T00:00:00Z';
 
-export function feedView(feed: FeedDef, items: readonly StoryView[], settings: Settings): FeedView {
+export function feedView(feed: FeedDef, items: readonly StoryView[], terms: OperatorTerms, settings: Settings): FeedView {
   const urls = urlsFor(settings);
   const updated = items.reduce((max, v) => (v.story.updated > max ? v.story.updated : max), EPOCH);
   return {
     feed,
     items,
     tier: items.some((v) => v.tier === 'licensed') ? 'licensed' : 'public',
+    terms,
     links: {
       home: `${urls.base}/`,
       license: urls.license,

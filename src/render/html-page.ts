@@ -4,7 +4,8 @@ import { escapeHtml as h } from './escape.ts';
 
 export interface PageOptions {
   readonly title: string;
-  readonly licenseUrl: string;
+  /** The public base URL; the license links derive from it. */
+  readonly base: string;
   readonly lang?: string;
   /** Extra, already-escaped markup for <head>. */
   readonly head?: string;
@@ -38,7 +39,8 @@ export function page(options: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(options.title)}</title>
-<link rel="license" href="${h(options.licenseUrl)}">
+<link rel="license" href="${h(options.base)}/license">
+<link rel="license" type="application/rsl+xml" href="${h(options.base)}/license.xml">
 ${options.head ?? ''}<style>${STYLE}</style>
 </head>
 <body>

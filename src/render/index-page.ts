@@ -51,5 +51,5 @@ ${feeds}
 <ul>
 ${stories}
 </ul>`;
-  return page({ title: 'wiregate — wire stories', licenseUrl: urls.license, main });
+  return page({ title: 'wiregate — wire stories', base: urls.base, main });
 }

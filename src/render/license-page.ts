@@ -23,5 +23,5 @@ export function licenseHtml(settings: Settings, rightsNotices: readonly string[]
 </ul>
 <h2>Becoming a licensee</h2>
 <p>Contact the operator of this gateway to agree a license; you will receive a license id and tokens for the feeds it covers. Index of feeds: <a href="${h(urls.base)}/">${h(urls.base)}/</a>.</p>`;
-  return page({ title: 'License terms — wiregate', licenseUrl: urls.license, main });
+  return page({ title: 'License terms — wiregate', base: urls.base, main });
 }

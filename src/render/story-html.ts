@@ -2,6 +2,7 @@
 
 import { escapeHtml as h } from './escape.ts';
 import { humanDate, page } from './html-page.ts';
+import { jsonLdScript, newsArticle } from './json-ld.ts';
 import { EXCERPT_NOTE, type StoryView } from './view.ts';
 
 export function storyHtml(view: StoryView): string {
@@ -11,6 +12,9 @@ export function storyHtml(view: StoryView): string {
     `<link rel="alternate" type="application/json" href="${h(a.canonicalUrl)}.json">`,
     `<link rel="alternate" type="text/plain" href="${h(a.canonicalUrl)}.txt">`,
     `<meta name="robots" content="${view.tier === 'licensed' ? 'noindex, noarchive' : 'max-snippet:-1, noarchive'}">`,
+    '<meta name="tdm-reservation" content="1">',
+    `<meta name="tdm-policy" content="${h(a.tdmPolicyUrl)}">`,
+    jsonLdScript(newsArticle(view)),
     '',
   ].join('\n');
   const main = `<article>
@@ -24,7 +28,7 @@ ${view.paragraphs.map((p) => `<p>${h(p)}</p>`).join('\n')}
 ${attributionHtml(view)}
 ${view.tier === 'public' ? licenseCta(a.licenseUrl) : ''}
 </article>`;
-  return page({ title: story.headline, licenseUrl: a.licenseUrl, head, main });
+  return page({ title: story.headline, base: a.baseUrl, head, main });
 }
 
 function noticeHtml(view: StoryView): string {

@@ -2,7 +2,8 @@
 
 import type { StoryView } from './view.ts';
 
-export function storyNinjs(view: StoryView): Record<string, unknown> {
+/** `policy` is the RightsML policy for this copy: the public Offer, or the licensee's own Agreement. */
+export function storyNinjs(view: StoryView, policy: Record<string, unknown>): Record<string, unknown> {
   const { story, attribution: a } = view;
   const text = view.paragraphs.join('\n\n');
   const bodies: Record<string, unknown>[] = [
@@ -33,7 +34,7 @@ export function storyNinjs(view: StoryView): Record<string, unknown> {
     copyrightHolder: a.rightsHolder,
     copyrightNotice: a.copyrightNotice,
     usageTerms: a.usageTerms,
-    rightsInfo: { linkedRights: a.licenseUrl },
+    rightsInfo: { langId: 'http://www.w3.org/ns/odrl/2/', encodedRights: JSON.stringify(policy) },
     ...(view.license ? { altIds: [{ role: 'receipt', value: view.license.receipt }] } : {}),
   };
 }

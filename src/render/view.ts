@@ -5,12 +5,17 @@ import type { Story } from '../catalog/types.ts';
 import type { Settings } from '../settings.ts';
 
 export interface Attribution {
+  /** The gateway's public base URL, which every link below starts with. */
+  readonly baseUrl: string;
   readonly source: string;
   readonly rightsHolder: string;
   readonly copyrightNotice: string;
   readonly usageTerms: string;
   readonly canonicalUrl: string;
   readonly licenseUrl: string;
+  /** Machine-readable terms: the RSL document and the TDMRep policy. */
+  readonly rslUrl: string;
+  readonly tdmPolicyUrl: string;
 }
 
 export interface StoryView {
@@ -28,6 +33,8 @@ export function urlsFor(settings: Settings) {
   return {
     base,
     license: `${base}/license`,
+    rsl: `${base}/license.xml`,
+    tdmPolicy: `${base}/rights/tdm-policy.jsonld`,
     article: (slug: string) => `${base}/articles/${slug}`,
     feed: (id: string, file: string) => `${base}/feeds/${id}/${file}`,
   };
@@ -36,12 +43,15 @@ export function urlsFor(settings: Settings) {
 export function attributionOf(story: Story, settings: Settings): Attribution {
   const urls = urlsFor(settings);
   return {
+    baseUrl: urls.base,
     source: story.source,
     rightsHolder: story.rightsHolder,
     copyrightNotice: story.copyrightNotice,
     usageTerms: story.usageTerms,
     canonicalUrl: urls.article(story.slug),
     licenseUrl: urls.license,
+    rslUrl: urls.rsl,
+    tdmPolicyUrl: urls.tdmPolicy,
   };
 }
 

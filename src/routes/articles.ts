@@ -1,5 +1,6 @@
 // /articles/{slug}, /articles/{slug}.json and /articles/{slug}.txt.
 
+import { grantedFeeds, type Decision } from '../access/decide.ts';
 import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
 import { represent } from '../http/respond.ts';
@@ -7,13 +8,17 @@ import { storyHtml } from '../render/story-html.ts';
 import { storyNinjs } from '../render/story-json.ts';
 import { storyText } from '../render/story-text.ts';
 import type { StoryView } from '../render/view.ts';
+import { agreement, publicOffer, type Policy } from '../rights/odrl.ts';
+import { tdmHeaders } from '../rights/signals.ts';
+import type { Settings } from '../settings.ts';
 import { decisionFor, onlyGet, viewFor, type App } from './context.ts';
 
-const FORMATS = {
+type Render = (view: StoryView, policy: () => Policy) => string;
+const FORMATS: Record<'html' | 'json' | 'txt', { type: string; render: Render }> = {
   html: { type: 'text/html; charset=utf-8', render: storyHtml },
-  json: { type: 'application/json', render: (v: StoryView) => `${JSON.stringify(storyNinjs(v), null, 2)}\n` },
+  json: { type: 'application/json', render: (v, policy) => `${JSON.stringify(storyNinjs(v, policy()), null, 2)}\n` },
   txt: { type: 'text/plain; charset=utf-8', render: storyText },
-} as const;
+};
 
 const ARTICLE_FILE = /^([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(json|txt))?$/;
 
@@ -23,9 +28,20 @@ export function register(app: App, data: GatewayData): void {
     const story = match ? data.catalog.stories.get(match[1]!) : undefined;
     if (!match || !story) throw new Problem('not_found', { detail: 'No such story.' });
     const format = FORMATS[(match[2] ?? 'html') as keyof typeof FORMATS];
+    const settings = c.var.settings;
     const decision = await decisionFor(c, data, story.feeds);
-    const view = await viewFor(story, decision, c.var.settings);
-    return represent(c, c.var.settings, { body: format.render(view), type: format.type, decision, lastModified: story.updated });
+    const view = await viewFor(story, decision, settings);
+    const body = format.render(view, () => policyFor(data, decision, view, settings));
+    return represent(c, settings, { body, type: format.type, decision, lastModified: story.updated, headers: tdmHeaders(settings) });
   });
   onlyGet(app, '/articles/:file');
+}
+
+/** The licensee's own Agreement for a licensed copy; the public Offer for this story otherwise. */
+function policyFor(data: GatewayData, decision: Decision, view: StoryView, settings: Settings): Policy {
+  const { terms } = data.registry;
+  if (decision.tier === 'licensed') {
+    return agreement(terms, decision.licensee, grantedFeeds(decision.token, decision.licensee), decision.token.jti, settings);
+  }
+  return publicOffer(terms, [], settings, view.attribution.canonicalUrl);
 }

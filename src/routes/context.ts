@@ -15,7 +15,7 @@ export type App = Hono<AppEnv>;
 export type Ctx = Context<AppEnv>;
 
 /** Ask the decision point what this request may have of a resource in `feeds`. */
-export function decisionFor(c: Ctx, data: GatewayData, feeds: readonly string[]): Promise<Decision> {
+export function decisionFor(c: Ctx, data: GatewayData, feeds: readonly string[] | null): Promise<Decision> {
   const settings = c.var.settings;
   return accessFor({ request: c.req.raw, settings, registry: data.registry, keys: keySourceFor(settings, data.registry) }, feeds);
 }

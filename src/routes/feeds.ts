@@ -7,6 +7,7 @@ import { atomFeed } from '../render/feed-atom.ts';
 import { jsonFeed } from '../render/feed-json.ts';
 import { rssFeed } from '../render/feed-rss.ts';
 import { feedView, type FeedView } from '../render/feed-view.ts';
+import { tdmHeaders } from '../rights/signals.ts';
 import { decisionFor, onlyGet, viewFor, type App } from './context.ts';
 
 const FORMATS: Record<string, { type: string; render: (v: FeedView) => string }> = {
@@ -23,8 +24,8 @@ export function register(app: App, data: GatewayData): void {
     const decision = await decisionFor(c, data, [feed.id]);
     const settings = c.var.settings;
     const items = await Promise.all(data.catalog.storiesOf(feed.id).map((story) => viewFor(story, decision, settings)));
-    const view = feedView(feed, items, settings);
-    return represent(c, settings, { body: format.render(view), type: format.type, decision, lastModified: view.updated });
+    const view = feedView(feed, items, data.registry.terms, settings);
+    return represent(c, settings, { body: format.render(view), type: format.type, decision, lastModified: view.updated, headers: tdmHeaders(settings) });
   });
   onlyGet(app, '/feeds/:feed/:file');
 }

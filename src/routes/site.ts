@@ -39,7 +39,7 @@ export function register(app: App, data: GatewayData): void {
     const spec = CODES[code as keyof typeof CODES];
     const settings = c.var.settings;
     const main = `<h1>${escapeHtml(spec.title)}</h1>\n<p>HTTP status ${spec.status}; problem code <code>${escapeHtml(code)}</code>. See the <a href="${escapeHtml(settings.publicUrl)}/license">license terms</a> for how to get access.</p>`;
-    const body = page({ title: `${spec.title} — wiregate`, licenseUrl: `${settings.publicUrl}/license`, main });
+    const body = page({ title: `${spec.title} — wiregate`, base: settings.publicUrl, main });
     return represent(c, settings, { body, type: 'text/html; charset=utf-8', decision: PUBLIC, lastModified: newest });
   });
 
