@@ -11,6 +11,8 @@ export interface Bindings {
   readonly WIREGATE_MAX_TOKEN_DAYS?: string;
   readonly WIREGATE_EXCERPT_WORDS?: string;
   readonly WIREGATE_PUBLIC_MAX_AGE?: string;
+  readonly WIREGATE_FEED_ITEMS?: string;
+  readonly WIREGATE_WEBSUB_HUB?: string;
 }
 
 export interface Settings {
@@ -24,6 +26,9 @@ export interface Settings {
   readonly maxTokenSeconds: number;
   readonly excerptWords: number;
   readonly publicMaxAge: number;
+  /** Items per feed page (RFC 5005 paging for older ones). */
+  readonly feedItems: number;
+  readonly websubHub: string | undefined;
 }
 
 const ALLOWED_ALGORITHMS = new Set(['ES256', 'ES384', 'EdDSA', 'Ed25519']);
@@ -52,8 +57,9 @@ function parseSettings(env: Bindings): Settings {
   if (bad.length > 0 || algorithms.length === 0) {
     throw new SettingsError(`WIREGATE_ALGORITHMS may list only ${[...ALLOWED_ALGORITHMS].join(', ')}`);
   }
-  if (env.WIREGATE_JWKS_URL && !/^https?:\/\//.test(env.WIREGATE_JWKS_URL)) {
-    throw new SettingsError('WIREGATE_JWKS_URL must be an http(s) URL');
+  for (const name of ['WIREGATE_JWKS_URL', 'WIREGATE_WEBSUB_HUB'] as const) {
+    const value = env[name];
+    if (value && !/^https?:\/\/\S+$/.test(value)) throw new SettingsError(`${name} must be an http(s) URL`);
   }
   return {
     publicUrl,
@@ -66,6 +72,8 @@ function parseSettings(env: Bindings): Settings {
     maxTokenSeconds: positive(env.WIREGATE_MAX_TOKEN_DAYS, 400, 'WIREGATE_MAX_TOKEN_DAYS') * 86_400,
     excerptWords: positive(env.WIREGATE_EXCERPT_WORDS, 60, 'WIREGATE_EXCERPT_WORDS'),
     publicMaxAge: positive(env.WIREGATE_PUBLIC_MAX_AGE, 60, 'WIREGATE_PUBLIC_MAX_AGE'),
+    feedItems: positive(env.WIREGATE_FEED_ITEMS, 50, 'WIREGATE_FEED_ITEMS'),
+    websubHub: env.WIREGATE_WEBSUB_HUB || undefined,
   };
 }
 

@@ -1,10 +1,10 @@
-// The decision point every content route asks: reads the credential, verifies it, and decides.
+// The decision point every content route asks: who is this (before any lookup), then what may they have.
 
 import { Problem } from '../http/problem.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Settings } from '../settings.ts';
-import { readCredential } from './credentials.ts';
-import { decide, PUBLIC, type Decision } from './decide.ts';
+import { readCredential, type Scheme } from './credentials.ts';
+import { entitle, identify, isRefusal, type Decision, type Identity } from './decide.ts';
 import { localKeySource, remoteKeySource, type KeySource } from './keys.ts';
 import { verifyToken } from './verify-token.ts';
 
@@ -16,29 +16,33 @@ export interface AccessContext {
   readonly keys: KeySource;
 }
 
-/** What may this request have of a resource that belongs to `resourceFeeds`? */
-export async function accessFor(ctx: AccessContext, resourceFeeds: readonly string[] | null): Promise<Decision> {
+export interface Caller {
+  readonly identity: Identity | null;
+  readonly scheme: Scheme;
+}
+
+/** Reads and verifies the credential; a bad one is refused here (400, 401, 503) whatever was asked for. */
+export async function identifyCaller(ctx: AccessContext): Promise<Caller> {
   const credential = readCredential(ctx.request);
-  if (credential === null) return PUBLIC;
+  if (credential === null) return { identity: null, scheme: 'Bearer' };
   const scheme = credential.scheme;
-  const now = Date.now();
   try {
-    const token = await verifyToken(credential.token, ctx.keys, ctx.settings, now);
-    const verdict = decide({
-      token,
-      licensee: ctx.registry.licensees.get(token.sub),
-      revoked: ctx.registry.revoked.has(token.jti),
-      resourceFeeds,
-      country: countryOf(ctx.request, ctx.settings),
-      now,
-    });
-    if (verdict.tier === 'refused') throw new Problem(verdict.code, { scheme });
-    return verdict;
+    const token = await verifyToken(credential.token, ctx.keys, ctx.settings, Date.now());
+    const result = identify(token, ctx.registry.licensees.get(token.sub), ctx.registry.revoked.has(token.jti));
+    if (isRefusal(result)) throw new Problem(result.code);
+    return { identity: result, scheme };
   } catch (err) {
     if (err instanceof Problem) throw new Problem(err.code, { ...err.options, scheme });
     // Anything unexpected while judging a credential refuses it; it never falls through to content.
     throw new Problem('token_malformed', { detail: 'The token could not be verified.', scheme });
   }
+}
+
+/** What the caller may have of a resource in `resourceFeeds` (null: the caller's own license documents). */
+export function decideFor(ctx: AccessContext, caller: Caller, resourceFeeds: readonly string[] | null): Decision {
+  const verdict = entitle(caller.identity, { resourceFeeds, country: countryOf(ctx.request, ctx.settings), now: Date.now() });
+  if (isRefusal(verdict)) throw new Problem(verdict.code, { scheme: caller.scheme });
+  return verdict;
 }
 
 export function keySourceFor(settings: Settings, registry: Registry): KeySource {
@@ -61,4 +65,9 @@ function countryOf(request: Request, settings: Settings): string | undefined {
   const raw = typeof cf?.country === 'string' ? cf.country : settings.countryHeader ? request.headers.get(settings.countryHeader) : null;
   const country = raw?.trim().toUpperCase();
   return country && /^[A-Z]{2}$/.test(country) && country !== 'XX' && country !== 'T1' ? country : undefined;
+}
+
+/** Both steps at once, for callers that have the resource in hand already. */
+export async function accessFor(ctx: AccessContext, resourceFeeds: readonly string[] | null): Promise<Decision> {
+  return decideFor(ctx, await identifyCaller(ctx), resourceFeeds);
 }

@@ -1,19 +1,26 @@
 // Loads and validates feeds/ (stories and feed definitions) into an indexed, immutable catalog.
 
 import { FieldReader, ID, SLUG, parseJson } from './fields.ts';
-import type { DataFile, DataProblem, FeedDef, Story } from './types.ts';
+import type { DataFile, DataProblem, FeedDef, Story, StoryStatus } from './types.ts';
 
 export interface Catalog {
   readonly stories: ReadonlyMap<string, Story>;
   readonly feeds: ReadonlyMap<string, FeedDef>;
   /** Stories of a feed in feed order (the feed file lists them newest first). */
   storiesOf(feedId: string): readonly Story[];
+  /** Every story, newest `published` first. */
+  readonly newest: readonly Story[];
+  /** The latest `updated` of any story: Last-Modified of catalog-wide documents. */
+  readonly updated: string;
+  /** The first embargo release after `now` among a feed's stories (or all stories), in ms. */
+  nextRelease(feedId: string | null, now: number): number | undefined;
 }
 
 const STORY_FIELDS = [
-  'slug', 'headline', 'dateline', 'published', 'updated', 'version', 'source', 'rightsHolder',
-  'copyrightNotice', 'usageTerms', 'feeds', 'body',
+  'slug', 'headline', 'dateline', 'published', 'updated', 'version', 'status', 'embargoedUntil', 'notice',
+  'correction', 'source', 'rightsHolder', 'copyrightNotice', 'usageTerms', 'feeds', 'body',
 ] as const;
+const STATUSES: readonly StoryStatus[] = ['usable', 'embargoed', 'withheld', 'canceled'];
 const FEED_FIELDS = ['id', 'title', 'description', 'language', 'stories'] as const;
 
 /** Story files live in feeds/stories/<slug>.json; feed files are feeds/<id>.json. */
@@ -40,7 +47,26 @@ export function loadCatalog(files: readonly DataFile[]): { catalog: Catalog; pro
   for (const feed of feeds.values()) {
     byFeed.set(feed.id, feed.stories.flatMap((slug) => stories.get(slug) ?? []));
   }
-  const catalog: Catalog = { stories, feeds, storiesOf: (id) => byFeed.get(id) ?? [] };
+  const newest = [...stories.values()].sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : 0));
+  const releases = new Map<string | null, number[]>();
+  for (const story of newest) {
+    if (story.status !== 'embargoed' || !story.embargoedUntil) continue;
+    const at = Date.parse(story.embargoedUntil);
+    for (const key of [null, ...story.feeds]) {
+      const list = releases.get(key);
+      if (list) list.push(at);
+      else releases.set(key, [at]);
+    }
+  }
+  for (const list of releases.values()) list.sort((a, b) => a - b);
+  const catalog: Catalog = {
+    stories,
+    feeds,
+    newest,
+    updated: newest.reduce((max, s) => (s.updated > max ? s.updated : max), '1970-01-01T00:00:00Z'),
+    storiesOf: (id) => byFeed.get(id) ?? [],
+    nextRelease: (feedId, now) => firstAfter(releases.get(feedId) ?? [], now),
+  };
   return { catalog, problems };
 }
 
@@ -59,6 +85,14 @@ function addStory(reader: FieldReader, raw: unknown, path: string, into: Map<str
   body.forEach((p, i) => {
     if (p.trim() === '') reader.error(`body[${i}]`, 'must not be empty');
   });
+  const status = (obj['status'] ?? 'usable') as StoryStatus;
+  if (!STATUSES.includes(status)) reader.error('status', `must be one of ${STATUSES.join(', ')}`);
+  const embargoedUntil = obj['embargoedUntil'] === undefined ? undefined : reader.timestamp(obj, 'embargoedUntil');
+  if (status === 'embargoed' && !embargoedUntil) reader.error('embargoedUntil', 'is required while status is "embargoed"');
+  if (status !== 'embargoed' && embargoedUntil) reader.error('embargoedUntil', 'belongs only to an embargoed story');
+  const notice = obj['notice'] === undefined ? undefined : reader.string(obj, 'notice');
+  if ((status === 'canceled' || status === 'withheld') && !notice) reader.error('notice', `is required while status is "${status}"`);
+  const correction = obj['correction'] === undefined ? undefined : reader.string(obj, 'correction');
   const story: Story = {
     slug,
     headline: reader.string(obj, 'headline'),
@@ -66,6 +100,10 @@ function addStory(reader: FieldReader, raw: unknown, path: string, into: Map<str
     published: reader.timestamp(obj, 'published'),
     updated: reader.timestamp(obj, 'updated'),
     version: typeof version === 'number' ? version : 1,
+    status,
+    ...(embargoedUntil ? { embargoedUntil } : {}),
+    ...(notice ? { notice } : {}),
+    ...(correction ? { correction } : {}),
     source: reader.string(obj, 'source'),
     rightsHolder: reader.string(obj, 'rightsHolder'),
     copyrightNotice: reader.string(obj, 'copyrightNotice'),
@@ -127,4 +165,16 @@ function crossCheck(stories: Map<string, Story>, feeds: Map<string, FeedDef>): D
 function deepFreeze<T extends object>(value: T): T {
   for (const v of Object.values(value)) if (typeof v === 'object' && v !== null) Object.freeze(v);
   return Object.freeze(value);
+}
+
+/** Binary search: the first instant in a sorted list that is after `now`. */
+function firstAfter(sorted: readonly number[], now: number): number | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= now) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted[lo];
 }

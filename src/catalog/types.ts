@@ -1,13 +1,24 @@
 // The shapes of the catalog: stories and feeds as they are stored under feeds/.
 
+/** Wire states (after AP's pubstatus): embargoed stories release themselves at `embargoedUntil`. */
+export type StoryStatus = 'usable' | 'embargoed' | 'withheld' | 'canceled';
+
 /** A story record (SPEC §1). `body` is the wire text verbatim, one entry per paragraph. */
 export interface Story {
   readonly slug: string;
   readonly headline: string;
   readonly dateline: string;
   readonly published: string;
+  /** When this version was created (ninjs versionCreated). */
   readonly updated: string;
   readonly version: number;
+  readonly status: StoryStatus;
+  /** Set while status is "embargoed": the release instant. */
+  readonly embargoedUntil?: string;
+  /** The kill or withhold notice, while status is "canceled" or "withheld". */
+  readonly notice?: string;
+  /** The note of the latest correction, if the story has been corrected. */
+  readonly correction?: string;
   readonly source: string;
   readonly rightsHolder: string;
   readonly copyrightNotice: string;

@@ -13,6 +13,8 @@ interface CodeSpec {
 export const CODES = {
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
+  story_killed: { status: 410, title: 'Story killed' },
+  story_withheld: { status: 410, title: 'Story withheld' },
   token_required: { status: 401, title: 'License token required', challenge: 'none' },
   invalid_request: { status: 400, title: 'Invalid request', challenge: 'invalid_request' },
   token_in_query: { status: 400, title: 'Token in the query string', challenge: 'invalid_request' },

@@ -11,6 +11,8 @@ export interface Representation {
   /** ISO time of the newest content in the body. */
   readonly lastModified: string;
   readonly vary?: string;
+  /** Overrides the public max-age (capped by the next embargo release). */
+  readonly maxAge?: number;
   /** Further headers that describe the representation (e.g. TDMRep). */
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -32,7 +34,7 @@ export async function represent(c: Context, settings: Settings, rep: Representat
   const etag = await etagOf(bytes);
   const headers = new Headers({
     'Content-Type': rep.type,
-    'Cache-Control': cacheControl(rep.decision, settings),
+    'Cache-Control': cacheControl(rep.decision, rep.maxAge ?? settings.publicMaxAge),
     Vary: rep.vary ? `Authorization, ${rep.vary}` : 'Authorization',
     ETag: etag,
     'Last-Modified': new Date(rep.lastModified).toUTCString(),
@@ -45,8 +47,8 @@ export async function represent(c: Context, settings: Settings, rep: Representat
   return new Response(bytes, { status: 200, headers });
 }
 
-export function cacheControl(decision: Decision, settings: Settings): string {
-  return decision.tier === 'licensed' ? 'private, no-store' : `public, max-age=${settings.publicMaxAge}`;
+export function cacheControl(decision: Decision, maxAge: number): string {
+  return decision.tier === 'licensed' ? 'private, no-store' : `public, max-age=${maxAge}`;
 }
 
 /** RFC 9110 §13.1: If-None-Match wins over If-Modified-Since; weak comparison for 304. */

@@ -77,6 +77,7 @@ export function ingest(bytes: Uint8Array, options: IngestOptions): Story {
     published: options.published,
     updated: options.published,
     version: 1,
+    status: 'usable',
     source: options.source ?? rightsHolder,
     rightsHolder,
     copyrightNotice: notice,

@@ -14,6 +14,8 @@ export interface Licensee {
   readonly validUntil: string;
   /** ISO 3166-1 alpha-2 codes; undefined means worldwide. */
   readonly territories?: readonly string[];
+  /** May receive embargoed stories before release (with the embargo notice). */
+  readonly embargoAccess?: boolean;
 }
 
 export interface PublicJwk {
@@ -32,7 +34,7 @@ export interface Registry {
 /** File names in licenses/ that are not licensees; no licensee may take these ids. */
 const RESERVED = ['jwks', 'revoked', 'terms'];
 
-const LICENSEE_FIELDS = ['id', 'name', 'status', 'license', 'feeds', 'validFrom', 'validUntil', 'territories'];
+const LICENSEE_FIELDS = ['id', 'name', 'status', 'license', 'feeds', 'validFrom', 'validUntil', 'territories', 'embargoAccess'];
 /** Members that only a private (or symmetric) key has; their presence means a secret leaked. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
@@ -85,7 +87,9 @@ function readLicensee(reader: FieldReader, raw: unknown, path: string): Licensee
     validFrom: reader.timestamp(obj, 'validFrom'),
     validUntil: reader.timestamp(obj, 'validUntil'),
     ...(territories ? { territories } : {}),
+    ...(obj['embargoAccess'] === true ? { embargoAccess: true } : {}),
   };
+  if (obj['embargoAccess'] !== undefined && typeof obj['embargoAccess'] !== 'boolean') reader.error('embargoAccess', 'must be true or false');
   if (licensee.validFrom && licensee.validUntil && licensee.validUntil <= licensee.validFrom) {
     reader.error('validUntil', 'must be later than validFrom');
   }

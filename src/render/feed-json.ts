@@ -1,6 +1,7 @@
 // JSON Feed 1.1 with `authors` and a `_rights` extension on the feed and every item.
 
 import { channelRights, itemHtml, itemText, rightsStatement, type FeedView } from './feed-view.ts';
+import type { GoneItem } from './feed-view.ts';
 import type { StoryView } from './view.ts';
 
 export function jsonFeed(view: FeedView): string {
@@ -9,12 +10,14 @@ export function jsonFeed(view: FeedView): string {
     version: 'https://jsonfeed.org/version/1.1',
     title: feed.title,
     home_page_url: links.home,
-    feed_url: links.json,
+    feed_url: view.paging('feed.json').self,
+    ...(view.paging('feed.json').next ? { next_url: view.paging('feed.json').next } : {}),
+    ...(view.hub ? { hubs: [{ type: 'WebSub', url: view.hub }] } : {}),
     description: feed.description,
     language: feed.language,
     authors: [{ name: 'wiregate' }],
     _rights: { about: links.license, statement: channelRights(view), license_url: links.license },
-    items: view.items.map(jsonItem),
+    items: [...view.items.map(jsonItem), ...(view.tier === 'licensed' ? view.gone.map(advisoryItem) : [])],
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
@@ -42,5 +45,17 @@ function jsonItem(item: StoryView): Record<string, unknown> {
       representation: item.tier === 'licensed' ? 'full' : 'excerpt',
       ...(item.license ? { license: item.license.line, receipt: item.license.receipt } : {}),
     },
+  };
+}
+
+/** For licensees: a kill or withhold advisory in place of the story. */
+function advisoryItem(gone: GoneItem): Record<string, unknown> {
+  return {
+    id: `${gone.url}#${gone.story.status}-v${gone.story.version}`,
+    url: gone.url,
+    title: `${gone.story.status === 'canceled' ? 'KILL' : 'WITHHOLD'}: ${gone.story.headline}`,
+    content_text: gone.note,
+    date_modified: gone.story.updated,
+    _wiregate_advisory: { status: gone.story.status, notice: gone.story.notice ?? '', action: gone.story.status === 'canceled' ? 'remove-all-copies' : 'do-not-publish' },
   };
 }

@@ -1,6 +1,6 @@
 // RSS 2.0 with Dublin Core rights and creator per item, and full text in content:encoded when licensed.
 
-import { channelRights, itemHtml, rfc822, rightsStatement, type FeedView } from './feed-view.ts';
+import { channelRights, itemHtml, rfc822, rightsStatement, type FeedView, type GoneItem } from './feed-view.ts';
 import { el, xmlDocument } from './xml.ts';
 import { RSL_NAMESPACE, rslContent } from '../rights/rsl.ts';
 import { escapeHtml } from './escape.ts';
@@ -8,6 +8,7 @@ import type { StoryView } from './view.ts';
 
 export function rssFeed(view: FeedView): string {
   const { feed, links } = view;
+  const paging = view.paging('rss.xml');
   const channel = el(
     'channel',
     null,
@@ -18,10 +19,15 @@ export function rssFeed(view: FeedView): string {
     el('copyright', null, channelRights(view)),
     el('lastBuildDate', null, rfc822(view.updated)),
     el('generator', null, 'wiregate'),
-    el('atom:link', { href: links.rss, rel: 'self', type: 'application/rss+xml' }),
+    el('atom:link', { href: paging.self, rel: 'self', type: 'application/rss+xml' }),
+    el('atom:link', { href: paging.first, rel: 'first', type: 'application/rss+xml' }),
+    paging.next && el('atom:link', { href: paging.next, rel: 'next', type: 'application/rss+xml' }),
+    paging.previous && el('atom:link', { href: paging.previous, rel: 'previous', type: 'application/rss+xml' }),
+    view.hub && el('atom:link', { href: view.hub, rel: 'hub' }),
     el('atom:link', { href: links.license, rel: 'license' }),
     el('atom:link', { href: `${links.license}.xml`, rel: 'license', type: 'application/rsl+xml' }),
     view.items.map((item) => rssItem(item, view)),
+    view.tier === 'licensed' && view.gone.map(advisoryItem),
   );
   return xmlDocument(
     el(
@@ -58,5 +64,19 @@ function rssItem(item: StoryView, view: FeedView): ReturnType<typeof el> {
     el('atom:link', { href: a.licenseUrl, rel: 'license' }),
     el('source', { url: view.links.rss }, a.source),
     rslContent({ url: a.canonicalUrl, rightsHolder: a.rightsHolder, terms: view.terms, termsUrl: a.licenseUrl, prefix: 'rsl:' }),
+  );
+}
+
+/** For licensees: a kill or withhold advisory in place of the story, so partners take their copies down. */
+function advisoryItem(gone: GoneItem): ReturnType<typeof el> {
+  return el(
+    'item',
+    null,
+    el('title', null, `${gone.story.status === 'canceled' ? 'KILL' : 'WITHHOLD'}: ${gone.story.headline}`),
+    el('link', null, gone.url),
+    el('guid', { isPermaLink: 'false' }, `${gone.url}#${gone.story.status}-v${gone.story.version}`),
+    el('pubDate', null, rfc822(gone.story.updated)),
+    el('description', null, `<p><strong>${escapeHtml(gone.note)}</strong></p>`),
+    el('dc:rights', null, `${gone.story.copyrightNotice} ${gone.story.usageTerms}`),
   );
 }

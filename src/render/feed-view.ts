@@ -4,11 +4,32 @@ import type { FeedDef } from '../catalog/types.ts';
 import type { OperatorTerms } from '../rights/terms.ts';
 import type { Settings } from '../settings.ts';
 import { escapeHtml as h } from './escape.ts';
-import { EXCERPT_NOTE, urlsFor, type StoryView } from './view.ts';
+import type { Story } from '../catalog/types.ts';
+import { embargoNote, EXCERPT_NOTE, goneNote, urlsFor, type StoryView } from './view.ts';
+
+/** A killed or withheld story as feeds show it: a tombstone (Atom), an advisory for licensees. */
+export interface GoneItem {
+  readonly story: Story;
+  readonly url: string;
+  readonly note: string;
+}
+
+export interface PageLinks {
+  readonly self: string;
+  readonly first: string;
+  readonly next?: string;
+  readonly previous?: string;
+}
 
 export interface FeedView {
   readonly feed: FeedDef;
   readonly items: readonly StoryView[];
+  readonly gone: readonly GoneItem[];
+  /** RFC 5005 paging links, per format file name ("rss.xml", …). */
+  readonly paging: (file: string) => PageLinks;
+  readonly page: number;
+  /** WebSub hub, when the operator configured one. */
+  readonly hub: string | undefined;
   readonly tier: 'public' | 'licensed';
   readonly terms: OperatorTerms;
   readonly links: { readonly home: string; readonly license: string; readonly rss: string; readonly atom: string; readonly json: string };
@@ -18,12 +39,31 @@ export interface FeedView {
 
 const EPOCH = '1970-01-01T00:00:00Z';
 
-export function feedView(feed: FeedDef, items: readonly StoryView[], terms: OperatorTerms, settings: Settings): FeedView {
+export interface FeedPageFacts {
+  readonly page: number;
+  readonly hasNext: boolean;
+  readonly gone: readonly Story[];
+  /** When each item last changed for readers (a release instant can be later than `updated`). */
+  readonly updatedOf: (story: Story) => string;
+}
+
+export function feedView(feed: FeedDef, items: readonly StoryView[], terms: OperatorTerms, settings: Settings, facts: FeedPageFacts): FeedView {
   const urls = urlsFor(settings);
-  const updated = items.reduce((max, v) => (v.story.updated > max ? v.story.updated : max), EPOCH);
+  const gone = facts.gone.map((story) => ({ story, url: urls.article(story.slug), note: goneNote(story.status as 'canceled' | 'withheld', story.notice ?? '') }));
+  const updated = [...items.map((v) => facts.updatedOf(v.story)), ...facts.gone.map((s) => s.updated)].reduce((max, u) => (u > max ? u : max), EPOCH);
+  const pageUrl = (file: string, page: number) => `${urls.feed(feed.id, file)}${page > 1 ? `?page=${page}` : ''}`;
   return {
     feed,
     items,
+    gone,
+    page: facts.page,
+    paging: (file) => ({
+      self: pageUrl(file, facts.page),
+      first: pageUrl(file, 1),
+      ...(facts.hasNext ? { next: pageUrl(file, facts.page + 1) } : {}),
+      ...(facts.page > 1 ? { previous: pageUrl(file, facts.page - 1) } : {}),
+    }),
+    hub: settings.websubHub,
     tier: items.some((v) => v.tier === 'licensed') ? 'licensed' : 'public',
     terms,
     links: {
@@ -56,15 +96,20 @@ export function itemHtml(view: StoryView): string {
   const notice = view.license
     ? `<p>${h(view.license.line)} Receipt: ${h(view.license.receipt)}</p>`
     : `<p><em>${h(EXCERPT_NOTE)}</em> <a href="${h(a.licenseUrl)}">License terms</a>.</p>`;
+  const lead = [
+    view.embargoedUntil ? `<p><strong>${h(embargoNote(view.embargoedUntil))}</strong></p>` : '',
+    view.story.correction ? `<p><strong>Correction:</strong> ${h(view.story.correction)}</p>` : '',
+  ].join('');
   const attribution = `<p>Source: ${h(a.source)}. ${h(rightsStatement(view))} <a href="${h(a.canonicalUrl)}">${h(a.canonicalUrl)}</a></p>`;
-  return paragraphs + notice + attribution;
+  return lead + paragraphs + notice + attribution;
 }
 
 /** The same, as plain text (JSON Feed `content_text`). */
 export function itemText(view: StoryView): string {
   const a = view.attribution;
   const notice = view.license ? `${view.license.line} Receipt: ${view.license.receipt}` : `${EXCERPT_NOTE} License terms: ${a.licenseUrl}`;
-  return [...view.paragraphs, notice, `Source: ${a.source}. ${rightsStatement(view)} ${a.canonicalUrl}`].join('\n\n');
+  const lead = [view.embargoedUntil ? embargoNote(view.embargoedUntil) : '', view.story.correction ? `Correction: ${view.story.correction}` : ''].filter(Boolean);
+  return [...lead, ...view.paragraphs, notice, `Source: ${a.source}. ${rightsStatement(view)} ${a.canonicalUrl}`].join('\n\n');
 }
 
 export function rfc822(iso: string): string {

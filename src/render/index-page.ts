@@ -1,12 +1,14 @@
 // The front door: every feed and story, as JSON for machines and HTML for people.
 
 import type { Catalog } from '../catalog/catalog.ts';
+import type { Story } from '../catalog/types.ts';
 import type { Settings } from '../settings.ts';
 import { escapeHtml as h } from './escape.ts';
 import { humanDate, page } from './html-page.ts';
 import { urlsFor } from './view.ts';
 
-export function indexJson(catalog: Catalog, settings: Settings): Record<string, unknown> {
+/** `stories` are the newest ones the public may see (embargoed, killed and withheld ones are left out). */
+export function indexJson(catalog: Catalog, stories: readonly Story[], settings: Settings): Record<string, unknown> {
   const urls = urlsFor(settings);
   return {
     name: 'wiregate',
@@ -19,9 +21,8 @@ export function indexJson(catalog: Catalog, settings: Settings): Record<string, 
       rss: urls.feed(f.id, 'rss.xml'),
       atom: urls.feed(f.id, 'atom.xml'),
       json: urls.feed(f.id, 'feed.json'),
-      stories: f.stories,
     })),
-    stories: [...catalog.stories.values()].map((s) => ({
+    stories: stories.map((s) => ({
       slug: s.slug,
       headline: s.headline,
       source: s.source,
@@ -33,12 +34,12 @@ export function indexJson(catalog: Catalog, settings: Settings): Record<string, 
   };
 }
 
-export function indexHtml(catalog: Catalog, settings: Settings): string {
+export function indexHtml(catalog: Catalog, stories: readonly Story[], settings: Settings): string {
   const urls = urlsFor(settings);
   const feeds = [...catalog.feeds.values()]
     .map((f) => `<tr><td><strong>${h(f.title)}</strong><br>${h(f.description)}</td><td><a href="${h(urls.feed(f.id, 'rss.xml'))}">RSS</a> · <a href="${h(urls.feed(f.id, 'atom.xml'))}">Atom</a> · <a href="${h(urls.feed(f.id, 'feed.json'))}">JSON Feed</a></td></tr>`)
     .join('\n');
-  const stories = [...catalog.stories.values()]
+  const list = stories
     .map((s) => `<li><a href="${h(urls.article(s.slug))}">${h(s.headline)}</a> <span class="meta">— ${h(s.source)}, ${h(humanDate(s.published))}</span></li>`)
     .join('\n');
   const main = `<h1>Wire stories</h1>
@@ -49,7 +50,7 @@ ${feeds}
 </table>
 <h2>Stories</h2>
 <ul>
-${stories}
+${list}
 </ul>`;
   return page({ title: 'wiregate — wire stories', base: urls.base, main });
 }

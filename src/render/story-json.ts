@@ -25,6 +25,8 @@ export function storyNinjs(view: StoryView, policy: Record<string, unknown>): Re
     firstCreated: story.published,
     versionCreated: story.updated,
     pubStatus: 'usable',
+    ...(view.embargoedUntil ? { embargoedUntil: view.embargoedUntil } : {}),
+    ...(story.correction ? { descriptions: [{ role: 'correction', contentType: 'text/plain', value: story.correction }] } : {}),
     language: 'en',
     slugline: story.slug,
     located: story.dateline || undefined,

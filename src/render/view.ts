@@ -26,6 +26,8 @@ export interface StoryView {
   readonly paragraphs: readonly string[];
   /** Set on the licensed view only. */
   readonly license?: { readonly line: string; readonly receipt: string; readonly licensee: string };
+  /** Set when a licensee with embargo access sees the story before its release instant. */
+  readonly embargoedUntil?: string;
 }
 
 export function urlsFor(settings: Settings) {
@@ -83,7 +85,7 @@ export function licenseLine(name: string, license: string): string {
 }
 
 /** Builds the view for a decision; the receipt is computed by the caller (it needs the secret). */
-export function storyView(story: Story, decision: Decision, settings: Settings, receipt?: string): StoryView {
+export function storyView(story: Story, decision: Decision, settings: Settings, receipt?: string, embargoedUntil?: string): StoryView {
   const attribution = attributionOf(story, settings);
   if (decision.tier === 'licensed' && receipt) {
     const { licensee } = decision;
@@ -93,9 +95,19 @@ export function storyView(story: Story, decision: Decision, settings: Settings, 
       tier: 'licensed',
       paragraphs: story.body,
       license: { line: licenseLine(licensee.name, licensee.license), receipt, licensee: licensee.name },
+      ...(embargoedUntil ? { embargoedUntil } : {}),
     };
   }
   return { story, attribution, tier: 'public', paragraphs: story.body.slice(0, excerptLength(story.body, settings.excerptWords)) };
 }
 
 export const EXCERPT_NOTE = 'This is an excerpt. The full story is available to licensed partners only.';
+
+export function embargoNote(until: string): string {
+  return `EMBARGOED: not for publication, broadcast or posting before ${until}.`;
+}
+
+export function goneNote(status: 'canceled' | 'withheld', notice: string): string {
+  const what = status === 'canceled' ? 'KILLED: do not publish, and remove every copy.' : 'WITHHELD: do not publish until further notice.';
+  return notice ? `${what} ${notice}` : what;
+}

@@ -1,6 +1,7 @@
 // /articles/{slug}, /articles/{slug}.json and /articles/{slug}.txt.
 
 import { grantedFeeds, type Decision } from '../access/decide.ts';
+import { effectiveUpdated, presenceOf } from '../access/lifecycle.ts';
 import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
 import { represent } from '../http/respond.ts';
@@ -11,7 +12,8 @@ import type { StoryView } from '../render/view.ts';
 import { agreement, publicOffer, type Policy } from '../rights/odrl.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import type { Settings } from '../settings.ts';
-import { decisionFor, onlyGet, viewFor, type App } from './context.ts';
+import { goneNote } from '../render/view.ts';
+import { callerOf, decisionFor, onlyGet, viewFor, type App } from './context.ts';
 
 type Render = (view: StoryView, policy: () => Policy) => string;
 const FORMATS: Record<'html' | 'json' | 'txt', { type: string; render: Render }> = {
@@ -24,15 +26,24 @@ const ARTICLE_FILE = /^([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(json|txt))?$/;
 
 export function register(app: App, data: GatewayData): void {
   app.get('/articles/:file', async (c) => {
+    const caller = await callerOf(c, data);
     const match = ARTICLE_FILE.exec(c.req.param('file'));
     const story = match ? data.catalog.stories.get(match[1]!) : undefined;
     if (!match || !story) throw new Problem('not_found', { detail: 'No such story.' });
+    if (story.status === 'canceled' || story.status === 'withheld') {
+      const code = story.status === 'canceled' ? 'story_killed' : 'story_withheld';
+      throw new Problem(code, { detail: goneNote(story.status, story.notice ?? '') });
+    }
     const format = FORMATS[(match[2] ?? 'html') as keyof typeof FORMATS];
     const settings = c.var.settings;
-    const decision = await decisionFor(c, data, story.feeds);
-    const view = await viewFor(story, decision, settings);
+    const decision = decisionFor(c, data, caller, story.feeds);
+    const presence = presenceOf(story, decision, Date.now());
+    // Before release an embargoed story does not exist for this request: the same 404 as an unknown slug.
+    if (presence.kind === 'hidden') throw new Problem('not_found', { detail: 'No such story.' });
+    const view = await viewFor(story, decision, settings, presence);
     const body = format.render(view, () => policyFor(data, decision, view, settings));
-    return represent(c, settings, { body, type: format.type, decision, lastModified: story.updated, headers: tdmHeaders(settings) });
+    const lastModified = effectiveUpdated(story, Date.now());
+    return represent(c, settings, { body, type: format.type, decision, lastModified, headers: tdmHeaders(settings) });
   });
   onlyGet(app, '/articles/:file');
 }

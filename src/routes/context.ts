@@ -1,8 +1,9 @@
 // What route handlers share: the app's types, per-request settings, and the decision point wiring.
 
 import type { Context, Hono } from 'hono';
-import { accessFor, keySourceFor } from '../access/access.ts';
+import { decideFor, identifyCaller, keySourceFor, type AccessContext, type Caller } from '../access/access.ts';
 import type { Decision } from '../access/decide.ts';
+import type { Presence } from '../access/lifecycle.ts';
 import { receiptId } from '../access/receipt.ts';
 import type { Story } from '../catalog/types.ts';
 import type { GatewayData } from '../data.ts';
@@ -14,20 +15,29 @@ export type AppEnv = { Bindings: Bindings; Variables: { settings: Settings } };
 export type App = Hono<AppEnv>;
 export type Ctx = Context<AppEnv>;
 
-/** Ask the decision point what this request may have of a resource in `feeds`. */
-export function decisionFor(c: Ctx, data: GatewayData, feeds: readonly string[] | null): Promise<Decision> {
+function accessContext(c: Ctx, data: GatewayData): AccessContext {
   const settings = c.var.settings;
-  return accessFor({ request: c.req.raw, settings, registry: data.registry, keys: keySourceFor(settings, data.registry) }, feeds);
+  return { request: c.req.raw, settings, registry: data.registry, keys: keySourceFor(settings, data.registry) };
+}
+
+/** Step one of the decision point: who is asking. Runs before any lookup, so refusals do not reveal what exists. */
+export function callerOf(c: Ctx, data: GatewayData): Promise<Caller> {
+  return identifyCaller(accessContext(c, data));
+}
+
+/** Step two: what this caller may have of a resource in `feeds`. */
+export function decisionFor(c: Ctx, data: GatewayData, caller: Caller, feeds: readonly string[] | null): Decision {
+  return decideFor(accessContext(c, data), caller, feeds);
 }
 
 /** The view a decision allows; a licensed view needs the receipt secret, and fails closed without it. */
-export async function viewFor(story: Story, decision: Decision, settings: Settings): Promise<StoryView> {
+export async function viewFor(story: Story, decision: Decision, settings: Settings, presence?: Presence): Promise<StoryView> {
   if (decision.tier !== 'licensed') return storyView(story, decision, settings);
   if (!settings.receiptSecret) {
     throw new Problem('receipts_unavailable', { detail: 'Licensed copies cannot be receipted on this deployment.', retryAfter: 300 });
   }
   const receipt = await receiptId(settings.receiptSecret, decision.token.jti, story.slug, story.version);
-  return storyView(story, decision, settings, receipt);
+  return storyView(story, decision, settings, receipt, presence?.kind === 'embargoed' ? presence.until : undefined);
 }
 
 /** 405 for every method but GET and HEAD on a route (HEAD is answered by the GET handler). */
@@ -37,4 +47,10 @@ export function onlyGet(app: App, ...paths: string[]): void {
       throw new Problem('method_not_allowed', { allow: 'GET, HEAD', detail: 'Only GET and HEAD are supported here.' });
     });
   }
+}
+
+/** Public max-age, cut short so no cache keeps a feed or index past the next embargo release. */
+export function maxAgeUntil(settings: Settings, nextRelease: number | undefined, now: number): number {
+  if (nextRelease === undefined) return settings.publicMaxAge;
+  return Math.max(0, Math.min(settings.publicMaxAge, Math.floor((nextRelease - now) / 1000)));
 }

@@ -1,5 +1,7 @@
-// /feeds/{feed}/rss.xml, atom.xml and feed.json: one feed, three formats, one decision.
+// /feeds/{feed}/rss.xml, atom.xml and feed.json: one feed, three formats, one decision, paged (RFC 5005).
 
+import { feedWindow } from '../access/feed-window.ts';
+import { effectiveUpdated } from '../access/lifecycle.ts';
 import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
 import { represent } from '../http/respond.ts';
@@ -8,7 +10,7 @@ import { jsonFeed } from '../render/feed-json.ts';
 import { rssFeed } from '../render/feed-rss.ts';
 import { feedView, type FeedView } from '../render/feed-view.ts';
 import { tdmHeaders } from '../rights/signals.ts';
-import { decisionFor, onlyGet, viewFor, type App } from './context.ts';
+import { callerOf, decisionFor, maxAgeUntil, onlyGet, viewFor, type App } from './context.ts';
 
 const FORMATS: Record<string, { type: string; render: (v: FeedView) => string }> = {
   'rss.xml': { type: 'application/rss+xml; charset=utf-8', render: rssFeed },
@@ -16,16 +18,38 @@ const FORMATS: Record<string, { type: string; render: (v: FeedView) => string }>
   'feed.json': { type: 'application/feed+json; charset=utf-8', render: jsonFeed },
 };
 
+const PAGE = /^[1-9]\d{0,5}$/;
+
 export function register(app: App, data: GatewayData): void {
   app.get('/feeds/:feed/:file', async (c) => {
+    const caller = await callerOf(c, data);
     const feed = data.catalog.feeds.get(c.req.param('feed'));
     const format = Object.hasOwn(FORMATS, c.req.param('file')) ? FORMATS[c.req.param('file')] : undefined;
-    if (!feed || !format) throw new Problem('not_found', { detail: 'No such feed.' });
-    const decision = await decisionFor(c, data, [feed.id]);
+    const pageParam = c.req.query('page');
+    if (!feed || !format || (pageParam !== undefined && !PAGE.test(pageParam))) {
+      throw new Problem('not_found', { detail: 'No such feed.' });
+    }
+    const page = Number(pageParam ?? '1');
+    const decision = decisionFor(c, data, caller, [feed.id]);
     const settings = c.var.settings;
-    const items = await Promise.all(data.catalog.storiesOf(feed.id).map((story) => viewFor(story, decision, settings)));
-    const view = feedView(feed, items, data.registry.terms, settings);
-    return represent(c, settings, { body: format.render(view), type: format.type, decision, lastModified: view.updated, headers: tdmHeaders(settings) });
+    const now = Date.now();
+    const window = feedWindow(data.catalog.storiesOf(feed.id), decision, now, page, settings.feedItems);
+    if (page > 1 && window.items.length === 0) throw new Problem('not_found', { detail: 'No such feed page.' });
+    const items = await Promise.all(window.items.map(({ story, presence }) => viewFor(story, decision, settings, presence)));
+    const view = feedView(feed, items, data.registry.terms, settings, {
+      page,
+      hasNext: window.hasNext,
+      gone: window.gone,
+      updatedOf: (story) => effectiveUpdated(story, now),
+    });
+    return represent(c, settings, {
+      body: format.render(view),
+      type: format.type,
+      decision,
+      lastModified: view.updated,
+      maxAge: maxAgeUntil(settings, data.catalog.nextRelease(feed.id, now), now),
+      headers: tdmHeaders(settings),
+    });
   });
   onlyGet(app, '/feeds/:feed/:file');
 }

@@ -7,7 +7,7 @@ import { represent } from '../http/respond.ts';
 import { agreement, publicOffer, tdmPolicy } from '../rights/odrl.ts';
 import { robotsTxt, tdmrepJson } from '../rights/signals.ts';
 import { RSL_TYPE, rslDocument } from '../rights/rsl.ts';
-import { decisionFor, onlyGet, type App, type Ctx } from './context.ts';
+import { callerOf, decisionFor, onlyGet, type App, type Ctx } from './context.ts';
 
 const JSON_LD = 'application/ld+json';
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -16,7 +16,7 @@ export function register(app: App, data: GatewayData): void {
   const { catalog, registry } = data;
   const { terms } = registry;
   const feedIds = [...catalog.feeds.keys()];
-  const newest = [...catalog.stories.values()].reduce((max, s) => (s.updated > max ? s.updated : max), '1970-01-01T00:00:00Z');
+  const newest = catalog.updated;
   const publicDoc = (c: Ctx, body: string, type: string) =>
     represent(c, c.var.settings, { body, type, decision: PUBLIC, lastModified: newest });
 
@@ -28,12 +28,15 @@ export function register(app: App, data: GatewayData): void {
 
   // A licensee's own Agreement: only for the token that proves it, never cached, never anyone else's.
   app.get('/rights/agreement.jsonld', async (c) => {
-    const decision = await decisionFor(c, data, null);
+    const decision = decisionFor(c, data, await callerOf(c, data), null);
     if (decision.tier !== 'licensed') {
       throw new Problem('token_required', { detail: 'Present your license token to see your agreement.' });
     }
     const { licensee, token } = decision;
-    const body = json(agreement(terms, licensee, grantedFeeds(token, licensee), token.jti, c.var.settings));
+    const feeds = grantedFeeds(token, licensee);
+    // An agreement must grant something (ODRL needs at least one rule); a token that grants nothing is refused.
+    if (feeds.length === 0) throw new Problem('feed_not_licensed', { detail: 'This token grants no feed under this license.' });
+    const body = json(agreement(terms, licensee, feeds, token.jti, c.var.settings));
     return represent(c, c.var.settings, { body, type: JSON_LD, decision, lastModified: newest });
   });
 

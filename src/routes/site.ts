@@ -8,19 +8,32 @@ import { escapeHtml } from '../render/escape.ts';
 import { page } from '../render/html-page.ts';
 import { indexHtml, indexJson } from '../render/index-page.ts';
 import { licenseHtml } from '../render/license-page.ts';
-import { onlyGet, type App } from './context.ts';
+import { effectiveUpdated, presenceOf } from '../access/lifecycle.ts';
+import type { Story } from '../catalog/types.ts';
+import { maxAgeUntil, onlyGet, type App } from './context.ts';
+
+/** The index lists the newest stories only, so its cost does not grow with the catalog. */
+const INDEX_STORIES = 50;
 
 export function register(app: App, data: GatewayData): void {
   const { catalog } = data;
-  const newest = [...catalog.stories.values()].reduce((max, s) => (s.updated > max ? s.updated : max), '1970-01-01T00:00:00Z');
+  const newest = catalog.updated;
   const notices = [...new Set([...catalog.stories.values()].map((s) => s.copyrightNotice))];
 
   app.get('/', (c) => {
     const settings = c.var.settings;
+    const now = Date.now();
+    const stories: Story[] = [];
+    for (const story of catalog.newest) {
+      if (presenceOf(story, PUBLIC, now).kind === 'live') stories.push(story);
+      if (stories.length === INDEX_STORIES) break;
+    }
     const wantsJson = /\bapplication\/json\b/i.test(c.req.header('accept') ?? '');
-    const body = wantsJson ? `${JSON.stringify(indexJson(catalog, settings), null, 2)}\n` : indexHtml(catalog, settings);
+    const body = wantsJson ? `${JSON.stringify(indexJson(catalog, stories, settings), null, 2)}\n` : indexHtml(catalog, stories, settings);
     const type = wantsJson ? 'application/json' : 'text/html; charset=utf-8';
-    return represent(c, settings, { body, type, decision: PUBLIC, lastModified: newest, vary: 'Accept' });
+    const lastModified = stories.reduce((max, s) => (effectiveUpdated(s, now) > max ? effectiveUpdated(s, now) : max), '1970-01-01T00:00:00Z');
+    const maxAge = maxAgeUntil(settings, catalog.nextRelease(null, now), now);
+    return represent(c, settings, { body, type, decision: PUBLIC, lastModified, maxAge, vary: 'Accept' });
   });
 
   app.get('/healthz', (c) => {
