@@ -10,6 +10,7 @@ import { dataDirs, readDataFiles } from '../node/files.ts';
 import { bindingsFromEnv, startServer } from '../node/server.ts';
 import { parseTtl, signToken } from '../node/token.ts';
 import { settingsFrom } from '../settings.ts';
+import { lifecycleCommands } from './lifecycle.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 type Command = (flags: Flags, args: string[]) => Promise<number>;
@@ -168,4 +169,5 @@ export const commands: Record<string, Command> = {
   pack,
   'keys generate': keysGenerate,
   token,
+  ...lifecycleCommands,
 };

@@ -11,6 +11,11 @@ const USAGE = `wiregate — syndication and rights-enforcement gateway for wire 
   wiregate pack [--out build/data.json]        bundle feeds/ and licenses/ for the Worker build
   wiregate keys generate [--alg ES256|EdDSA] [--kid <id>]
   wiregate token --sub <licensee> --scope "feed:<id> ..." --ttl 30d [--key <file>] [--demo]
+  wiregate embargo <slug> --until <iso>        hold a story until the release instant
+  wiregate release <slug>                      release an embargoed or withheld story now
+  wiregate kill <slug> --reason <text>         kill: 410 everywhere, tombstone in Atom, advisory to licensees
+  wiregate withhold <slug> --reason <text>     withhold: like kill, but release can undo it
+  wiregate correct <slug> --note <text> [--file <wire text>]   new version with a correction note
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +36,10 @@ async function main(argv: string[]): Promise<number> {
       key: { type: 'string' },
       jti: { type: 'string' },
       demo: { type: 'boolean' },
+      until: { type: 'string' },
+      reason: { type: 'string' },
+      note: { type: 'string' },
+      file: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
