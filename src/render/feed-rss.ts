@@ -27,7 +27,7 @@ export function rssFeed(view: FeedView): string {
     el('atom:link', { href: links.license, rel: 'license' }),
     el('atom:link', { href: `${links.license}.xml`, rel: 'license', type: 'application/rsl+xml' }),
     view.items.map((item) => rssItem(item, view)),
-    view.tier === 'licensed' && view.gone.map(advisoryItem),
+    view.tier === 'licensed' && view.gone.map((gone) => advisoryItem(gone, view)),
   );
   return xmlDocument(
     el(
@@ -68,7 +68,7 @@ function rssItem(item: StoryView, view: FeedView): ReturnType<typeof el> {
 }
 
 /** For licensees: a kill or withhold advisory in place of the story, so partners take their copies down. */
-function advisoryItem(gone: GoneItem): ReturnType<typeof el> {
+function advisoryItem(gone: GoneItem, view: FeedView): ReturnType<typeof el> {
   return el(
     'item',
     null,
@@ -78,5 +78,6 @@ function advisoryItem(gone: GoneItem): ReturnType<typeof el> {
     el('pubDate', null, rfc822(gone.story.updated)),
     el('description', null, `<p><strong>${escapeHtml(gone.note)}</strong></p>`),
     el('dc:rights', null, `${gone.story.copyrightNotice} ${gone.story.usageTerms}`),
+    rslContent({ url: gone.url, rightsHolder: gone.story.rightsHolder, terms: view.terms, termsUrl: view.links.license, prefix: 'rsl:' }),
   );
 }
