@@ -8,14 +8,20 @@ import type { App, AppEnv } from './routes/context.ts';
 import { register as feeds } from './routes/feeds.ts';
 import { register as rights } from './routes/rights.ts';
 import { register as site } from './routes/site.ts';
-import { settingsFrom } from './settings.ts';
+import { RenderCache } from './http/render-cache.ts';
+import { settingsFrom, type Settings } from './settings.ts';
 
 export function newApp(data: GatewayData): App {
   const app = new Hono<AppEnv>();
+  // One render cache per app (so per catalog) and per settings (links depend on them).
+  const caches = new WeakMap<Settings, RenderCache>();
 
   app.use('*', async function settingsAndLinks(c, next) {
     const settings = settingsFrom(c.env);
     c.set('settings', settings);
+    let cache = caches.get(settings);
+    if (!cache) caches.set(settings, (cache = new RenderCache(settings.renderCacheBytes)));
+    c.set('cache', cache);
     await next();
     c.res.headers.set('Link', `<${settings.publicUrl}/license>; rel="license"`);
     c.res.headers.append('Link', `<${settings.publicUrl}/license.xml>; rel="license"; type="application/rsl+xml"`);

@@ -13,6 +13,7 @@ export interface Bindings {
   readonly WIREGATE_PUBLIC_MAX_AGE?: string;
   readonly WIREGATE_FEED_ITEMS?: string;
   readonly WIREGATE_WEBSUB_HUB?: string;
+  readonly WIREGATE_RENDER_CACHE_MB?: string;
 }
 
 export interface Settings {
@@ -29,6 +30,8 @@ export interface Settings {
   /** Items per feed page (RFC 5005 paging for older ones). */
   readonly feedItems: number;
   readonly websubHub: string | undefined;
+  /** Bound on the bytes of rendered representations kept in memory. */
+  readonly renderCacheBytes: number;
 }
 
 const ALLOWED_ALGORITHMS = new Set(['ES256', 'ES384', 'EdDSA', 'Ed25519']);
@@ -74,6 +77,7 @@ function parseSettings(env: Bindings): Settings {
     publicMaxAge: positive(env.WIREGATE_PUBLIC_MAX_AGE, 60, 'WIREGATE_PUBLIC_MAX_AGE'),
     feedItems: positive(env.WIREGATE_FEED_ITEMS, 50, 'WIREGATE_FEED_ITEMS'),
     websubHub: env.WIREGATE_WEBSUB_HUB || undefined,
+    renderCacheBytes: positive(env.WIREGATE_RENDER_CACHE_MB, 32, 'WIREGATE_RENDER_CACHE_MB') * 1024 * 1024,
   };
 }
 

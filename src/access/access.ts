@@ -6,7 +6,7 @@ import type { Settings } from '../settings.ts';
 import { readCredential, type Scheme } from './credentials.ts';
 import { entitle, identify, isRefusal, type Decision, type Identity } from './decide.ts';
 import { localKeySource, remoteKeySource, type KeySource } from './keys.ts';
-import { verifyToken } from './verify-token.ts';
+import { verifyTokenCached } from './token-cache.ts';
 
 export interface AccessContext {
   readonly request: Request;
@@ -27,7 +27,7 @@ export async function identifyCaller(ctx: AccessContext): Promise<Caller> {
   if (credential === null) return { identity: null, scheme: 'Bearer' };
   const scheme = credential.scheme;
   try {
-    const token = await verifyToken(credential.token, ctx.keys, ctx.settings, Date.now());
+    const token = await verifyTokenCached(credential.token, ctx.keys, ctx.settings, Date.now());
     const result = identify(token, ctx.registry.licensees.get(token.sub), ctx.registry.revoked.has(token.jti));
     if (isRefusal(result)) throw new Problem(result.code);
     return { identity: result, scheme };

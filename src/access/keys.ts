@@ -4,8 +4,12 @@ import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jos
 import { Problem } from '../http/problem.ts';
 import type { PublicJwk } from '../registry/registry.ts';
 
-/** Resolves the verification key for a token header; throws a Problem when it cannot. */
-export type KeySource = JWTVerifyGetKey;
+/**
+ * Resolves the verification key for a token header; throws a Problem when it cannot.
+ * `generation` changes whenever the trusted set may have changed (-1: unknown, re-check), so
+ * verified-token caches can tell a result from an older key set.
+ */
+export type KeySource = JWTVerifyGetKey & { readonly generation?: () => number };
 
 export function localKeySource(jwks: { readonly keys: readonly PublicJwk[] }): KeySource {
   const set = createLocalJWKSet({ keys: jwks.keys.map((k) => ({ ...k })) } as JSONWebKeySet);
@@ -58,7 +62,9 @@ export class RemoteKeySet {
     };
   }
 
-  readonly source: KeySource = async (header, token) => {
+  #generation = 0;
+
+  readonly source: KeySource = Object.assign(async (header: Parameters<JWTVerifyGetKey>[0], token: Parameters<JWTVerifyGetKey>[1]) => {
     const kid = header.kid ?? '';
     const now = this.#opts.now();
     const loaded = this.#loaded;
@@ -73,7 +79,12 @@ export class RemoteKeySet {
       throw new Problem('keys_unavailable', { detail: 'The key set that signs license tokens cannot be fetched right now.', retryAfter });
     }
     throw new Problem('token_key_unknown', { detail: 'The token names a key that is not trusted.' });
-  };
+  }, {
+    generation: () => {
+      const loaded = this.#loaded;
+      return loaded && this.#opts.now() - loaded.at < this.#opts.maxAgeMs ? this.#generation : -1;
+    },
+  });
 
   #refresh(): Promise<void> {
     this.#pending ??= this.#fetch().finally(() => {
@@ -100,6 +111,7 @@ export class RemoteKeySet {
         kids: new Set(keys.map((k) => k.kid)),
         at: this.#opts.now(),
       };
+      this.#generation++;
       this.#failedUntil = -Infinity;
     } catch {
       // Why it failed is the operator's concern, not the client's; nothing about it is echoed.

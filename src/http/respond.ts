@@ -27,24 +27,42 @@ export async function etagOf(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return `"${btoa(b64).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}"`;
 }
 
-export async function represent(c: Context, settings: Settings, rep: Representation): Promise<Response> {
+/** A representation encoded and validated once; what the render cache holds. */
+export interface Rendered {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly etag: string;
+  readonly type: string;
+  readonly lastModified: string;
+}
+
+export async function rendered(body: string, type: string, lastModified: string): Promise<Rendered> {
   // Encode once, here: the bytes hashed are the bytes sent, and an unpaired surrogate becomes
   // U+FFFD on every runtime (workerd would otherwise send it as invalid UTF-8).
-  const bytes = encoder.encode(rep.body);
-  const etag = await etagOf(bytes);
+  const bytes = encoder.encode(body);
+  return { bytes, etag: await etagOf(bytes), type, lastModified };
+}
+
+/** How a rendered representation goes out to this request: the per-request half of SPEC §7. */
+export type Delivery = Pick<Representation, 'decision' | 'vary' | 'maxAge' | 'headers'>;
+
+export function deliver(c: Context, settings: Settings, r: Rendered, d: Delivery): Response {
   const headers = new Headers({
-    'Content-Type': rep.type,
-    'Cache-Control': cacheControl(rep.decision, rep.maxAge ?? settings.publicMaxAge),
-    Vary: rep.vary ? `Authorization, ${rep.vary}` : 'Authorization',
-    ETag: etag,
-    'Last-Modified': new Date(rep.lastModified).toUTCString(),
-    ...rep.headers,
+    'Content-Type': r.type,
+    'Cache-Control': cacheControl(d.decision, d.maxAge ?? settings.publicMaxAge),
+    Vary: d.vary ? `Authorization, ${d.vary}` : 'Authorization',
+    ETag: r.etag,
+    'Last-Modified': new Date(r.lastModified).toUTCString(),
+    ...d.headers,
   });
-  if (notModified(c.req.raw.headers, etag, rep.lastModified)) {
+  if (notModified(c.req.raw.headers, r.etag, r.lastModified)) {
     headers.delete('Content-Type');
     return new Response(null, { status: 304, headers });
   }
-  return new Response(bytes, { status: 200, headers });
+  return new Response(r.bytes, { status: 200, headers });
+}
+
+export async function represent(c: Context, settings: Settings, rep: Representation): Promise<Response> {
+  return deliver(c, settings, await rendered(rep.body, rep.type, rep.lastModified), rep);
 }
 
 export function cacheControl(decision: Decision, maxAge: number): string {

@@ -4,7 +4,8 @@ import { grantedFeeds, type Decision } from '../access/decide.ts';
 import { effectiveUpdated, presenceOf } from '../access/lifecycle.ts';
 import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
-import { represent } from '../http/respond.ts';
+import { entitlementKey } from '../http/render-cache.ts';
+import { rendered } from '../http/respond.ts';
 import { storyHtml } from '../render/story-html.ts';
 import { storyNinjs } from '../render/story-json.ts';
 import { storyText } from '../render/story-text.ts';
@@ -13,7 +14,7 @@ import { agreement, publicOffer, type Policy } from '../rights/odrl.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import type { Settings } from '../settings.ts';
 import { goneNote } from '../render/view.ts';
-import { callerOf, decisionFor, onlyGet, viewFor, type App } from './context.ts';
+import { cached, callerOf, decisionFor, onlyGet, viewFor, type App } from './context.ts';
 
 type Render = (view: StoryView, policy: () => Policy) => string;
 const FORMATS: Record<'html' | 'json' | 'txt', { type: string; render: Render }> = {
@@ -40,10 +41,12 @@ export function register(app: App, data: GatewayData): void {
     const presence = presenceOf(story, decision, Date.now());
     // Before release an embargoed story does not exist for this request: the same 404 as an unknown slug.
     if (presence.kind === 'hidden') throw new Problem('not_found', { detail: 'No such story.' });
-    const view = await viewFor(story, decision, settings, presence);
-    const body = format.render(view, () => policyFor(data, decision, view, settings));
-    const lastModified = effectiveUpdated(story, Date.now());
-    return represent(c, settings, { body, type: format.type, decision, lastModified, headers: tdmHeaders(settings) });
+    const key = `story ${story.slug} ${match[2] ?? 'html'} ${entitlementKey(decision)} ${presence.kind}`;
+    return cached(c, key, async () => {
+      const view = await viewFor(story, decision, settings, presence);
+      const body = format.render(view, () => policyFor(data, decision, view, settings));
+      return rendered(body, format.type, effectiveUpdated(story, Date.now()));
+    }, { decision, headers: tdmHeaders(settings) });
   });
   onlyGet(app, '/articles/:file');
 }

@@ -8,10 +8,12 @@ import { receiptId } from '../access/receipt.ts';
 import type { Story } from '../catalog/types.ts';
 import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
+import type { RenderCache } from '../http/render-cache.ts';
+import { deliver, type Delivery, type Rendered } from '../http/respond.ts';
 import { storyView, type StoryView } from '../render/view.ts';
 import type { Bindings, Settings } from '../settings.ts';
 
-export type AppEnv = { Bindings: Bindings; Variables: { settings: Settings } };
+export type AppEnv = { Bindings: Bindings; Variables: { settings: Settings; cache: RenderCache } };
 export type App = Hono<AppEnv>;
 export type Ctx = Context<AppEnv>;
 
@@ -53,4 +55,9 @@ export function onlyGet(app: App, ...paths: string[]): void {
 export function maxAgeUntil(settings: Settings, nextRelease: number | undefined, now: number): number {
   if (nextRelease === undefined) return settings.publicMaxAge;
   return Math.max(0, Math.min(settings.publicMaxAge, Math.floor((nextRelease - now) / 1000)));
+}
+
+/** Serves a representation from the app's render cache, rendering it once per key. */
+export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>, delivery: Delivery): Promise<Response> {
+  return deliver(c, c.var.settings, await c.var.cache.get(key, make), delivery);
 }

@@ -4,13 +4,14 @@ import { feedWindow } from '../access/feed-window.ts';
 import { effectiveUpdated } from '../access/lifecycle.ts';
 import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
-import { represent } from '../http/respond.ts';
+import { entitlementKey } from '../http/render-cache.ts';
+import { rendered } from '../http/respond.ts';
 import { atomFeed } from '../render/feed-atom.ts';
 import { jsonFeed } from '../render/feed-json.ts';
 import { rssFeed } from '../render/feed-rss.ts';
 import { feedView, type FeedView } from '../render/feed-view.ts';
 import { tdmHeaders } from '../rights/signals.ts';
-import { callerOf, decisionFor, maxAgeUntil, onlyGet, viewFor, type App } from './context.ts';
+import { cached, callerOf, decisionFor, maxAgeUntil, onlyGet, viewFor, type App } from './context.ts';
 
 const FORMATS: Record<string, { type: string; render: (v: FeedView) => string }> = {
   'rss.xml': { type: 'application/rss+xml; charset=utf-8', render: rssFeed },
@@ -33,23 +34,21 @@ export function register(app: App, data: GatewayData): void {
     const decision = decisionFor(c, data, caller, [feed.id]);
     const settings = c.var.settings;
     const now = Date.now();
-    const window = feedWindow(data.catalog.storiesOf(feed.id), decision, now, page, settings.feedItems);
-    if (page > 1 && window.items.length === 0) throw new Problem('not_found', { detail: 'No such feed page.' });
-    const items = await Promise.all(window.items.map(({ story, presence }) => viewFor(story, decision, settings, presence)));
-    const view = feedView(feed, items, data.registry.terms, settings, {
-      page,
-      hasNext: window.hasNext,
-      gone: window.gone,
-      updatedOf: (story) => effectiveUpdated(story, now),
-    });
-    return represent(c, settings, {
-      body: format.render(view),
-      type: format.type,
-      decision,
-      lastModified: view.updated,
-      maxAge: maxAgeUntil(settings, data.catalog.nextRelease(feed.id, now), now),
-      headers: tdmHeaders(settings),
-    });
+    // Which stories a page shows changes only at embargo releases: the next one is part of the key.
+    const nextRelease = data.catalog.nextRelease(feed.id, now);
+    const key = `feed ${feed.id} ${page} ${c.req.param('file')} ${entitlementKey(decision)} ${nextRelease ?? '-'}`;
+    return cached(c, key, async () => {
+      const window = feedWindow(data.catalog.storiesOf(feed.id), decision, now, page, settings.feedItems);
+      if (page > 1 && window.items.length === 0) throw new Problem('not_found', { detail: 'No such feed page.' });
+      const items = await Promise.all(window.items.map(({ story, presence }) => viewFor(story, decision, settings, presence)));
+      const view = feedView(feed, items, data.registry.terms, settings, {
+        page,
+        hasNext: window.hasNext,
+        gone: window.gone,
+        updatedOf: (story) => effectiveUpdated(story, now),
+      });
+      return rendered(format.render(view), format.type, view.updated);
+    }, { decision, maxAge: maxAgeUntil(settings, nextRelease, now), headers: tdmHeaders(settings) });
   });
   onlyGet(app, '/feeds/:feed/:file');
 }

@@ -3,11 +3,13 @@
 import { grantedFeeds, PUBLIC } from '../access/decide.ts';
 import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
-import { represent } from '../http/respond.ts';
+import { entitlementKey } from '../http/render-cache.ts';
+import { rendered } from '../http/respond.ts';
 import { agreement, publicOffer, tdmPolicy } from '../rights/odrl.ts';
 import { robotsTxt, tdmrepJson } from '../rights/signals.ts';
 import { RSL_TYPE, rslDocument } from '../rights/rsl.ts';
-import { callerOf, decisionFor, onlyGet, type App, type Ctx } from './context.ts';
+import type { Settings } from '../settings.ts';
+import { cached, callerOf, decisionFor, onlyGet, type App } from './context.ts';
 
 const JSON_LD = 'application/ld+json';
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -17,14 +19,15 @@ export function register(app: App, data: GatewayData): void {
   const { terms } = registry;
   const feedIds = [...catalog.feeds.keys()];
   const newest = catalog.updated;
-  const publicDoc = (c: Ctx, body: string, type: string) =>
-    represent(c, c.var.settings, { body, type, decision: PUBLIC, lastModified: newest });
+  // Documents that depend on nothing but the data and settings: rendered once per app.
+  const publicDoc = (path: string, type: string, body: (settings: Settings) => string) =>
+    app.get(path, (c) => cached(c, path, () => rendered(body(c.var.settings), type, newest), { decision: PUBLIC }));
 
-  app.get('/license.xml', (c) => publicDoc(c, rslDocument(catalog, terms, c.var.settings), RSL_TYPE));
-  app.get('/robots.txt', (c) => publicDoc(c, robotsTxt(terms, c.var.settings), 'text/plain; charset=utf-8'));
-  app.get('/.well-known/tdmrep.json', (c) => publicDoc(c, tdmrepJson(c.var.settings), 'application/json'));
-  app.get('/rights/tdm-policy.jsonld', (c) => publicDoc(c, json(tdmPolicy(terms, c.var.settings)), JSON_LD));
-  app.get('/rights/offer.jsonld', (c) => publicDoc(c, json(publicOffer(terms, feedIds, c.var.settings)), JSON_LD));
+  publicDoc('/license.xml', RSL_TYPE, (s) => rslDocument(catalog, terms, s));
+  publicDoc('/robots.txt', 'text/plain; charset=utf-8', (s) => robotsTxt(terms, s));
+  publicDoc('/.well-known/tdmrep.json', 'application/json', (s) => tdmrepJson(s));
+  publicDoc('/rights/tdm-policy.jsonld', JSON_LD, (s) => json(tdmPolicy(terms, s)));
+  publicDoc('/rights/offer.jsonld', JSON_LD, (s) => json(publicOffer(terms, feedIds, s)));
 
   // A licensee's own Agreement: only for the token that proves it, never cached, never anyone else's.
   app.get('/rights/agreement.jsonld', async (c) => {
@@ -36,8 +39,8 @@ export function register(app: App, data: GatewayData): void {
     const feeds = grantedFeeds(token, licensee);
     // An agreement must grant something (ODRL needs at least one rule); a token that grants nothing is refused.
     if (feeds.length === 0) throw new Problem('feed_not_licensed', { detail: 'This token grants no feed under this license.' });
-    const body = json(agreement(terms, licensee, feeds, token.jti, c.var.settings));
-    return represent(c, c.var.settings, { body, type: JSON_LD, decision, lastModified: newest });
+    const make = () => rendered(json(agreement(terms, licensee, feeds, token.jti, c.var.settings)), JSON_LD, newest);
+    return cached(c, `agreement ${entitlementKey(decision)}`, make, { decision });
   });
 
   onlyGet(app, '/license.xml', '/robots.txt', '/.well-known/tdmrep.json', '/rights/tdm-policy.jsonld', '/rights/offer.jsonld', '/rights/agreement.jsonld');

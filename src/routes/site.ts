@@ -3,14 +3,14 @@
 import { PUBLIC } from '../access/decide.ts';
 import type { GatewayData } from '../data.ts';
 import { CODES, Problem } from '../http/problem.ts';
-import { represent } from '../http/respond.ts';
+import { rendered, represent } from '../http/respond.ts';
 import { escapeHtml } from '../render/escape.ts';
 import { page } from '../render/html-page.ts';
 import { indexHtml, indexJson } from '../render/index-page.ts';
 import { licenseHtml } from '../render/license-page.ts';
 import { effectiveUpdated, presenceOf } from '../access/lifecycle.ts';
 import type { Story } from '../catalog/types.ts';
-import { maxAgeUntil, onlyGet, type App } from './context.ts';
+import { cached, maxAgeUntil, onlyGet, type App } from './context.ts';
 
 /** The index lists the newest stories only, so its cost does not grow with the catalog. */
 const INDEX_STORIES = 50;
@@ -23,17 +23,18 @@ export function register(app: App, data: GatewayData): void {
   app.get('/', (c) => {
     const settings = c.var.settings;
     const now = Date.now();
-    const stories: Story[] = [];
-    for (const story of catalog.newest) {
-      if (presenceOf(story, PUBLIC, now).kind === 'live') stories.push(story);
-      if (stories.length === INDEX_STORIES) break;
-    }
     const wantsJson = /\bapplication\/json\b/i.test(c.req.header('accept') ?? '');
-    const body = wantsJson ? `${JSON.stringify(indexJson(catalog, stories, settings), null, 2)}\n` : indexHtml(catalog, stories, settings);
-    const type = wantsJson ? 'application/json' : 'text/html; charset=utf-8';
-    const lastModified = stories.reduce((max, s) => (effectiveUpdated(s, now) > max ? effectiveUpdated(s, now) : max), '1970-01-01T00:00:00Z');
-    const maxAge = maxAgeUntil(settings, catalog.nextRelease(null, now), now);
-    return represent(c, settings, { body, type, decision: PUBLIC, lastModified, maxAge, vary: 'Accept' });
+    const nextRelease = catalog.nextRelease(null, now);
+    return cached(c, `index ${wantsJson ? 'json' : 'html'} ${nextRelease ?? '-'}`, async () => {
+      const stories: Story[] = [];
+      for (const story of catalog.newest) {
+        if (presenceOf(story, PUBLIC, now).kind === 'live') stories.push(story);
+        if (stories.length === INDEX_STORIES) break;
+      }
+      const body = wantsJson ? `${JSON.stringify(indexJson(catalog, stories, settings), null, 2)}\n` : indexHtml(catalog, stories, settings);
+      const lastModified = stories.reduce((max, s) => (effectiveUpdated(s, now) > max ? effectiveUpdated(s, now) : max), '1970-01-01T00:00:00Z');
+      return rendered(body, wantsJson ? 'application/json' : 'text/html; charset=utf-8', lastModified);
+    }, { decision: PUBLIC, maxAge: maxAgeUntil(settings, nextRelease, now), vary: 'Accept' });
   });
 
   app.get('/healthz', (c) => {
@@ -42,7 +43,7 @@ export function register(app: App, data: GatewayData): void {
   });
 
   app.get('/license', (c) =>
-    represent(c, c.var.settings, { body: licenseHtml(c.var.settings, notices), type: 'text/html; charset=utf-8', decision: PUBLIC, lastModified: newest }),
+    cached(c, 'license', () => rendered(licenseHtml(c.var.settings, notices), 'text/html; charset=utf-8', newest), { decision: PUBLIC }),
   );
 
   // Problem `type` URIs resolve to a short page (RFC 9457 §3.1.1).

@@ -1,0 +1,54 @@
+// Rendered representations kept by (resource, format, entitlement, clock epoch), bounded in bytes.
+// The catalog is immutable for the life of an app, so the cache dies with it on any data change.
+
+import type { Decision } from '../access/decide.ts';
+import type { Rendered } from './respond.ts';
+
+export class RenderCache {
+  readonly #entries = new Map<string, Promise<Rendered>>();
+  readonly #sizes = new Map<string, number>();
+  #bytes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  /** The cached representation for `key`, or `make()` it once (concurrent misses share one render). */
+  get(key: string, make: () => Promise<Rendered>): Promise<Rendered> {
+    const hit = this.#entries.get(key);
+    if (hit) {
+      // Re-insert: Map order is recency order, so eviction drops the least recently used.
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit;
+    }
+    const pending = make();
+    this.#entries.set(key, pending);
+    pending.then(
+      (r) => this.#account(key, r.bytes.byteLength),
+      () => this.#entries.delete(key),
+    );
+    return pending;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #account(key: string, bytes: number): void {
+    if (!this.#entries.has(key)) return;
+    this.#sizes.set(key, bytes);
+    this.#bytes += bytes;
+    for (const old of this.#entries.keys()) {
+      if (this.#bytes <= this.maxBytes || old === key) break;
+      this.#entries.delete(old);
+      this.#bytes -= this.#sizes.get(old) ?? 0;
+      this.#sizes.delete(old);
+    }
+  }
+}
+
+/** The part of a decision that changes the bytes: nothing for the public; licensee and token for a licensee. */
+export function entitlementKey(decision: Decision): string {
+  if (decision.tier !== 'licensed') return 'public';
+  // The receipt depends on the jti, the Agreement on the scope: both are in the key.
+  return `licensed ${decision.licensee.id} ${decision.token.jti} ${[...decision.token.feeds].sort().join(',')}`;
+}
