@@ -22,10 +22,9 @@ export function newApp(data: GatewayData): App {
     let cache = caches.get(settings);
     if (!cache) caches.set(settings, (cache = new RenderCache(settings.renderCacheBytes)));
     c.set('cache', cache);
+    // Every response builds its headers from settings.responseHeaders (license links included);
+    // nothing is added afterwards, so no response is re-read or copied on the way out.
     await next();
-    c.res.headers.set('Link', `<${settings.publicUrl}/license>; rel="license"`);
-    c.res.headers.append('Link', `<${settings.publicUrl}/license.xml>; rel="license"; type="application/rsl+xml"`);
-    c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
 
   site(app, data);
@@ -33,13 +32,16 @@ export function newApp(data: GatewayData): App {
   feeds(app, data);
   rights(app, data);
 
-  app.notFound((c) => problemResponse(new Problem('not_found', { detail: 'No such resource.' }), settingsFrom(c.env).publicUrl));
+  app.notFound((c) => {
+    const settings = settingsFrom(c.env);
+    return problemResponse(new Problem('not_found', { detail: 'No such resource.' }), settings.publicUrl, settings.responseHeaders);
+  });
   app.onError((err, c) => {
-    const base = settingsFrom(c.env).publicUrl;
-    if (err instanceof Problem) return problemResponse(err, base);
+    const settings = settingsFrom(c.env);
+    if (err instanceof Problem) return problemResponse(err, settings.publicUrl, settings.responseHeaders);
     // Never log the error's message: it could quote a token or story text.
     console.error(`wiregate: unhandled ${err instanceof Error ? err.name : typeof err} on ${c.req.method}`);
-    return problemResponse(new Problem('internal_error'), base);
+    return problemResponse(new Problem('internal_error'), settings.publicUrl, settings.responseHeaders);
   });
   return app;
 }

@@ -32,6 +32,8 @@ export interface Settings {
   readonly websubHub: string | undefined;
   /** Bound on the bytes of rendered representations kept in memory. */
   readonly renderCacheBytes: number;
+  /** Headers every response carries (SPEC §6: the license links), built once. */
+  readonly responseHeaders: Readonly<Record<string, string>>;
 }
 
 const ALLOWED_ALGORITHMS = new Set(['ES256', 'ES384', 'EdDSA', 'Ed25519']);
@@ -78,6 +80,10 @@ function parseSettings(env: Bindings): Settings {
     feedItems: positive(env.WIREGATE_FEED_ITEMS, 50, 'WIREGATE_FEED_ITEMS'),
     websubHub: env.WIREGATE_WEBSUB_HUB || undefined,
     renderCacheBytes: positive(env.WIREGATE_RENDER_CACHE_MB, 32, 'WIREGATE_RENDER_CACHE_MB') * 1024 * 1024,
+    responseHeaders: Object.freeze({
+      Link: `<${publicUrl}/license>; rel="license", <${publicUrl}/license.xml>; rel="license"; type="application/rsl+xml"`,
+      'X-Content-Type-Options': 'nosniff',
+    }),
   };
 }
 

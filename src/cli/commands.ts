@@ -11,6 +11,7 @@ import { bindingsFromEnv, startServer } from '../node/server.ts';
 import { parseTtl, signToken } from '../node/token.ts';
 import { settingsFrom } from '../settings.ts';
 import { lifecycleCommands } from './lifecycle.ts';
+import { writeSyntheticCatalog } from './synth.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 type Command = (flags: Flags, args: string[]) => Promise<number>;
@@ -170,4 +171,13 @@ export const commands: Record<string, Command> = {
   'keys generate': keysGenerate,
   token,
   ...lifecycleCommands,
+  synth: async (flags) => {
+    const stories = Number(flags['stories'] ?? 10_000);
+    if (!Number.isInteger(stories) || stories < 1) throw new Error('--stories must be a positive whole number');
+    const outDir = typeof flags['out'] === 'string' ? flags['out'] : 'build/synth';
+    const dirs = writeSyntheticCatalog({ stories, out: outDir });
+    out(`wrote ${stories} synthetic stories to ${dirs.feedsDir}; serve them with`);
+    out(`  WIREGATE_FEEDS_DIR=${dirs.feedsDir} WIREGATE_LICENSES_DIR=${dirs.licensesDir} npm run serve`);
+    return 0;
+  },
 };

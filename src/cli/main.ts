@@ -16,6 +16,7 @@ const USAGE = `wiregate — syndication and rights-enforcement gateway for wire 
   wiregate kill <slug> --reason <text>         kill: 410 everywhere, tombstone in Atom, advisory to licensees
   wiregate withhold <slug> --reason <text>     withhold: like kill, but release can undo it
   wiregate correct <slug> --note <text> [--file <wire text>]   new version with a correction note
+  wiregate synth [--stories 10000] [--out build/synth]   a synthetic catalog for tests and benchmarks
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       note: { type: 'string' },
       file: { type: 'string' },
+      stories: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -66,23 +66,26 @@ export class Problem extends Error {
   }
 }
 
-export function problemResponse(problem: Problem, baseUrl: string): Response {
+/** `common` are the headers every response carries (the license links). */
+export function problemResponse(problem: Problem, baseUrl: string, common: Readonly<Record<string, string>>): Response {
   const spec: CodeSpec = CODES[problem.code];
   const { detail = spec.title, scheme = 'Bearer', retryAfter, allow } = problem.options;
-  const headers = new Headers({
+  // A plain object, not Headers: the Node adapter writes it straight out.
+  const headers: Record<string, string> = {
+    ...common,
     'Content-Type': 'application/problem+json',
     'Cache-Control': 'no-store',
-  });
+  };
   if (spec.challenge === 'none') {
     // RFC 6750 §3: a request that sent no credentials gets a challenge without an error code.
-    headers.set('WWW-Authenticate', `${scheme} realm="wiregate"`);
+    headers['WWW-Authenticate'] = `${scheme} realm="wiregate"`;
   } else if (spec.challenge) {
     // Quoted-string values (RFC 9110 §11.2): strip anything that could break out of the quotes.
     const quoted = detail.replace(/["\\\r\n]/g, '');
-    headers.set('WWW-Authenticate', `${scheme} realm="wiregate", error="${spec.challenge}", error_description="${quoted}"`);
+    headers['WWW-Authenticate'] = `${scheme} realm="wiregate", error="${spec.challenge}", error_description="${quoted}"`;
   }
-  if (retryAfter !== undefined) headers.set('Retry-After', String(retryAfter));
-  if (allow) headers.set('Allow', allow);
+  if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+  if (allow) headers['Allow'] = allow;
   const body = {
     type: `${baseUrl}/problems/${problem.code.replaceAll('_', '-')}`,
     title: spec.title,

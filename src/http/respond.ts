@@ -46,16 +46,18 @@ export async function rendered(body: string, type: string, lastModified: string)
 export type Delivery = Pick<Representation, 'decision' | 'vary' | 'maxAge' | 'headers'>;
 
 export function deliver(c: Context, settings: Settings, r: Rendered, d: Delivery): Response {
-  const headers = new Headers({
+  // A plain object, not Headers: the Node adapter writes it straight out (no Headers round trip).
+  const headers: Record<string, string> = {
+    ...settings.responseHeaders,
     'Content-Type': r.type,
     'Cache-Control': cacheControl(d.decision, d.maxAge ?? settings.publicMaxAge),
     Vary: d.vary ? `Authorization, ${d.vary}` : 'Authorization',
     ETag: r.etag,
     'Last-Modified': new Date(r.lastModified).toUTCString(),
     ...d.headers,
-  });
+  };
   if (notModified(c.req.raw.headers, r.etag, r.lastModified)) {
-    headers.delete('Content-Type');
+    delete headers['Content-Type'];
     return new Response(null, { status: 304, headers });
   }
   return new Response(r.bytes, { status: 200, headers });

@@ -37,10 +37,11 @@ export function register(app: App, data: GatewayData): void {
     }, { decision: PUBLIC, maxAge: maxAgeUntil(settings, nextRelease, now), vary: 'Accept' });
   });
 
-  app.get('/healthz', (c) => {
-    c.header('Cache-Control', 'no-store');
-    return c.json({ status: 'ok' });
-  });
+  app.get('/healthz', (c) =>
+    new Response('{"status":"ok"}', {
+      headers: { ...c.var.settings.responseHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    }),
+  );
 
   app.get('/license', (c) =>
     cached(c, 'license', () => rendered(licenseHtml(c.var.settings, notices), 'text/html; charset=utf-8', newest), { decision: PUBLIC }),
