@@ -4,7 +4,7 @@ import { Problem } from '../http/problem.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Settings } from '../settings.ts';
 import { readCredential, type Scheme } from './credentials.ts';
-import { entitle, identify, isRefusal, type Decision, type Identity } from './decide.ts';
+import { entitle, identify, isRefusal, type Decision, type Identity, type Refusal } from './decide.ts';
 import { localKeySource, remoteKeySource, type KeySource } from './keys.ts';
 import { verifyTokenCached } from './token-cache.ts';
 
@@ -40,9 +40,18 @@ export async function identifyCaller(ctx: AccessContext): Promise<Caller> {
 
 /** What the caller may have of a resource in `resourceFeeds` (null: the caller's own license documents). */
 export function decideFor(ctx: AccessContext, caller: Caller, resourceFeeds: readonly string[] | null): Decision {
-  const verdict = entitle(caller.identity, { resourceFeeds, country: countryOf(ctx.request, ctx.settings), now: Date.now() });
-  if (isRefusal(verdict)) throw new Problem(verdict.code, { scheme: caller.scheme });
+  const verdict = verdictFor(ctx, caller, resourceFeeds);
+  if (isRefusal(verdict)) throw refusalProblem(verdict, caller);
   return verdict;
+}
+
+/** The same answer without throwing, for routes that must hide a resource rather than refuse it. */
+export function verdictFor(ctx: AccessContext, caller: Caller, resourceFeeds: readonly string[] | null): Decision | Refusal {
+  return entitle(caller.identity, { resourceFeeds, country: countryOf(ctx.request, ctx.settings), now: Date.now() });
+}
+
+export function refusalProblem(refusal: Refusal, caller: Caller): Problem {
+  return new Problem(refusal.code, { scheme: caller.scheme });
 }
 
 export function keySourceFor(settings: Settings, registry: Registry): KeySource {

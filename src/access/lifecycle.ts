@@ -21,11 +21,16 @@ export function presenceOf(story: Story, decision: Decision, now: number): Prese
     case 'withheld':
       return { kind: 'gone', status: story.status, notice: story.notice ?? '' };
     case 'embargoed': {
+      if (!isUnreleased(story, now)) return LIVE;
       const until = story.embargoedUntil ?? '';
-      if (now >= Date.parse(until)) return LIVE;
       return decision.tier === 'licensed' && decision.licensee.embargoAccess ? { kind: 'embargoed', until } : HIDDEN;
     }
   }
+}
+
+/** Embargoed and not yet released at `now`. */
+export function isUnreleased(story: Story, now: number): boolean {
+  return story.status === 'embargoed' && now < Date.parse(story.embargoedUntil ?? '');
 }
 
 const LIVE: Presence = Object.freeze({ kind: 'live' });

@@ -16,6 +16,19 @@ const out = (text: string) => process.stdout.write(`${text}\n`);
 const err = (text: string) => process.stderr.write(`${text}\n`);
 const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/**
+ * A strict ISO 8601 instant with a zone ("Z" or "+02:00"), as UTC. Date.parse alone would take
+ * "1" or 30 February and quietly store some other instant; a local time would depend on the machine.
+ */
+export function isoInstant(text: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/.exec(text.trim());
+  const [y, mo, d, h, mi, s] = (m ?? []).slice(1, 7).map((v) => Number(v ?? 0));
+  const day = m ? new Date(Date.UTC(y!, mo! - 1, d!)) : undefined;
+  const valid = day && day.getUTCFullYear() === y && day.getUTCMonth() === mo! - 1 && day.getUTCDate() === d && h! < 24 && mi! < 60 && s! < 60;
+  if (!valid) throw new Error(`"${text}" is not an ISO 8601 time with a zone, e.g. 2026-12-01T09:00:00Z`);
+  return new Date(text.trim()).toISOString().replace(/\.000Z$/, 'Z');
+}
+
 function flag(flags: Flags, name: string): string {
   const value = flags[name];
   if (typeof value !== 'string' || value.trim() === '') throw new Error(`--${name} is required`);
@@ -75,9 +88,7 @@ async function notifyHub(feedIds: readonly string[]): Promise<void> {
 
 export const lifecycleCommands = {
   embargo: (flags: Flags, [slug]: string[]) => {
-    const until = flag(flags, 'until');
-    if (Number.isNaN(Date.parse(until))) throw new Error('--until must be an ISO 8601 time, e.g. 2026-12-01T09:00:00Z');
-    const iso = new Date(until).toISOString().replace(/\.000Z$/, 'Z');
+    const iso = isoInstant(flag(flags, 'until'));
     return updateStory(slug, 'embargo', (s) => {
       if (s.status === 'canceled') throw new Error('a killed story cannot be embargoed');
       s.status = 'embargoed';

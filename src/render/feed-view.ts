@@ -40,6 +40,8 @@ export interface FeedView {
 const EPOCH = '1970-01-01T00:00:00Z';
 
 export interface FeedPageFacts {
+  /** Who asked, not what the page happens to hold: a licensed feed of killed stories still carries advisories. */
+  readonly tier: 'public' | 'licensed';
   readonly page: number;
   readonly hasNext: boolean;
   readonly gone: readonly Story[];
@@ -64,7 +66,7 @@ export function feedView(feed: FeedDef, items: readonly StoryView[], terms: Oper
       ...(facts.page > 1 ? { previous: pageUrl(file, facts.page - 1) } : {}),
     }),
     hub: settings.websubHub,
-    tier: items.some((v) => v.tier === 'licensed') ? 'licensed' : 'public',
+    tier: facts.tier,
     terms,
     links: {
       home: `${urls.base}/`,

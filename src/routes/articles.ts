@@ -1,7 +1,8 @@
 // /articles/{slug}, /articles/{slug}.json and /articles/{slug}.txt.
 
-import { grantedFeeds, type Decision } from '../access/decide.ts';
-import { effectiveUpdated, presenceOf } from '../access/lifecycle.ts';
+import { refusalProblem } from '../access/access.ts';
+import { grantedFeeds, isRefusal, type Decision } from '../access/decide.ts';
+import { effectiveUpdated, isUnreleased, presenceOf } from '../access/lifecycle.ts';
 import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
 import { entitlementKey } from '../http/render-cache.ts';
@@ -14,7 +15,7 @@ import { agreement, publicOffer, type Policy } from '../rights/odrl.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import type { Settings } from '../settings.ts';
 import { goneNote } from '../render/view.ts';
-import { cached, callerOf, decisionFor, onlyGet, viewFor, type App } from './context.ts';
+import { cached, callerOf, onlyGet, verdictOf, viewFor, type App } from './context.ts';
 
 type Render = (view: StoryView, policy: () => Policy) => string;
 const FORMATS: Record<'html' | 'json' | 'txt', { type: string; render: Render }> = {
@@ -37,15 +38,22 @@ export function register(app: App, data: GatewayData): void {
     }
     const format = FORMATS[(match[2] ?? 'html') as keyof typeof FORMATS];
     const settings = c.var.settings;
-    const decision = decisionFor(c, data, caller, story.feeds);
-    const presence = presenceOf(story, decision, Date.now());
-    // Before release an embargoed story does not exist for this request: the same 404 as an unknown slug.
+    const now = Date.now();
+    const verdict = verdictOf(c, data, caller, story.feeds);
+    // Before release an embargoed story does not exist for whoever may not see it early: the same
+    // 404 as an unknown slug, even for a licensee who would otherwise be refused (a 403 would confirm it).
+    if (isRefusal(verdict)) {
+      if (isUnreleased(story, now)) throw new Problem('not_found', { detail: 'No such story.' });
+      throw refusalProblem(verdict, caller);
+    }
+    const decision = verdict;
+    const presence = presenceOf(story, decision, now);
     if (presence.kind === 'hidden') throw new Problem('not_found', { detail: 'No such story.' });
     const key = `story ${story.slug} ${match[2] ?? 'html'} ${entitlementKey(decision)} ${presence.kind}`;
     return cached(c, key, async () => {
       const view = await viewFor(story, decision, settings, presence);
       const body = format.render(view, () => policyFor(data, decision, view, settings));
-      return rendered(body, format.type, effectiveUpdated(story, Date.now()));
+      return rendered(body, format.type, effectiveUpdated(story, now));
     }, { decision, headers: tdmHeaders(settings) });
   });
   onlyGet(app, '/articles/:file');

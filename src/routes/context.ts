@@ -1,8 +1,8 @@
 // What route handlers share: the app's types, per-request settings, and the decision point wiring.
 
 import type { Context, Hono } from 'hono';
-import { decideFor, identifyCaller, keySourceFor, type AccessContext, type Caller } from '../access/access.ts';
-import type { Decision } from '../access/decide.ts';
+import { decideFor, identifyCaller, keySourceFor, verdictFor, type AccessContext, type Caller } from '../access/access.ts';
+import type { Decision, Refusal } from '../access/decide.ts';
 import type { Presence } from '../access/lifecycle.ts';
 import { receiptId } from '../access/receipt.ts';
 import type { Story } from '../catalog/types.ts';
@@ -30,6 +30,11 @@ export function callerOf(c: Ctx, data: GatewayData): Promise<Caller> {
 /** Step two: what this caller may have of a resource in `feeds`. */
 export function decisionFor(c: Ctx, data: GatewayData, caller: Caller, feeds: readonly string[] | null): Decision {
   return decideFor(accessContext(c, data), caller, feeds);
+}
+
+/** Step two without throwing: a refusal comes back as a value. */
+export function verdictOf(c: Ctx, data: GatewayData, caller: Caller, feeds: readonly string[] | null): Decision | Refusal {
+  return verdictFor(accessContext(c, data), caller, feeds);
 }
 
 /** The view a decision allows; a licensed view needs the receipt secret, and fails closed without it. */

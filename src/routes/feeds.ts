@@ -42,6 +42,7 @@ export function register(app: App, data: GatewayData): void {
       if (page > 1 && window.items.length === 0) throw new Problem('not_found', { detail: 'No such feed page.' });
       const items = await Promise.all(window.items.map(({ story, presence }) => viewFor(story, decision, settings, presence)));
       const view = feedView(feed, items, data.registry.terms, settings, {
+        tier: decision.tier,
         page,
         hasNext: window.hasNext,
         gone: window.gone,

@@ -65,7 +65,9 @@ export function packedFiles(): DataFiles {
   return packed as DataFiles;
 }
 
-export async function gateway(options: { extraFeeds?: DataFile[]; replaceFeeds?: DataFile[] } = {}): Promise<Gateway> {
+export async function gateway(
+  options: { extraFeeds?: DataFile[]; replaceFeeds?: DataFile[]; extraLicensees?: Record<string, unknown>[] } = {},
+): Promise<Gateway> {
   const es256 = await testKey('ES256', 'test-es256');
   const eddsa = await testKey('EdDSA', 'test-eddsa');
   const untrusted = await testKey('ES256', 'test-untrusted');
@@ -74,7 +76,7 @@ export async function gateway(options: { extraFeeds?: DataFile[]; replaceFeeds?:
     ...files.licenses.filter((f) => f.path !== 'jwks.json' && f.path !== 'revoked.json'),
     { path: 'jwks.json', text: JSON.stringify({ keys: [es256.publicJwk, eddsa.publicJwk] }) },
     { path: 'revoked.json', text: JSON.stringify({ jti: [REVOKED_JTI] }) },
-    ...EXTRA_LICENSEES.map((l) => ({ path: `${l['id']}.json`, text: JSON.stringify(l) })),
+    ...[...EXTRA_LICENSEES, ...(options.extraLicensees ?? [])].map((l) => ({ path: `${l['id']}.json`, text: JSON.stringify(l) })),
   ];
   const feeds = options.replaceFeeds ?? [...files.feeds, ...(options.extraFeeds ?? [])];
   const data = loadData({ feeds, licenses });
