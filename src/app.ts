@@ -8,24 +8,12 @@ import type { App, AppEnv } from './routes/context.ts';
 import { register as feeds } from './routes/feeds.ts';
 import { register as rights } from './routes/rights.ts';
 import { register as site } from './routes/site.ts';
-import { RenderCache } from './http/render-cache.ts';
-import { settingsFrom, type Settings } from './settings.ts';
+import { settingsFrom } from './settings.ts';
 
 export function newApp(data: GatewayData): App {
+  // No middleware: every handler builds its response whole, headers included (settings.responseHeaders
+  // carries the license links), so nothing is re-read or copied on the way out.
   const app = new Hono<AppEnv>();
-  // One render cache per app (so per catalog) and per settings (links depend on them).
-  const caches = new WeakMap<Settings, RenderCache>();
-
-  app.use('*', async function settingsAndLinks(c, next) {
-    const settings = settingsFrom(c.env);
-    c.set('settings', settings);
-    let cache = caches.get(settings);
-    if (!cache) caches.set(settings, (cache = new RenderCache(settings.renderCacheBytes)));
-    c.set('cache', cache);
-    // Every response builds its headers from settings.responseHeaders (license links included);
-    // nothing is added afterwards, so no response is re-read or copied on the way out.
-    await next();
-  });
 
   site(app, data);
   articles(app, data);

@@ -47,7 +47,7 @@ export function decideFor(ctx: AccessContext, caller: Caller, resourceFeeds: rea
 
 /** The same answer without throwing, for routes that must hide a resource rather than refuse it. */
 export function verdictFor(ctx: AccessContext, caller: Caller, resourceFeeds: readonly string[] | null): Decision | Refusal {
-  return entitle(caller.identity, { resourceFeeds, country: countryOf(ctx.request, ctx.settings), now: Date.now() });
+  return entitle(caller.identity, { resourceFeeds, country: () => countryOf(ctx.request, ctx.settings), now: Date.now() });
 }
 
 export function refusalProblem(refusal: Refusal, caller: Caller): Problem {

@@ -32,8 +32,8 @@ export interface ResourceFacts {
    * or null for the licensee's own license documents, which need a valid license but no feed.
    */
   readonly resourceFeeds: readonly string[] | null;
-  /** ISO 3166-1 alpha-2 country of the client, when known from a trusted source. */
-  readonly country: string | undefined;
+  /** ISO 3166-1 alpha-2 country of the client, when known from a trusted source (asked only if needed). */
+  readonly country: () => string | undefined;
   readonly now: number;
 }
 
@@ -47,8 +47,9 @@ export function entitle(identity: Identity | null, facts: ResourceFacts): Decisi
     if (!facts.resourceFeeds.some((feed) => grants(token.feeds, feed) && grants(licensee.feeds, feed))) {
       return refuse('feed_not_licensed');
     }
-    if (licensee.territories && !(facts.country && licensee.territories.includes(facts.country))) {
-      return refuse('territory_not_licensed');
+    if (licensee.territories) {
+      const country = facts.country();
+      if (!country || !licensee.territories.includes(country)) return refuse('territory_not_licensed');
     }
   }
   return { tier: 'licensed', reason: 'entitled', licensee, token };

@@ -15,7 +15,7 @@ import { agreement, publicOffer, type Policy } from '../rights/odrl.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import type { Settings } from '../settings.ts';
 import { goneNote } from '../render/view.ts';
-import { cached, callerOf, onlyGet, verdictOf, viewFor, type App } from './context.ts';
+import { cached, settingsOf, callerOf, onlyGet, verdictOf, viewFor, type App } from './context.ts';
 
 type Render = (view: StoryView, policy: () => Policy) => string;
 const FORMATS: Record<'html' | 'json' | 'txt', { type: string; render: Render }> = {
@@ -37,7 +37,7 @@ export function register(app: App, data: GatewayData): void {
       throw new Problem(code, { detail: goneNote(story.status, story.notice ?? '') });
     }
     const format = FORMATS[(match[2] ?? 'html') as keyof typeof FORMATS];
-    const settings = c.var.settings;
+    const settings = settingsOf(c);
     const now = Date.now();
     const verdict = verdictOf(c, data, caller, story.feeds);
     // Before release an embargoed story does not exist for whoever may not see it early: the same
@@ -50,7 +50,7 @@ export function register(app: App, data: GatewayData): void {
     const presence = presenceOf(story, decision, now);
     if (presence.kind === 'hidden') throw new Problem('not_found', { detail: 'No such story.' });
     const key = `story ${story.slug} ${match[2] ?? 'html'} ${entitlementKey(decision)} ${presence.kind}`;
-    return cached(c, key, async () => {
+    return cached(c, data, key, async () => {
       const view = await viewFor(story, decision, settings, presence);
       const body = format.render(view, () => policyFor(data, decision, view, settings));
       return rendered(body, format.type, effectiveUpdated(story, now));

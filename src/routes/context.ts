@@ -8,17 +8,32 @@ import { receiptId } from '../access/receipt.ts';
 import type { Story } from '../catalog/types.ts';
 import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
-import type { RenderCache } from '../http/render-cache.ts';
+import { RenderCache } from '../http/render-cache.ts';
 import { deliver, type Delivery, type Rendered } from '../http/respond.ts';
 import { storyView, type StoryView } from '../render/view.ts';
-import type { Bindings, Settings } from '../settings.ts';
+import { settingsFrom, type Bindings, type Settings } from '../settings.ts';
 
-export type AppEnv = { Bindings: Bindings; Variables: { settings: Settings; cache: RenderCache } };
+export type AppEnv = { Bindings: Bindings };
 export type App = Hono<AppEnv>;
 export type Ctx = Context<AppEnv>;
 
+/** Settings for this request's bindings, parsed once per bindings object. */
+export function settingsOf(c: Ctx): Settings {
+  return settingsFrom(c.env);
+}
+
+/** One render cache per app data and settings (links in the output depend on the settings). */
+const renderCaches = new WeakMap<GatewayData, WeakMap<Settings, RenderCache>>();
+function renderCacheOf(data: GatewayData, settings: Settings): RenderCache {
+  let bySettings = renderCaches.get(data);
+  if (!bySettings) renderCaches.set(data, (bySettings = new WeakMap()));
+  let cache = bySettings.get(settings);
+  if (!cache) bySettings.set(settings, (cache = new RenderCache(settings.renderCacheBytes)));
+  return cache;
+}
+
 function accessContext(c: Ctx, data: GatewayData): AccessContext {
-  const settings = c.var.settings;
+  const settings = settingsOf(c);
   return { request: c.req.raw, settings, registry: data.registry, keys: keySourceFor(settings, data.registry) };
 }
 
@@ -63,6 +78,7 @@ export function maxAgeUntil(settings: Settings, nextRelease: number | undefined,
 }
 
 /** Serves a representation from the app's render cache, rendering it once per key. */
-export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>, delivery: Delivery): Promise<Response> {
-  return deliver(c, c.var.settings, await c.var.cache.get(key, make), delivery);
+export async function cached(c: Ctx, data: GatewayData, key: string, make: () => Promise<Rendered>, delivery: Delivery): Promise<Response> {
+  const settings = settingsOf(c);
+  return deliver(c, settings, await renderCacheOf(data, settings).get(key, make), delivery);
 }

@@ -11,7 +11,7 @@ import { jsonFeed } from '../render/feed-json.ts';
 import { rssFeed } from '../render/feed-rss.ts';
 import { feedView, type FeedView } from '../render/feed-view.ts';
 import { tdmHeaders } from '../rights/signals.ts';
-import { cached, callerOf, decisionFor, maxAgeUntil, onlyGet, viewFor, type App } from './context.ts';
+import { cached, settingsOf, callerOf, decisionFor, maxAgeUntil, onlyGet, viewFor, type App } from './context.ts';
 
 const FORMATS: Record<string, { type: string; render: (v: FeedView) => string }> = {
   'rss.xml': { type: 'application/rss+xml; charset=utf-8', render: rssFeed },
@@ -32,12 +32,12 @@ export function register(app: App, data: GatewayData): void {
     }
     const page = Number(pageParam ?? '1');
     const decision = decisionFor(c, data, caller, [feed.id]);
-    const settings = c.var.settings;
+    const settings = settingsOf(c);
     const now = Date.now();
     // Which stories a page shows changes only at embargo releases: the next one is part of the key.
     const nextRelease = data.catalog.nextRelease(feed.id, now);
     const key = `feed ${feed.id} ${page} ${c.req.param('file')} ${entitlementKey(decision)} ${nextRelease ?? '-'}`;
-    return cached(c, key, async () => {
+    return cached(c, data, key, async () => {
       const window = feedWindow(data.catalog.storiesOf(feed.id), decision, now, page, settings.feedItems);
       if (page > 1 && window.items.length === 0) throw new Problem('not_found', { detail: 'No such feed page.' });
       const items = await Promise.all(window.items.map(({ story, presence }) => viewFor(story, decision, settings, presence)));

@@ -9,7 +9,7 @@ import { agreement, publicOffer, tdmPolicy } from '../rights/odrl.ts';
 import { robotsTxt, tdmrepJson } from '../rights/signals.ts';
 import { RSL_TYPE, rslDocument } from '../rights/rsl.ts';
 import type { Settings } from '../settings.ts';
-import { cached, callerOf, decisionFor, onlyGet, type App } from './context.ts';
+import { cached, settingsOf, callerOf, decisionFor, onlyGet, type App } from './context.ts';
 
 const JSON_LD = 'application/ld+json';
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -21,7 +21,7 @@ export function register(app: App, data: GatewayData): void {
   const newest = catalog.updated;
   // Documents that depend on nothing but the data and settings: rendered once per app.
   const publicDoc = (path: string, type: string, body: (settings: Settings) => string) =>
-    app.get(path, (c) => cached(c, path, () => rendered(body(c.var.settings), type, newest), { decision: PUBLIC }));
+    app.get(path, (c) => cached(c, data, path, () => rendered(body(settingsOf(c)), type, newest), { decision: PUBLIC }));
 
   publicDoc('/license.xml', RSL_TYPE, (s) => rslDocument(catalog, terms, s));
   publicDoc('/robots.txt', 'text/plain; charset=utf-8', (s) => robotsTxt(terms, s));
@@ -39,8 +39,8 @@ export function register(app: App, data: GatewayData): void {
     const feeds = grantedFeeds(token, licensee);
     // An agreement must grant something (ODRL needs at least one rule); a token that grants nothing is refused.
     if (feeds.length === 0) throw new Problem('feed_not_licensed', { detail: 'This token grants no feed under this license.' });
-    const make = () => rendered(json(agreement(terms, licensee, feeds, token.jti, c.var.settings)), JSON_LD, newest);
-    return cached(c, `agreement ${entitlementKey(decision)}`, make, { decision });
+    const make = () => rendered(json(agreement(terms, licensee, feeds, token.jti, settingsOf(c))), JSON_LD, newest);
+    return cached(c, data, `agreement ${entitlementKey(decision)}`, make, { decision });
   });
 
   onlyGet(app, '/license.xml', '/robots.txt', '/.well-known/tdmrep.json', '/rights/tdm-policy.jsonld', '/rights/offer.jsonld', '/rights/agreement.jsonld');

@@ -10,7 +10,7 @@ import { indexHtml, indexJson } from '../render/index-page.ts';
 import { licenseHtml } from '../render/license-page.ts';
 import { effectiveUpdated, presenceOf } from '../access/lifecycle.ts';
 import type { Story } from '../catalog/types.ts';
-import { cached, maxAgeUntil, onlyGet, type App } from './context.ts';
+import { cached, settingsOf, maxAgeUntil, onlyGet, type App } from './context.ts';
 
 /** The index lists the newest stories only, so its cost does not grow with the catalog. */
 const INDEX_STORIES = 50;
@@ -21,11 +21,11 @@ export function register(app: App, data: GatewayData): void {
   const notices = [...new Set([...catalog.stories.values()].map((s) => s.copyrightNotice))];
 
   app.get('/', (c) => {
-    const settings = c.var.settings;
+    const settings = settingsOf(c);
     const now = Date.now();
     const wantsJson = /\bapplication\/json\b/i.test(c.req.header('accept') ?? '');
     const nextRelease = catalog.nextRelease(null, now);
-    return cached(c, `index ${wantsJson ? 'json' : 'html'} ${nextRelease ?? '-'}`, async () => {
+    return cached(c, data, `index ${wantsJson ? 'json' : 'html'} ${nextRelease ?? '-'}`, async () => {
       const stories: Story[] = [];
       for (const story of catalog.newest) {
         if (presenceOf(story, PUBLIC, now).kind === 'live') stories.push(story);
@@ -39,12 +39,12 @@ export function register(app: App, data: GatewayData): void {
 
   app.get('/healthz', (c) =>
     new Response('{"status":"ok"}', {
-      headers: { ...c.var.settings.responseHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+      headers: { ...settingsOf(c).responseHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
     }),
   );
 
   app.get('/license', (c) =>
-    cached(c, 'license', () => rendered(licenseHtml(c.var.settings, notices), 'text/html; charset=utf-8', newest), { decision: PUBLIC }),
+    cached(c, data, 'license', () => rendered(licenseHtml(settingsOf(c), notices), 'text/html; charset=utf-8', newest), { decision: PUBLIC }),
   );
 
   // Problem `type` URIs resolve to a short page (RFC 9457 §3.1.1).
@@ -52,7 +52,7 @@ export function register(app: App, data: GatewayData): void {
     const code = c.req.param('name').replaceAll('-', '_');
     if (!Object.hasOwn(CODES, code)) throw new Problem('not_found', { detail: 'No such problem type.' });
     const spec = CODES[code as keyof typeof CODES];
-    const settings = c.var.settings;
+    const settings = settingsOf(c);
     const main = `<h1>${escapeHtml(spec.title)}</h1>\n<p>HTTP status ${spec.status}; problem code <code>${escapeHtml(code)}</code>. See the <a href="${escapeHtml(settings.publicUrl)}/license">license terms</a> for how to get access.</p>`;
     const body = page({ title: `${spec.title} — wiregate`, base: settings.publicUrl, main });
     return represent(c, settings, { body, type: 'text/html; charset=utf-8', decision: PUBLIC, lastModified: newest });
