@@ -37,3 +37,28 @@ describe('licensed then anonymous', () => {
     }
   });
 });
+
+describe('licensed feeds assembled from one template per licensee', () => {
+  const RECEIPT = /wg-[0-9a-f]{24}/g;
+
+  it.each(['rss.xml', 'atom.xml', 'feed.json'])('%s: two tokens get the same copy but for their own receipts, equal to the story route', async (file) => {
+    const gw = await gateway();
+    const [a, b] = [await gw.token(), await gw.token()];
+    const feedA = await (await gw.request(`/feeds/world/${file}`, bearer(a))).text();
+    const feedB = await (await gw.request(`/feeds/world/${file}`, bearer(b))).text();
+    const receiptsA = [...new Set(feedA.match(RECEIPT))];
+    const receiptsB = [...new Set(feedB.match(RECEIPT))];
+    expect(receiptsA).toHaveLength(1);
+    expect(receiptsB).toHaveLength(1);
+    expect(receiptsA[0]).not.toBe(receiptsB[0]);
+    expect(feedA.replaceAll(receiptsA[0]!, 'R')).toBe(feedB.replaceAll(receiptsB[0]!, 'R'));
+    expect(feedA).not.toMatch(/wg-@/);
+    const story = await (await gw.request(CONTENT_PATHS[2], bearer(a))).text();
+    expect(story).toContain(receiptsA[0]);
+    // A template-assembled copy has its own validator, stable for the same token.
+    const again = await gw.request(`/feeds/world/${file}`, bearer(a));
+    const etagB = (await gw.request(`/feeds/world/${file}`, bearer(b))).headers.get('etag');
+    expect(again.headers.get('etag')).not.toBe(etagB);
+    expect((await gw.request(`/feeds/world/${file}`, { headers: { Authorization: `Bearer ${a}`, 'If-None-Match': again.headers.get('etag')! } })).status).toBe(304);
+  });
+});

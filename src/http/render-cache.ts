@@ -4,15 +4,20 @@
 import type { Decision } from '../access/decide.ts';
 import type { Rendered } from './respond.ts';
 
-export class RenderCache {
-  readonly #entries = new Map<string, Promise<Rendered>>();
+/** Bytes a cached value holds: a rendered body, or the parts of a receipt template. */
+function sizeOf(value: Rendered | { readonly parts: readonly Uint8Array[] }): number {
+  return 'bytes' in value ? value.bytes.byteLength : value.parts.reduce((n, p) => n + p.byteLength, 0);
+}
+
+export class RenderCache<T extends Rendered | { readonly parts: readonly Uint8Array[] } = Rendered> {
+  readonly #entries = new Map<string, Promise<T>>();
   readonly #sizes = new Map<string, number>();
   #bytes = 0;
 
   constructor(readonly maxBytes: number) {}
 
   /** The cached representation for `key`, or `make()` it once (concurrent misses share one render). */
-  get(key: string, make: () => Promise<Rendered>): Promise<Rendered> {
+  get(key: string, make: () => Promise<T>): Promise<T> {
     const hit = this.#entries.get(key);
     if (hit) {
       // Re-insert: Map order is recency order, so eviction drops the least recently used.
@@ -23,7 +28,7 @@ export class RenderCache {
     const pending = make();
     this.#entries.set(key, pending);
     pending.then(
-      (r) => this.#account(key, r.bytes.byteLength),
+      (r) => this.#account(key, sizeOf(r)),
       () => this.#entries.delete(key),
     );
     return pending;

@@ -9,6 +9,7 @@ import type { Story } from '../catalog/types.ts';
 import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
 import { RenderCache } from '../http/render-cache.ts';
+import type { ReceiptTemplate } from '../http/receipt-template.ts';
 import { deliver, type Delivery, type Rendered } from '../http/respond.ts';
 import { storyView, type StoryView } from '../render/view.ts';
 import { settingsFrom, type Bindings, type Settings } from '../settings.ts';
@@ -22,14 +23,23 @@ export function settingsOf(c: Ctx): Settings {
   return settingsFrom(c.env);
 }
 
-/** One render cache per app data and settings (links in the output depend on the settings). */
-const renderCaches = new WeakMap<GatewayData, WeakMap<Settings, RenderCache>>();
-function renderCacheOf(data: GatewayData, settings: Settings): RenderCache {
+interface Caches {
+  readonly rendered: RenderCache;
+  readonly templates: RenderCache<ReceiptTemplate>;
+}
+
+/** One set of caches per app data and settings (links in the output depend on the settings). */
+const renderCaches = new WeakMap<GatewayData, WeakMap<Settings, Caches>>();
+export function cachesOf(data: GatewayData, settings: Settings): Caches {
   let bySettings = renderCaches.get(data);
   if (!bySettings) renderCaches.set(data, (bySettings = new WeakMap()));
-  let cache = bySettings.get(settings);
-  if (!cache) bySettings.set(settings, (cache = new RenderCache(settings.renderCacheBytes)));
-  return cache;
+  let caches = bySettings.get(settings);
+  if (!caches) {
+    // Templates serve every token of a licensee; finished copies are per token. Half the budget each.
+    const half = Math.floor(settings.renderCacheBytes / 2);
+    bySettings.set(settings, (caches = { rendered: new RenderCache(half), templates: new RenderCache<ReceiptTemplate>(half) }));
+  }
+  return caches;
 }
 
 function accessContext(c: Ctx, data: GatewayData): AccessContext {
@@ -53,13 +63,18 @@ export function verdictOf(c: Ctx, data: GatewayData, caller: Caller, feeds: read
 }
 
 /** The view a decision allows; a licensed view needs the receipt secret, and fails closed without it. */
-export async function viewFor(story: Story, decision: Decision, settings: Settings, presence?: Presence): Promise<StoryView> {
+export async function viewFor(story: Story, decision: Decision, settings: Settings, presence?: Presence, placeholder?: string): Promise<StoryView> {
   if (decision.tier !== 'licensed') return storyView(story, decision, settings);
+  const receipt = placeholder ?? (await receiptFor(story, decision, settings));
+  return storyView(story, decision, settings, receipt, presence?.kind === 'embargoed' ? presence.until : undefined);
+}
+
+/** The receipt for a licensed copy; without the server secret, licensed copies are refused (fail closed). */
+export function receiptFor(story: { readonly slug: string; readonly version: number }, decision: Decision & { tier: 'licensed' }, settings: Settings): Promise<string> {
   if (!settings.receiptSecret) {
     throw new Problem('receipts_unavailable', { detail: 'Licensed copies cannot be receipted on this deployment.', retryAfter: 300 });
   }
-  const receipt = await receiptId(settings.receiptSecret, decision.token.jti, story.slug, story.version);
-  return storyView(story, decision, settings, receipt, presence?.kind === 'embargoed' ? presence.until : undefined);
+  return receiptId(settings.receiptSecret, decision.token.jti, story.slug, story.version);
 }
 
 /** 405 for every method but GET and HEAD on a route (HEAD is answered by the GET handler). */
@@ -80,5 +95,5 @@ export function maxAgeUntil(settings: Settings, nextRelease: number | undefined,
 /** Serves a representation from the app's render cache, rendering it once per key. */
 export async function cached(c: Ctx, data: GatewayData, key: string, make: () => Promise<Rendered>, delivery: Delivery): Promise<Response> {
   const settings = settingsOf(c);
-  return deliver(c, settings, await renderCacheOf(data, settings).get(key, make), delivery);
+  return deliver(c, settings, await cachesOf(data, settings).rendered.get(key, make), delivery);
 }

@@ -11,7 +11,8 @@ import { jsonFeed } from '../render/feed-json.ts';
 import { rssFeed } from '../render/feed-rss.ts';
 import { feedView, type FeedView } from '../render/feed-view.ts';
 import { tdmHeaders } from '../rights/signals.ts';
-import { cached, settingsOf, callerOf, decisionFor, maxAgeUntil, onlyGet, viewFor, type App } from './context.ts';
+import { fillTemplate, receiptPlaceholder, receiptTemplate } from '../http/receipt-template.ts';
+import { cached, cachesOf, callerOf, decisionFor, maxAgeUntil, onlyGet, receiptFor, settingsOf, viewFor, type App } from './context.ts';
 
 const FORMATS: Record<string, { type: string; render: (v: FeedView) => string }> = {
   'rss.xml': { type: 'application/rss+xml; charset=utf-8', render: rssFeed },
@@ -36,11 +37,14 @@ export function register(app: App, data: GatewayData): void {
     const now = Date.now();
     // Which stories a page shows changes only at embargo releases: the next one is part of the key.
     const nextRelease = data.catalog.nextRelease(feed.id, now);
-    const key = `feed ${feed.id} ${page} ${c.req.param('file')} ${entitlementKey(decision)} ${nextRelease ?? '-'}`;
-    return cached(c, data, key, async () => {
+    const page_ = `${feed.id} ${page} ${c.req.param('file')} ${nextRelease ?? '-'}`;
+    // Renders the page; licensed pages get a placeholder per item where its receipt goes.
+    const render = async () => {
       const window = feedWindow(data.catalog.storiesOf(feed.id), decision, now, page, settings.feedItems);
       if (page > 1 && window.items.length === 0) throw new Problem('not_found', { detail: 'No such feed page.' });
-      const items = await Promise.all(window.items.map(({ story, presence }) => viewFor(story, decision, settings, presence)));
+      const items = await Promise.all(
+        window.items.map(({ story, presence }, i) => viewFor(story, decision, settings, presence, receiptPlaceholder(i))),
+      );
       const view = feedView(feed, items, data.registry.terms, settings, {
         tier: decision.tier,
         page,
@@ -48,8 +52,24 @@ export function register(app: App, data: GatewayData): void {
         gone: window.gone,
         updatedOf: (story) => effectiveUpdated(story, now),
       });
-      return rendered(format.render(view), format.type, view.updated);
-    }, { decision, maxAge: maxAgeUntil(settings, nextRelease, now), headers: tdmHeaders(settings) });
+      return { body: format.render(view), updated: view.updated, stories: window.items.map((w) => w.story) };
+    };
+    const delivery = { decision, maxAge: maxAgeUntil(settings, nextRelease, now), headers: tdmHeaders(settings) };
+    if (decision.tier !== 'licensed') {
+      return cached(c, data, `feed ${page_} public`, async () => {
+        const { body, updated } = await render();
+        return rendered(body, format.type, updated);
+      }, delivery);
+    }
+    const { templates } = cachesOf(data, settings);
+    const scope = `${decision.licensee.id} ${[...decision.token.feeds].sort().join(',')}`;
+    return cached(c, data, `feed ${page_} ${entitlementKey(decision)}`, async () => {
+      const template = await templates.get(`feed ${page_} ${scope}`, async () => {
+        const { body, updated, stories } = await render();
+        return receiptTemplate(body, format.type, updated, stories);
+      });
+      return fillTemplate(template, await Promise.all(template.stories.map((story) => receiptFor(story, decision, settings))));
+    }, delivery);
   });
   onlyGet(app, '/feeds/:feed/:file');
 }
