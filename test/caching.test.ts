@@ -1,7 +1,7 @@
 // SPEC §7: a licensed fetch never primes anything an anonymous reader then receives.
 
-import { describe, expect, it } from 'vitest';
-import { bearer, CONTENT_PATHS, gateway, LATE } from './support/gateway.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { bearer, CONTENT_PATHS, gateway, LATE, REVOKED_JTI } from './support/gateway.ts';
 
 describe('licensed then anonymous', () => {
   it.each(CONTENT_PATHS)('%s: the anonymous reader gets the excerpt after a licensed fetch', async (path) => {
@@ -60,5 +60,38 @@ describe('licensed feeds assembled from one template per licensee', () => {
     const etagB = (await gw.request(`/feeds/world/${file}`, bearer(b))).headers.get('etag');
     expect(again.headers.get('etag')).not.toBe(etagB);
     expect((await gw.request(`/feeds/world/${file}`, { headers: { Authorization: `Bearer ${a}`, 'If-None-Match': again.headers.get('etag')! } })).status).toBe(304);
+  });
+});
+
+describe('the verified-token cache never skips revocation or licensee checks', () => {
+  it('a revoked jti and a suspended licensee are refused on every request, not only the first', async () => {
+    const gw = await gateway();
+    const revoked = await gw.token({ jti: REVOKED_JTI });
+    const suspended = await gw.token({ sub: 'suspended-news' });
+    for (let i = 0; i < 3; i++) {
+      const r = await gw.request(CONTENT_PATHS[0], bearer(revoked));
+      expect(r.status).toBe(401);
+      expect(((await r.json()) as { code: string }).code).toBe('token_revoked');
+      const s = await gw.request(CONTENT_PATHS[3], bearer(suspended));
+      expect(s.status).toBe(401);
+      expect(await s.text()).not.toContain(LATE);
+    }
+  });
+
+  it('a token that verified (and was cached) is refused once it expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const gw = await gateway();
+      const now = Math.floor(Date.now() / 1000);
+      const token = await gw.token({ iat: now, exp: now + 10 });
+      expect((await gw.request(CONTENT_PATHS[0], bearer(token))).status).toBe(200);
+      expect((await gw.request(CONTENT_PATHS[0], bearer(token))).status).toBe(200);
+      vi.setSystemTime((now + 10 + 61) * 1000); // past exp and the 60 s tolerance
+      const late = await gw.request(CONTENT_PATHS[0], bearer(token));
+      expect(late.status).toBe(401);
+      expect(((await late.json()) as { code: string }).code).toBe('token_expired');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
