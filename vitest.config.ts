@@ -8,10 +8,25 @@ process.env['WRANGLER_SEND_METRICS'] ??= 'false';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'node', include: ['test/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 } },
+      {
+        test: {
+          name: 'node',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/jwks-server.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
       {
         plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
-        test: { name: 'workerd', include: ['test/**/*.test.ts'], exclude: ['test/node/**'], testTimeout: 30_000 },
+        test: {
+          name: 'workerd',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/node/**'],
+          globalSetup: ['test/support/jwks-server.ts'],
+          testTimeout: 30_000,
+        },
       },
     ],
   },
