@@ -8,7 +8,7 @@ import type { App, AppEnv } from './routes/context.ts';
 import { register as feeds } from './routes/feeds.ts';
 import { register as rights } from './routes/rights.ts';
 import { register as site } from './routes/site.ts';
-import { settingsFrom } from './settings.ts';
+import { settingsFrom, type Bindings, type Settings } from './settings.ts';
 
 export function newApp(data: GatewayData): App {
   // No middleware: every handler builds its response whole, headers included (settings.responseHeaders
@@ -20,16 +20,24 @@ export function newApp(data: GatewayData): App {
   feeds(app, data);
   rights(app, data);
 
-  app.notFound((c) => {
-    const settings = settingsFrom(c.env);
-    return problemResponse(new Problem('not_found', { detail: 'No such resource.' }), settings.publicUrl, settings.responseHeaders);
-  });
+  app.notFound((c) => answer(new Problem('not_found', { detail: 'No such resource.' }), c.env));
   app.onError((err, c) => {
-    const settings = settingsFrom(c.env);
-    if (err instanceof Problem) return problemResponse(err, settings.publicUrl, settings.responseHeaders);
+    if (err instanceof Problem) return answer(err, c.env);
     // Never log the error's message: it could quote a token or story text.
     console.error(`wiregate: unhandled ${err instanceof Error ? err.name : typeof err} on ${c.req.method}`);
-    return problemResponse(new Problem('internal_error'), settings.publicUrl, settings.responseHeaders);
+    return answer(new Problem('internal_error'), c.env);
   });
   return app;
+}
+
+/** A problem response even when the settings themselves are broken (then without the license links). */
+function answer(problem: Problem, env: Bindings | undefined): Response {
+  let settings: Settings | undefined;
+  try {
+    settings = settingsFrom(env);
+  } catch {
+    console.error('wiregate: invalid settings; check the WIREGATE_* variables');
+    return problemResponse(new Problem('internal_error'), '', {});
+  }
+  return problemResponse(problem, settings.publicUrl, settings.responseHeaders);
 }

@@ -1,0 +1,37 @@
+// Faults fail closed: a missing receipt secret or broken settings never yield more than the excerpt.
+
+import { describe, expect, it } from 'vitest';
+import { BINDINGS, bearer, CONTENT_PATHS, gateway, LATE } from './support/gateway.ts';
+
+describe('fail closed', () => {
+  it.each(CONTENT_PATHS)('%s: without a receipt secret, licensed requests get 503 and no full text; anonymous ones the excerpt', async (path) => {
+    const gw = await gateway();
+    const bindings = { WIREGATE_PUBLIC_URL: BINDINGS.WIREGATE_PUBLIC_URL! };
+    const licensed = await gw.request(path, bearer(await gw.token()), bindings);
+    expect(licensed.status).toBe(503);
+    expect(licensed.headers.get('cache-control')).toBe('no-store');
+    const text = await licensed.text();
+    expect(JSON.parse(text).code).toBe('receipts_unavailable');
+    expect(text).not.toContain(LATE);
+    const anonymous = await gw.request(path, undefined, bindings);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.text()).not.toContain(LATE);
+  });
+
+  it.each([
+    ['an HMAC algorithm in the allow-list', { WIREGATE_ALGORITHMS: 'HS256' }],
+    ['a public URL that is not a URL', { WIREGATE_PUBLIC_URL: 'not a url' }],
+    ['a negative excerpt budget', { WIREGATE_EXCERPT_WORDS: '-5' }],
+  ])('broken settings (%s) give a 500 problem with no story text, for anonymous and licensed requests', async (_name, broken) => {
+    const gw = await gateway();
+    const bindings = { ...BINDINGS, ...broken };
+    for (const path of CONTENT_PATHS) {
+      for (const init of [undefined, bearer(await gw.token())]) {
+        const res = await gw.request(path, init, bindings);
+        expect(res.status).toBe(500);
+        expect(res.headers.get('content-type')).toBe('application/problem+json');
+        expect(await res.text()).not.toContain(LATE);
+      }
+    }
+  });
+});
