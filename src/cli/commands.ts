@@ -9,6 +9,7 @@ import { demoKey, demoReceiptSecret, LOCAL_DIR, loadSigningKey, newKeyPair, writ
 import { dataDirs, readDataFiles } from '../node/files.ts';
 import { bindingsFromEnv, startServer } from '../node/server.ts';
 import { parseTtl, signToken } from '../node/token.ts';
+import { receiptId } from '../access/receipt.ts';
 import { settingsFrom } from '../settings.ts';
 import { lifecycleCommands } from './lifecycle.ts';
 import { writeSyntheticCatalog } from './synth.ts';
@@ -171,6 +172,18 @@ export const commands: Record<string, Command> = {
   'keys generate': keysGenerate,
   token,
   ...lifecycleCommands,
+  // Tracing a leaked copy: recompute the receipt for a token id you issued and compare.
+  receipt: async (flags) => {
+    const settings = settingsFrom(bindingsFromEnv());
+    const secret = settings.receiptSecret ?? (flags['demo'] ? demoReceiptSecret() : undefined);
+    if (!secret) throw new Error('set WIREGATE_RECEIPT_SECRET (or pass --demo for the local demo secret)');
+    const slug = need(flags, 'slug');
+    const story = loadData(readDataFiles()).catalog.stories.get(slug);
+    const version = typeof flags['version'] === 'string' ? Number(flags['version']) : story?.version;
+    if (!version || !Number.isInteger(version)) throw new Error(`no story "${slug}" in feeds/; pass --version`);
+    out(await receiptId(secret, need(flags, 'jti'), slug, version));
+    return 0;
+  },
   synth: async (flags) => {
     const stories = Number(flags['stories'] ?? 10_000);
     if (!Number.isInteger(stories) || stories < 1) throw new Error('--stories must be a positive whole number');
