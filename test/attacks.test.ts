@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Story } from '../src/catalog/types.ts';
 import { excerptLength } from '../src/render/view.ts';
 import { settingsFrom, type Bindings } from '../src/settings.ts';
-import { bearer, BINDINGS, CONTENT_PATHS, gateway, LATE, LICENSE_LINE, SLUG, type Gateway } from './support/gateway.ts';
+import { bearer, BINDINGS, CONTENT_PATHS, gateway, LATE, LICENSE_LINE, seedStory, SLUG, type Gateway } from './support/gateway.ts';
+import { decodeSafe, pastExcerpt, readings, unescapeMarkup, type ReadingOptions } from './support/text.ts';
 
 const IN_WORKERD = typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers';
 const RECEIPT = /wg-[0-9a-f]{24}/;
@@ -27,14 +28,10 @@ let badToken: string;
 
 beforeAll(async () => {
   gw = await gateway();
-  const s = gw.data.catalog.stories.get(SLUG);
-  if (!s) throw new Error(`seed story ${SLUG} missing`);
-  story = s;
+  story = seedStory(gw);
   const n = excerptLength(story.body, settingsFrom(BINDINGS).excerptWords);
   excerpt = story.body.slice(0, n);
-  const later = story.body.slice(n);
-  const sentences = later.flatMap((p) => p.split(/(?<=[.!?])\s+/)).filter((t) => t.length >= 25);
-  forbidden = [LATE, ...later, ...sentences];
+  forbidden = [LATE, ...pastExcerpt(story.body, n)];
   entitled = await gw.token();
   notEntitled = await gw.token({ scope: 'feed:sports' });
   badToken = await gw.token({}, { key: gw.untrusted });
@@ -48,45 +45,12 @@ function abs(rawPath: string): string {
   return `http://localhost${rawPath}`;
 }
 
-function unescapeMarkup(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, ref: string) => {
-    const r = ref.toLowerCase();
-    if (r.startsWith('#x')) return String.fromCodePoint(parseInt(r.slice(2), 16));
-    if (r.startsWith('#')) return String.fromCodePoint(parseInt(r.slice(1), 10));
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[r]!;
-  });
-}
-
-function jsonStrings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) jsonStrings(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) jsonStrings(v, out);
-  return out;
-}
-
-function decodeSafe(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
-/** Every form in which a body may carry story text. */
-function readings(body: string): string[] {
-  const once = unescapeMarkup(body);
-  const out = [body, once, unescapeMarkup(once)];
-  try {
-    out.push(jsonStrings(JSON.parse(body)).join('\n'));
-  } catch {
-    // not JSON
-  }
-  return [...out, ...out.map((r) => r.replace(/\s+/g, ' '))];
-}
+/** Every form in which a body may carry story text, also with white space collapsed. */
+const READINGS: ReadingOptions = { collapsedWhitespace: true };
 
 /** Nothing past the excerpt in the body (any reading) or in any header; never a licensed copy. */
 function expectNoLeak(res: Response, body: string, label: string): void {
-  for (const reading of readings(body)) {
+  for (const reading of readings(body, READINGS)) {
     for (const text of forbidden) expect(reading.includes(text), `${label}: body contains "${text.slice(0, 50)}…"`).toBe(false);
   }
   res.headers.forEach((value, name) => {
@@ -150,7 +114,7 @@ describe('the detector can fail (control)', () => {
 
     const anon = await send(path);
     expectPublic200(anon.res, anon.body, `anonymous ${path}`);
-    for (const p of excerpt) expect(readings(anon.body).some((r) => r.includes(p)), `${path} carries the excerpt`).toBe(true);
+    for (const p of excerpt) expect(readings(anon.body, READINGS).some((r) => r.includes(p)), `${path} carries the excerpt`).toBe(true);
 
     const refused = await send(path, bearer(notEntitled));
     expect(refused.res.status).toBe(403);

@@ -1,10 +1,11 @@
 // The public feeds (SPEC §5–§6) as feed readers see them: well-formed, attributed, deterministic, injection-proof.
 
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
-import { SaxesParser } from 'saxes';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DataFile, Story } from '../src/catalog/types.ts';
 import { gateway, LATE, SLUG, type Gateway } from './support/gateway.ts';
+import { unescapeMarkup } from './support/text.ts';
+import { descendants, kid, kids, parseXml, textOf } from './support/xml.ts';
 
 const BASE = 'https://wire.example';
 const LICENSE_URL = `${BASE}/license`;
@@ -102,68 +103,6 @@ async function fetchText(path: string, init?: RequestInit): Promise<{ res: Respo
   return { res, text, bytes };
 }
 
-// ---------------------------------------------------------------------------------------------
-// a tiny namespace-aware tree over saxes, which fails on any well-formedness or namespace error
-
-interface XNode {
-  readonly name: string;
-  readonly local: string;
-  readonly uri: string;
-  readonly attrs: Record<string, string>;
-  readonly children: (XNode | string)[];
-}
-
-function parseXml(xml: string, label: string): XNode {
-  const parser = new SaxesParser({ xmlns: true, fileName: label });
-  const errors: string[] = [];
-  const stack: XNode[] = [];
-  let root: XNode | undefined;
-  parser.on('error', (e) => errors.push(e.message));
-  parser.on('opentag', (tag) => {
-    const attrs: Record<string, string> = {};
-    for (const a of Object.values(tag.attributes)) attrs[a.uri ? `{${a.uri}}${a.local}` : a.local] = a.value;
-    const node: XNode = { name: tag.name, local: tag.local, uri: tag.uri, attrs, children: [] };
-    const parent = stack.at(-1);
-    if (parent) parent.children.push(node);
-    else root = node;
-    stack.push(node);
-  });
-  parser.on('closetag', () => void stack.pop());
-  parser.on('text', (t) => void stack.at(-1)?.children.push(t));
-  parser.on('cdata', (t) => void stack.at(-1)?.children.push(t));
-  parser.write(xml).close();
-  expect(errors, `${label}: saxes errors`).toEqual([]);
-  if (!root) throw new Error(`${label}: no root element`);
-  return root;
-}
-
-function kids(node: XNode, uri: string, local: string): XNode[] {
-  return node.children.filter((c): c is XNode => typeof c !== 'string' && c.uri === uri && c.local === local);
-}
-
-function kid(node: XNode, uri: string, local: string): XNode {
-  const found = kids(node, uri, local);
-  expect(found.length, `<${node.name}> has one <${local}> in ${uri || 'no namespace'}`).toBe(1);
-  return found[0]!;
-}
-
-function textOf(node: XNode): string {
-  return node.children.map((c) => (typeof c === 'string' ? c : textOf(c))).join('');
-}
-
-function descendants(node: XNode): XNode[] {
-  return node.children.flatMap((c) => (typeof c === 'string' ? [] : [c, ...descendants(c)]));
-}
-
-function unescapeHtml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, ref: string) => {
-    const r = ref.toLowerCase();
-    if (r.startsWith('#x')) return String.fromCodePoint(parseInt(r.slice(2), 16));
-    if (r.startsWith('#')) return String.fromCodePoint(parseInt(r.slice(1), 10));
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[r]!;
-  });
-}
-
 /** Text as it must read once XML-illegal characters are dropped or replaced by U+FFFD. */
 function legible(text: string): string {
   return text.replace(new RegExp(NOT_XML_CHAR.source, 'g'), '').replace(/\uFFFD/g, '');
@@ -231,7 +170,7 @@ describe('RSS 2.0 attribution (SPEC §6)', () => {
         expect(textOf(source)).toBe(s.source);
         // No full text in the public feed.
         expect(kids(item, CONTENT, 'encoded')).toEqual([]);
-        const all = `${textOf(item)} ${unescapeHtml(textOf(item))}`;
+        const all = `${textOf(item)} ${unescapeMarkup(textOf(item))}`;
         for (const p of laterParagraphs(s)) expect(all).not.toContain(p);
         expect(all).not.toContain(LATE);
         expect(all).not.toContain(LAB_LATE);
@@ -286,7 +225,7 @@ describe('Atom 1.0 attribution (SPEC §6)', () => {
         expect(links.some((l) => (l.attrs['rel'] ?? 'alternate') === 'alternate' && l.attrs['href'] === canonical)).toBe(true);
         expect(textOf(kid(entry, ATOM, 'id'))).toBe(canonical);
         expect(kids(entry, ATOM, 'content'), 'no full text in a public entry').toEqual([]);
-        const all = `${textOf(entry)} ${unescapeHtml(textOf(entry))}`;
+        const all = `${textOf(entry)} ${unescapeMarkup(textOf(entry))}`;
         for (const p of laterParagraphs(s)) expect(all).not.toContain(p);
         expect(all).not.toContain(LATE);
         expect(all).not.toContain(LAB_LATE);
@@ -342,7 +281,7 @@ describe('JSON Feed 1.1 attribution (SPEC §6)', () => {
         expect(item._rights).toBeTypeOf('object');
         const rights = Object.values(item._rights ?? {}).filter((v) => typeof v === 'string').join('\n');
         for (const field of [s.source, s.rightsHolder, s.copyrightNotice, s.usageTerms, canonical, LICENSE_URL]) expect(rights).toContain(field);
-        const all = `${item.content_html ?? ''}\n${unescapeHtml(item.content_html ?? '')}\n${item.content_text ?? ''}`;
+        const all = `${item.content_html ?? ''}\n${unescapeMarkup(item.content_html ?? '')}\n${item.content_text ?? ''}`;
         for (const p of laterParagraphs(s)) expect(all).not.toContain(p);
         expect(all).not.toContain(LATE);
         expect(all).not.toContain(LAB_LATE);
@@ -373,13 +312,13 @@ describe('every item names its rights holder (SPEC §6), even when the notice do
   it('RSS item', async () => {
     const rss = parseXml((await fetchText('/feeds/lab/rss.xml')).text, 'rss');
     const item = kids(kid(rss, '', 'channel'), '', 'item').find((i) => textOf(kid(i, '', 'link')).endsWith(HOLDER_SLUG))!;
-    expect(unescapeHtml(textOf(item))).toContain(holderStory.rightsHolder);
+    expect(unescapeMarkup(textOf(item))).toContain(holderStory.rightsHolder);
   });
 
   it('Atom entry', async () => {
     const atom = parseXml((await fetchText('/feeds/lab/atom.xml')).text, 'atom');
     const entry = kids(atom, ATOM, 'entry').find((e) => textOf(kid(e, ATOM, 'id')).endsWith(HOLDER_SLUG))!;
-    expect(unescapeHtml(textOf(entry))).toContain(holderStory.rightsHolder);
+    expect(unescapeMarkup(textOf(entry))).toContain(holderStory.rightsHolder);
   });
 
   it('JSON Feed item', async () => {
@@ -459,7 +398,7 @@ describe('injection: hostile text stays text', () => {
     const description = textOf(kid(item, '', 'description'));
     expect(description).not.toMatch(/<script/i);
     expect(description).not.toMatch(/(href|src)\s*=\s*["']?\s*javascript:/i);
-    const shown = unescapeHtml(description);
+    const shown = unescapeMarkup(description);
     expect(count(shown, ']]>')).toBeGreaterThanOrEqual(2);
     expect(shown).toContain('<script>alert(1)</script>');
     expect(shown).toContain('&amp;');
@@ -473,7 +412,7 @@ describe('injection: hostile text stays text', () => {
     const titleNode = kid(entry, ATOM, 'title');
     const title = textOf(titleNode);
     // Atom text constructs default to type="text"; an html title would be decoded once more.
-    const titleShown = (titleNode.attrs['type'] ?? 'text') === 'html' ? unescapeHtml(title) : title;
+    const titleShown = (titleNode.attrs['type'] ?? 'text') === 'html' ? unescapeMarkup(title) : title;
     literalChecks(titleShown, 'atom title');
     expect(legible(titleShown)).toBe(legible(headline));
 
@@ -484,7 +423,7 @@ describe('injection: hostile text stays text', () => {
       expect(summary).not.toMatch(/<script/i);
       expect(summary).not.toMatch(/(href|src)\s*=\s*["']?\s*javascript:/i);
     }
-    const shown = summaryNode.attrs['type'] === 'html' ? unescapeHtml(summary) : summary;
+    const shown = summaryNode.attrs['type'] === 'html' ? unescapeMarkup(summary) : summary;
     expect(count(shown, ']]>')).toBeGreaterThanOrEqual(2);
     expect(shown).toContain('<script>alert(1)</script>');
   });
@@ -495,7 +434,7 @@ describe('injection: hostile text stays text', () => {
     expect(legible(item.title)).toBe(legible(headline));
     expect(item.content_html).not.toMatch(/<script/i);
     expect(item.content_html).not.toMatch(/(href|src)\s*=\s*["']?\s*javascript:/i);
-    const shown = unescapeHtml(item.content_html);
+    const shown = unescapeMarkup(item.content_html);
     expect(count(shown, ']]>')).toBeGreaterThanOrEqual(2);
     expect(shown).toContain('<script>alert(1)</script>');
     expect(item.content_text).toContain('<script>alert(1)</script>');
@@ -511,7 +450,7 @@ describe('injection: hostile text stays text', () => {
     expect(JSON.parse(scripts[0]![1]!).headline).toContain('<script>alert(1)</script>');
     expect(text.replace(scripts[0]![0], '')).not.toMatch(/<script/i);
     expect(text).not.toMatch(/(href|src)\s*=\s*["']?\s*javascript:/i);
-    expect(unescapeHtml(text)).toContain('<script>alert(1)</script>');
+    expect(unescapeMarkup(text)).toContain('<script>alert(1)</script>');
     expect(text).not.toContain(LAB_LATE);
   });
 

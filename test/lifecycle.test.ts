@@ -3,13 +3,14 @@
 // RFC 6721 tombstones, licensee advisories), corrections (new version, new validators, new receipt),
 // and feed-reader HTTP (304s, RFC 5005 paging, WebSub links).
 
-import { SaxesParser } from 'saxes';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newApp } from '../src/app.ts';
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import type { DataFile } from '../src/catalog/types.ts';
 import type { Bindings } from '../src/settings.ts';
 import { BINDINGS, bearer, gateway, packedFiles, type Gateway } from './support/gateway.ts';
+import { readings, unescapeMarkup, type ReadingOptions } from './support/text.ts';
+import { descendants, kid, kids, parseXml, textOf, type XNode } from './support/xml.ts';
 
 const BASE = 'https://wire.example';
 const ATOM = 'http://www.w3.org/2005/Atom';
@@ -73,92 +74,13 @@ function headerText(res: Response): string {
   return lines.join('\n');
 }
 
-function unescapeMarkup(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, ref: string) => {
-    const r = ref.toLowerCase();
-    if (r.startsWith('#x')) return String.fromCodePoint(parseInt(r.slice(2), 16));
-    if (r.startsWith('#')) return String.fromCodePoint(parseInt(r.slice(1), 10));
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[r]!;
-  });
-}
-
-/** Raw, entity-decoded (twice, for HTML inside XML) and, for JSON, every string value. */
-function readings(body: string): string[] {
-  const once = unescapeMarkup(body);
-  const out = [body, once, unescapeMarkup(once)];
-  try {
-    out.push(JSON.stringify(JSON.parse(body)));
-    out.push(jsonStrings(JSON.parse(body)).join('\n'));
-  } catch {
-    // not JSON
-  }
-  return out;
-}
-
-function jsonStrings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) jsonStrings(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) jsonStrings(v, out);
-  return out;
-}
+/** Raw, entity-decoded (twice, for HTML inside XML) and, for JSON, re-serialised and every string value. */
+const READINGS: ReadingOptions = { reserialized: true };
 
 function expectAbsent(body: string, headers: string, forbidden: readonly string[], label: string): void {
-  for (const reading of [...readings(body), headers]) {
+  for (const reading of [...readings(body, READINGS), headers]) {
     for (const text of forbidden) expect(reading.includes(text), `${label}: contains "${text.slice(0, 60)}"`).toBe(false);
   }
-}
-
-interface XNode {
-  readonly name: string;
-  readonly local: string;
-  readonly uri: string;
-  readonly attrs: Record<string, string>;
-  /** Namespace declarations made on this element (prefix → URI; '' for the default). */
-  readonly ns: Record<string, string>;
-  readonly children: (XNode | string)[];
-}
-
-/** Strict, namespace-aware parse with saxes; any well-formedness or namespace error fails the test. */
-function parseXml(xml: string, label: string): XNode {
-  const parser = new SaxesParser({ xmlns: true, fileName: label });
-  const errors: string[] = [];
-  const stack: XNode[] = [];
-  let root: XNode | undefined;
-  parser.on('error', (e) => errors.push(e.message));
-  parser.on('opentag', (tag) => {
-    const attrs: Record<string, string> = {};
-    for (const a of Object.values(tag.attributes)) attrs[a.uri && a.uri !== 'http://www.w3.org/2000/xmlns/' ? `{${a.uri}}${a.local}` : a.local] = a.value;
-    const node: XNode = { name: tag.name, local: tag.local, uri: tag.uri, attrs, ns: { ...tag.ns }, children: [] };
-    const parent = stack.at(-1);
-    if (parent) parent.children.push(node);
-    else root = node;
-    stack.push(node);
-  });
-  parser.on('closetag', () => void stack.pop());
-  parser.on('text', (t) => void stack.at(-1)?.children.push(t));
-  parser.on('cdata', (t) => void stack.at(-1)?.children.push(t));
-  parser.write(xml).close();
-  expect(errors, `${label}: saxes errors`).toEqual([]);
-  if (!root) throw new Error(`${label}: no root element`);
-  return root;
-}
-
-function kids(node: XNode, uri: string, local: string): XNode[] {
-  return node.children.filter((c): c is XNode => typeof c !== 'string' && c.uri === uri && c.local === local);
-}
-
-function kid(node: XNode, uri: string, local: string): XNode {
-  const found = kids(node, uri, local);
-  expect(found.length, `<${node.name}> has one <${local}>`).toBe(1);
-  return found[0]!;
-}
-
-function textOf(node: XNode): string {
-  return node.children.map((c) => (typeof c === 'string' ? c : textOf(c))).join('');
-}
-
-function descendants(node: XNode): XNode[] {
-  return node.children.flatMap((c) => (typeof c === 'string' ? [] : [c, ...descendants(c)]));
 }
 
 interface FeedItems {
@@ -390,7 +312,7 @@ describe('embargo, decided at request time (one gateway, the clock moves)', () =
         expect(res.headers.get('cache-control')).toBe('private, no-store');
         const text = await textOfResponse(res);
         expect(feedItems(file, text, file).ids).toEqual([articleUrl(EMBARGOED), articleUrl(USABLE)]);
-        expect(readings(text).some((r) => r.includes(`EMBARGOED: not for publication, broadcast or posting before ${RELEASE}.`)), file).toBe(true);
+        expect(readings(text, READINGS).some((r) => r.includes(`EMBARGOED: not for publication, broadcast or posting before ${RELEASE}.`)), file).toBe(true);
       }
     });
 
@@ -429,7 +351,7 @@ describe('embargo, decided at request time (one gateway, the clock moves)', () =
         expect(res.status, suffix).toBe(200);
         expect(res.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
         const text = await res.text();
-        const all = readings(text).join('\n');
+        const all = readings(text, READINGS).join('\n');
         expect(all, suffix).toContain(EMBARGOED_HEADLINE);
         expect(all, suffix).toContain(EMBARGOED_BODY[0]);
         for (const late of EMBARGOED_BODY.slice(2)) expect(all, `${suffix}: excerpt only`).not.toContain(late);
@@ -616,7 +538,7 @@ describe('kill and withhold', () => {
           const a = advisories.find((x) => x.title === `${g.word}: ${g.headline}`);
           expect(a, `${who} ${file}: ${g.word} advisory`).toBeDefined();
           expect(a!.text).toContain(g.notice);
-          expect(readings(a!.text).join('\n')).toContain(articleUrl(g.slug));
+          expect(readings(a!.text, READINGS).join('\n')).toContain(articleUrl(g.slug));
         }
       }
       const json = JSON.parse(await textOfResponse(await gw.request('/feeds/wire/feed.json', auth))) as { items: Record<string, unknown>[] };
@@ -754,8 +676,8 @@ describe('corrections: a new version', () => {
   it('the correction note is shown in HTML, text and feeds (public and licensed), and only in version 2', async () => {
     for (const init of [{}, auth]) {
       for (const path of [`/articles/${CORRECTED}`, `/articles/${CORRECTED}.txt`, ...FEED_FILES.map((f) => `/feeds/wire/${f}`)]) {
-        const a = readings(await (await v1.request(path, init)).text()).join('\n');
-        const b = readings(await (await v2(path, init)).text()).join('\n');
+        const a = readings(await (await v1.request(path, init)).text(), READINGS).join('\n');
+        const b = readings(await (await v2(path, init)).text(), READINGS).join('\n');
         expect(a, path).not.toContain(CORRECTION);
         expect(b, path).toContain(CORRECTION);
       }

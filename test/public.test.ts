@@ -2,7 +2,8 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Story } from '../src/catalog/types.ts';
-import { CONTENT_PATHS, FIRST, gateway, LATE, SLUG, type Gateway } from './support/gateway.ts';
+import { CONTENT_PATHS, FIRST, gateway, LATE, seedStory, SLUG, type Gateway } from './support/gateway.ts';
+import { decodeSafe, jsonStrings, pastExcerpt, readings, unescapeMarkup } from './support/text.ts';
 
 const BASE = 'https://wire.example';
 const LICENSE_URL = `${BASE}/license`;
@@ -46,9 +47,7 @@ let story: Story;
 
 beforeAll(async () => {
   gw = await gateway();
-  const s = gw.data.catalog.stories.get(SLUG);
-  if (!s) throw new Error(`seed story ${SLUG} missing from the packed data`);
-  story = s;
+  story = seedStory(gw);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -58,41 +57,9 @@ function get(path: string, init: RequestInit = {}): Promise<Response> {
   return gw.request(path, init);
 }
 
-/** Decodes the character references HTML and XML writers use. */
-function unescapeMarkup(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, ref: string) => {
-    const r = ref.toLowerCase();
-    if (r.startsWith('#x')) return String.fromCodePoint(parseInt(r.slice(2), 16));
-    if (r.startsWith('#')) return String.fromCodePoint(parseInt(r.slice(1), 10));
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[r]!;
-  });
-}
-
-/** Every string value inside a JSON document, so escaped text is compared as text. */
-function jsonStrings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) jsonStrings(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) jsonStrings(v, out);
-  return out;
-}
-
-/** The forms in which a body may carry text: raw, entity-decoded (twice, for HTML inside XML), JSON-decoded. */
-function readings(body: string): string[] {
-  const once = unescapeMarkup(body);
-  const out = [body, once, unescapeMarkup(once)];
-  try {
-    out.push(jsonStrings(JSON.parse(body)).join('\n'));
-  } catch {
-    // not JSON
-  }
-  return out;
-}
-
 /** Sentences (and whole paragraphs) past the excerpt: none may appear in a public response. */
 function forbiddenTexts(): string[] {
-  const later = story.body.slice(EXCERPT_PARAGRAPHS);
-  const sentences = later.flatMap((p) => p.split(/(?<=[.!?])\s+/)).filter((s) => s.length >= 25);
-  return [LATE, ...later, ...sentences];
+  return [LATE, ...pastExcerpt(story.body, EXCERPT_PARAGRAPHS)];
 }
 
 function expectNoLeak(body: string, headers: Headers, label: string): void {
@@ -102,17 +69,9 @@ function expectNoLeak(body: string, headers: Headers, label: string): void {
   }
   headers.forEach((value, name) => {
     for (const text of [LATE, ...forbidden]) {
-      expect(value.includes(text) || unescapeMarkup(decodeURIComponentSafe(value)).includes(text), `${label}: header ${name} leaks`).toBe(false);
+      expect(value.includes(text) || unescapeMarkup(decodeSafe(value)).includes(text), `${label}: header ${name} leaks`).toBe(false);
     }
   });
-}
-
-function decodeURIComponentSafe(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 function varyOf(res: Response): string[] {

@@ -2,13 +2,14 @@
 // an AI agent or a partner CMS reads them — with strict parsers, in Node and in workerd alike.
 
 import { Validator, type Schema } from '@cfworker/json-schema';
-import { SaxesParser } from 'saxes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Story } from '../src/catalog/types.ts';
 import type { Bindings } from '../src/settings.ts';
 // The IPTC schema lives beside the repository (../shared), never copied into it.
 import ninjsSchema from '../../shared/schemas/ninjs-schema_3.1.json';
-import { bearer, BINDINGS, CONTENT_PATHS, FIRST, gateway, LATE, REVOKED_JTI, SLUG, type Gateway } from './support/gateway.ts';
+import { bearer, BINDINGS, CONTENT_PATHS, FIRST, gateway, LATE, REVOKED_JTI, seedStory, SLUG, type Gateway } from './support/gateway.ts';
+import { htmlTags, pastExcerpt, readings, scripts, type ReadingOptions } from './support/text.ts';
+import { descendants, kid, kids, parseXml, textOf, type XNode } from './support/xml.ts';
 
 const BASE = 'https://wire.example';
 const LICENSE_URL = `${BASE}/license`;
@@ -32,9 +33,7 @@ let story: Story;
 
 beforeAll(async () => {
   gw = await gateway();
-  const s = gw.data.catalog.stories.get(SLUG);
-  if (!s) throw new Error(`seed story ${SLUG} missing from the packed data`);
-  story = s;
+  story = seedStory(gw);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -72,60 +71,17 @@ function allLicenseeMarks(): string[] {
   return [...gw.data.registry.licensees.keys()].flatMap(licenseeMarks);
 }
 
-function unescapeMarkup(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, ref: string) => {
-    const r = ref.toLowerCase();
-    if (r.startsWith('#x')) return String.fromCodePoint(parseInt(r.slice(2), 16));
-    if (r.startsWith('#')) return String.fromCodePoint(parseInt(r.slice(1), 10));
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[r]!;
-  });
-}
-
-/** Every string inside a JSON value, descending into strings that are themselves JSON (encodedRights). */
-function jsonStrings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') {
-    out.push(value);
-    if (/^\s*[[{]/.test(value)) {
-      try {
-        jsonStrings(JSON.parse(value), out);
-      } catch {
-        // a string that merely looks like JSON
-      }
-    }
-  } else if (Array.isArray(value)) for (const v of value) jsonStrings(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) jsonStrings(v, out);
-  return out;
-}
-
-/** The forms in which a body may carry text: raw, entity-decoded (twice), JSON-decoded (including JSON-LD in HTML). */
-function readings(body: string): string[] {
-  const once = unescapeMarkup(body);
-  const out = [body, once, unescapeMarkup(once)];
-  try {
-    out.push(jsonStrings(JSON.parse(body)).join('\n'));
-  } catch {
-    // not JSON
-  }
-  for (const script of scripts(body)) {
-    try {
-      out.push(jsonStrings(JSON.parse(script.text)).join('\n'));
-    } catch {
-      // not JSON
-    }
-  }
-  return out;
-}
+/** Bodies are read as text, entity-decoded, and as JSON including JSON inside strings and JSON-LD scripts. */
+const READINGS: ReadingOptions = { nested: true, scripts: true };
 
 /** Whole paragraphs and sentences past the excerpt: none may reach anyone without a license. */
 function forbiddenTexts(): string[] {
-  const later = story.body.slice(EXCERPT_PARAGRAPHS);
-  const sentences = later.flatMap((p) => p.split(/(?<=[.!?])\s+/)).filter((s) => s.length >= 25);
-  return [LATE, ...later, ...sentences];
+  return [LATE, ...pastExcerpt(story.body, EXCERPT_PARAGRAPHS)];
 }
 
 function expectNoLeak(body: string, headers: Headers, label: string): void {
   const forbidden = forbiddenTexts();
-  for (const reading of readings(body)) {
+  for (const reading of readings(body, READINGS)) {
     for (const text of forbidden) expect(reading.includes(text), `${label}: body holds "${text.slice(0, 50)}…"`).toBe(false);
   }
   headers.forEach((value, name) => {
@@ -134,7 +90,7 @@ function expectNoLeak(body: string, headers: Headers, label: string): void {
 }
 
 function expectNoMarks(body: string, marks: readonly string[], label: string): void {
-  for (const reading of readings(body)) {
+  for (const reading of readings(body, READINGS)) {
     for (const mark of marks) expect(reading.includes(mark), `${label}: mentions "${mark}"`).toBe(false);
   }
 }
@@ -170,79 +126,13 @@ function expectRightsLinks(res: Response, label: string): void {
   ).toBe(true);
 }
 
-// ---- XML: a namespace-aware tree over saxes, failing on any well-formedness or namespace error --
-
-interface XNode {
-  readonly name: string;
-  readonly local: string;
-  readonly uri: string;
-  readonly attrs: Record<string, string>;
-  readonly children: (XNode | string)[];
-}
-
-function parseXml(xml: string, label: string): XNode {
-  const parser = new SaxesParser({ xmlns: true, fileName: label });
-  const errors: string[] = [];
-  const stack: XNode[] = [];
-  let root: XNode | undefined;
-  parser.on('error', (e) => errors.push(e.message));
-  parser.on('opentag', (tag) => {
-    const attrs: Record<string, string> = {};
-    for (const a of Object.values(tag.attributes)) attrs[a.uri ? `{${a.uri}}${a.local}` : a.local] = a.value;
-    const node: XNode = { name: tag.name, local: tag.local, uri: tag.uri, attrs, children: [] };
-    const parent = stack.at(-1);
-    if (parent) parent.children.push(node);
-    else root = node;
-    stack.push(node);
-  });
-  parser.on('closetag', () => void stack.pop());
-  parser.on('text', (t) => void stack.at(-1)?.children.push(t));
-  parser.on('cdata', (t) => void stack.at(-1)?.children.push(t));
-  parser.write(xml).close();
-  expect(errors, `${label}: saxes errors`).toEqual([]);
-  if (!root) throw new Error(`${label}: no root element`);
-  return root;
-}
-
-function kids(node: XNode, uri: string, local: string): XNode[] {
-  return node.children.filter((c): c is XNode => typeof c !== 'string' && c.uri === uri && c.local === local);
-}
-
-function kid(node: XNode, uri: string, local: string): XNode {
-  const found = kids(node, uri, local);
-  expect(found.length, `<${node.name}> has one <${local}> in ${uri || 'no namespace'}`).toBe(1);
-  return found[0]!;
-}
-
-function textOf(node: XNode): string {
-  return node.children.map((c) => (typeof c === 'string' ? c : textOf(c))).join('');
-}
-
-function descendants(node: XNode): XNode[] {
-  return node.children.flatMap((c) => (typeof c === 'string' ? [] : [c, ...descendants(c)]));
-}
+// ---- XML (the saxes tree is in ./support/xml.ts) ----------------------------------------------
 
 function tokens(text: string): string[] {
   return text.trim().split(/[\s,]+/).filter(Boolean);
 }
 
-// ---- HTML: tags and scripts by pattern (no DOM in workerd) -------------------------------------
-
-function attrsOf(tag: string): Record<string, string> {
-  const attrs: Record<string, string> = {};
-  for (const m of tag.matchAll(/([^\s=<>"'/]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/g)) {
-    attrs[m[1]!.toLowerCase()] = unescapeMarkup(m[2] ?? m[3] ?? m[4] ?? '');
-  }
-  return attrs;
-}
-
-function htmlTags(html: string, name: string): Record<string, string>[] {
-  return [...html.matchAll(new RegExp(`<${name}\\b[^>]*>`, 'gi'))].map((m) => attrsOf(m[0].slice(name.length + 1)));
-}
-
-function scripts(html: string): { attrs: Record<string, string>; text: string }[] {
-  return [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi)].map((m) => ({ attrs: attrsOf(m[1]!), text: m[2]! }));
-}
+// ---- HTML (tags and scripts by pattern are in ./support/text.ts) ------------------------------
 
 function jsonLdOf(html: string): Record<string, unknown>[] {
   return scripts(html)

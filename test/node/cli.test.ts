@@ -1,47 +1,20 @@
 // The wiregate CLI on Node (SPEC §2, §9): check, keys generate, token, pack and serve --demo, each in a scratch copy.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApp } from '../../src/app.ts';
 import { loadData, type DataFiles } from '../../src/data.ts';
-import { readDataFiles } from '../../src/node/files.ts';
 import { BINDINGS, bearer, LATE, LICENSE_LINE, SLUG } from '../support/gateway.ts';
+import { appOver, cleanEnv, CLI, readJson, ROOT, runCli, tempCopies, writeJson } from './support/scratch.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin', 'wiregate.mjs');
 const STORY = `stories/${SLUG}.json`;
 
-const scratch: string[] = [];
-afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function tempCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wiregate-cli-'));
-  scratch.push(dir);
-  cpSync(join(ROOT, 'feeds'), join(dir, 'feeds'), { recursive: true });
-  cpSync(join(ROOT, 'licenses'), join(dir, 'licenses'), { recursive: true });
-  return dir;
-}
-
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('WIREGATE_')) delete env[name];
-  return { ...env, ...extra };
-}
-
-function wiregate(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string; output: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(), encoding: 'utf8', timeout: 30_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
-}
-
-const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-const writeJson = (path: string, value: unknown) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
-const appOver = (dir: string) => newApp(loadData(readDataFiles({ feeds: join(dir, 'feeds'), licenses: join(dir, 'licenses') })));
+const tempCopy = tempCopies('cli');
+const wiregate = (cwd: string, ...args: string[]) => runCli(args, { cwd });
 
 describe('wiregate check', () => {
   it('passes on the repository data', () => {
@@ -195,7 +168,7 @@ describe('wiregate keys generate and token', () => {
     expect(text).toContain(LATE);
     expect(text).toContain(LICENSE_LINE);
     // the repository's own data does not trust that key
-    const repoApp = newApp(loadData(readDataFiles({ feeds: join(ROOT, 'feeds'), licenses: join(ROOT, 'licenses') })));
+    const repoApp = appOver(ROOT);
     expect((await repoApp.request(`/articles/${SLUG}.txt`, bearer(token), BINDINGS)).status).toBe(401);
   }, 60_000);
 

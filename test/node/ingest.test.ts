@@ -1,19 +1,13 @@
 // Ingest of wire text (SPEC §1): the pure ingest() and `wiregate ingest` on a scratch copy of the data.
 
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { newApp } from '../../src/app.ts';
-import { loadData } from '../../src/data.ts';
+import { describe, expect, it } from 'vitest';
 import { ingest, IngestError, slugify } from '../../src/ingest/ingest.ts';
-import { readDataFiles } from '../../src/node/files.ts';
 import { BINDINGS, LATE, SLUG } from '../support/gateway.ts';
+import { appOver, ROOT, runCli, tempCopies } from './support/scratch.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin', 'wiregate.mjs');
 const SEED = fileURLToPath(new URL('../../../shared/seed/000_363825acce16b393.txt', import.meta.url));
 const STORY_FILE = join(ROOT, 'feeds', 'stories', `${SLUG}.json`);
 const PUBLISHED = '2021-11-24T00:00:00Z';
@@ -28,27 +22,8 @@ const committed = JSON.parse(readFileSync(STORY_FILE, 'utf8')) as Record<string,
 
 // ---- scratch copies of feeds/ and licenses/, and the CLI run inside them ----
 
-const scratch: string[] = [];
-afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function tempCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wiregate-ingest-'));
-  scratch.push(dir);
-  cpSync(join(ROOT, 'feeds'), join(dir, 'feeds'), { recursive: true });
-  cpSync(join(ROOT, 'licenses'), join(dir, 'licenses'), { recursive: true });
-  return dir;
-}
-
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('WIREGATE_')) delete env[name];
-  return env;
-}
-
-function wiregate(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(), encoding: 'utf8', timeout: 30_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const tempCopy = tempCopies('ingest');
+const wiregate = (cwd: string, ...args: string[]) => runCli(args, { cwd });
 
 /** Every file under a directory, path → bytes (as latin1 text so any byte compares exactly). */
 function snapshot(dir: string): Record<string, string> {
@@ -280,7 +255,7 @@ describe('wiregate ingest', () => {
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
 
-    const app = newApp(loadData(readDataFiles({ feeds: join(dir, 'feeds'), licenses: join(dir, 'licenses') })));
+    const app = appOver(dir);
     const index = await app.request('/', { headers: { Accept: 'application/json' } }, BINDINGS);
     expect(index.status).toBe(200);
     const indexText = await index.text();

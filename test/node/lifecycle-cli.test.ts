@@ -3,40 +3,19 @@
 // (for WebSub) against a real hub on loopback.
 
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { newApp } from '../../src/app.ts';
-import { loadData } from '../../src/data.ts';
-import { readDataFiles } from '../../src/node/files.ts';
+import { describe, expect, it } from 'vitest';
 import { BINDINGS, bearer, FIRST, LATE, SLUG } from '../support/gateway.ts';
+import { appOver, cleanEnv, CLI, ROOT, tempCopies } from './support/scratch.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin', 'wiregate.mjs');
 const SEED = join(ROOT, '..', 'shared', 'seed', '000_363825acce16b393.txt');
 const STORY = join('feeds', 'stories', `${SLUG}.json`);
 const FEED_URLS = ['rss.xml', 'atom.xml', 'feed.json'].map((f) => `https://wire.example/feeds/world/${f}`);
 
-const scratch: string[] = [];
-afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function tempCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wiregate-lifecycle-'));
-  scratch.push(dir);
-  cpSync(join(ROOT, 'feeds'), join(dir, 'feeds'), { recursive: true });
-  cpSync(join(ROOT, 'licenses'), join(dir, 'licenses'), { recursive: true });
-  return dir;
-}
-
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('WIREGATE_')) delete env[name];
-  return { ...env, ...extra };
-}
+const tempCopy = tempCopies('lifecycle');
 
 interface Run {
   readonly status: number | null;
@@ -78,8 +57,6 @@ function snapshot(dir: string): Record<string, string> {
   walk(join(dir, 'licenses'));
   return out;
 }
-
-const appOver = (dir: string) => newApp(loadData(readDataFiles({ feeds: join(dir, 'feeds'), licenses: join(dir, 'licenses') })));
 
 async function publicView(dir: string): Promise<{ story: number; json: number; feedItems: number; index: string; ninjs?: Record<string, unknown>; problem?: Record<string, unknown> }> {
   const app = appOver(dir);

@@ -1,51 +1,22 @@
 // licenses/terms.json (issue 4): the operator's terms are validated by `wiregate check`, refuse start-up
 // when broken, and are the one source of truth for robots.txt, RSL and ODRL.
 
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { SaxesParser } from 'saxes';
-import { afterAll, describe, expect, it } from 'vitest';
-import { newApp } from '../../src/app.ts';
-import { loadData } from '../../src/data.ts';
-import { readDataFiles } from '../../src/node/files.ts';
+import { describe, expect, it } from 'vitest';
 import { BINDINGS, LATE } from '../support/gateway.ts';
+import { descendants, parseXml, textOf } from '../support/xml.ts';
+import { appOver, readJson, ROOT, runCli, tempCopies, writeJson } from './support/scratch.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin', 'wiregate.mjs');
 const TERMS = 'licenses/terms.json';
 const RSL_NS = 'https://rslstandard.org/rsl';
 
-const scratch: string[] = [];
-afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function tempCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wiregate-terms-'));
-  scratch.push(dir);
-  cpSync(join(ROOT, 'feeds'), join(dir, 'feeds'), { recursive: true });
-  cpSync(join(ROOT, 'licenses'), join(dir, 'licenses'), { recursive: true });
-  return dir;
-}
-
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('WIREGATE_')) delete env[name];
-  return env;
-}
-
-function check(cwd: string): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, [CLI, 'check'], { cwd, env: cleanEnv(), encoding: 'utf8', timeout: 30_000 });
-  return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
-}
+const tempCopy = tempCopies('terms');
+const check = (cwd: string) => runCli(['check'], { cwd });
 
 type Json = Record<string, unknown>;
-const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Json;
-const writeJson = (path: string, value: unknown) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 const termsOf = (dir: string) => readJson(join(dir, TERMS));
 const setTerms = (dir: string, patch: (t: Json) => Json) => writeJson(join(dir, TERMS), patch(termsOf(dir)));
-const appOver = (dir: string) => newApp(loadData(readDataFiles({ feeds: join(dir, 'feeds'), licenses: join(dir, 'licenses') })));
 
 async function fetchText(dir: string, path: string): Promise<string> {
   const res = await appOver(dir).request(path, {}, BINDINGS);
@@ -166,27 +137,14 @@ describe('terms.json is the one source of truth', () => {
     expect(robots).toMatch(/^Content-Signal: search=yes, ai-input=yes, ai-train=no$/m);
 
     const xml = await fetchText(dir, '/license.xml');
-    const parser = new SaxesParser({ xmlns: true });
-    const errors: string[] = [];
-    const found: { local: string; uri: string; attrs: Record<string, string>; text: string }[] = [];
-    let current: (typeof found)[number] | undefined;
-    parser.on('error', (e) => errors.push(e.message));
-    parser.on('opentag', (tag) => {
-      current = { local: tag.local, uri: tag.uri, attrs: Object.fromEntries(Object.values(tag.attributes).map((a) => [a.local, a.value])), text: '' };
-      found.push(current);
-    });
-    parser.on('text', (t) => {
-      if (current) current.text += t;
-    });
-    parser.write(xml).close();
-    expect(errors).toEqual([]);
-    const els = (local: string) => found.filter((n) => n.uri === RSL_NS && n.local === local);
+    const root = parseXml(xml, 'license.xml');
+    const els = (local: string) => [root, ...descendants(root)].filter((n) => n.uri === RSL_NS && n.local === local);
     expect(els('content')[0]?.attrs['server']).toBe('https://other.example/rsl-server');
     expect(els('payment').map((p) => p.attrs['type'])).toEqual(expect.arrayContaining(['free', 'purchase']));
     expect(els('copyright')[0]?.attrs['contactEmail']).toBe('rights@other.example');
-    const permitted = els('permits').filter((p) => p.attrs['type'] === 'usage').flatMap((p) => p.text.trim().split(/[\s,]+/));
+    const permitted = els('permits').filter((p) => p.attrs['type'] === 'usage').flatMap((p) => textOf(p).trim().split(/[\s,]+/));
     expect(permitted).toEqual(expect.arrayContaining(['search', 'ai-input']));
-    const prohibited = els('prohibits').filter((p) => p.attrs['type'] === 'usage').flatMap((p) => p.text.trim().split(/[\s,]+/));
+    const prohibited = els('prohibits').filter((p) => p.attrs['type'] === 'usage').flatMap((p) => textOf(p).trim().split(/[\s,]+/));
     expect(prohibited).toContain('ai-train');
     expect(prohibited).not.toContain('ai-input');
 
@@ -200,8 +158,8 @@ describe('terms.json is the one source of truth', () => {
 
   it('pack bundles terms.json for the Worker', () => {
     const dir = tempCopy();
-    const r = spawnSync(process.execPath, [CLI, 'pack'], { cwd: dir, env: cleanEnv(), encoding: 'utf8', timeout: 30_000 });
-    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const r = runCli(['pack'], { cwd: dir });
+    expect(r.status, r.output).toBe(0);
     const bundle = readJson(join(dir, 'build', 'data.json')) as { licenses: { path: string; text: string }[] };
     const terms = bundle.licenses.find((f) => f.path === 'terms.json');
     expect(terms, 'terms.json in the bundle').toBeDefined();

@@ -2,7 +2,7 @@
 
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { newApp } from '../../src/app.ts';
-import type { DataFile } from '../../src/catalog/types.ts';
+import type { DataFile, Story } from '../../src/catalog/types.ts';
 import { loadData, type DataFiles, type GatewayData } from '../../src/data.ts';
 import type { Bindings } from '../../src/settings.ts';
 import packed from '../../build/data.json';
@@ -59,6 +59,13 @@ export interface Gateway {
   request(path: string, init?: RequestInit, bindings?: Bindings): Promise<Response>;
   /** A valid demo-newsroom token; override claims (undefined deletes) or header fields. */
   token(claims?: Record<string, unknown>, options?: { key?: TestKey; header?: Record<string, unknown> }): Promise<string>;
+}
+
+/** The seed story (SLUG) as the gateway's catalog holds it; throws if the packed data lacks it. */
+export function seedStory(gw: Gateway): Story {
+  const story = gw.data.catalog.stories.get(SLUG);
+  if (!story) throw new Error(`seed story ${SLUG} missing from the packed data`);
+  return story;
 }
 
 export function packedFiles(): DataFiles {

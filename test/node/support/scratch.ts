@@ -1,0 +1,67 @@
+// Node-only helpers for tests that run the wiregate CLI: scratch copies of feeds/ and licenses/, a clean
+// environment, the CLI run inside a copy, and an app built over a directory's files.
+
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+import { newApp } from '../../../src/app.ts';
+import { loadData } from '../../../src/data.ts';
+import { readDataFiles } from '../../../src/node/files.ts';
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const CLI = join(ROOT, 'bin', 'wiregate.mjs');
+
+/**
+ * Scratch copies of the repository's feeds/ and licenses/ in `wiregate-<prefix>-*` temporary directories,
+ * all removed after the calling file's tests (call it at the top level of a test file).
+ */
+export function tempCopies(prefix: string): () => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), `wiregate-${prefix}-`));
+    dirs.push(dir);
+    cpSync(join(ROOT, 'feeds'), join(dir, 'feeds'), { recursive: true });
+    cpSync(join(ROOT, 'licenses'), join(dir, 'licenses'), { recursive: true });
+    return dir;
+  };
+}
+
+/** This process's environment without any WIREGATE_* variable, plus `extra`. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('WIREGATE_')) delete env[name];
+  return { ...env, ...extra };
+}
+
+export interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr, for messages. */
+  readonly output: string;
+}
+
+/** Runs the CLI to completion (30 s at most) in `cwd` with a clean environment plus `env`. */
+export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env: cleanEnv(options.env), encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
+}
+
+/** An app over the files under `dir`/feeds and `dir`/licenses, as the Node server loads them. */
+export function appOver(dir: string): ReturnType<typeof newApp> {
+  return newApp(loadData(readDataFiles({ feeds: join(dir, 'feeds'), licenses: join(dir, 'licenses') })));
+}
+
+export function readJson(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
+
+/** Writes `value` as two-space JSON with a final newline. */
+export function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
