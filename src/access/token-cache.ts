@@ -18,7 +18,8 @@ const REFUSAL_TTL_MS = 60_000;
 
 type Entry =
   | { readonly ok: VerifiedToken; readonly until: number; readonly generation: number }
-  | { readonly refused: Problem; readonly until: number };
+  // The code and options only: a stored Error would keep its stack (kilobytes) per garbage token.
+  | { readonly refused: ProblemCode; readonly options: Problem['options']; readonly until: number };
 
 const caches = new WeakMap<KeySource, Map<string, Entry>>();
 const settingsIds = new WeakMap<Settings, number>();
@@ -38,7 +39,7 @@ export async function verifyTokenCached(token: string, keys: KeySource, settings
   if (hit && now < hit.until) {
     // A success counts only while the key set it was checked against is current and fresh.
     if ('ok' in hit && hit.generation === generation && generation !== -1) return hit.ok;
-    if ('refused' in hit) throw hit.refused;
+    if ('refused' in hit) throw new Problem(hit.refused, hit.options);
   }
   if (hit) cache.delete(key);
   try {
@@ -47,7 +48,9 @@ export async function verifyTokenCached(token: string, keys: KeySource, settings
     remember(cache, key, { ok: verified, until: Math.min(verified.exp * 1000, now + MAX_TRUST_MS), generation: keys.generation?.() ?? 0 });
     return verified;
   } catch (err) {
-    if (err instanceof Problem && CACHEABLE_REFUSALS.has(err.code)) remember(cache, key, { refused: err, until: now + REFUSAL_TTL_MS });
+    if (err instanceof Problem && CACHEABLE_REFUSALS.has(err.code)) {
+      remember(cache, key, { refused: err.code, options: err.options, until: now + REFUSAL_TTL_MS });
+    }
     throw err;
   }
 }

@@ -36,6 +36,10 @@ function flatten(children: readonly Child[]): (Xml | string)[] {
   return out;
 }
 
+/**
+ * Indents after line feeds only: text never holds a raw one (escapeXml writes &#10;), whereas
+ * /^/m would also match after U+2028 and U+2029 and put spaces into the story text.
+ */
 function indent(markup: string): string {
-  return markup.replace(/^/gm, '  ');
+  return `  ${markup.replaceAll('\n', '\n  ')}`;
 }
