@@ -54,11 +54,19 @@ export interface ProblemOptions {
 /** A refusal that carries everything needed to answer; thrown anywhere, answered by onError. */
 export class Problem extends Error {
   override readonly name = 'Problem';
-  constructor(
-    readonly code: ProblemCode,
-    readonly options: ProblemOptions = {},
-  ) {
+  readonly code: ProblemCode;
+  readonly options: ProblemOptions;
+
+  constructor(code: ProblemCode, options: ProblemOptions = {}) {
+    // A refusal is an answer, not a fault: no stack trace. Capturing one costs more than the
+    // rest of a refused request (V8 and workerd honour stackTraceLimit; elsewhere it is a no-op).
+    const E = Error as { stackTraceLimit?: number };
+    const limit = E.stackTraceLimit;
+    E.stackTraceLimit = 0;
     super(code);
+    E.stackTraceLimit = limit;
+    this.code = code;
+    this.options = options;
   }
 
   get status(): number {
