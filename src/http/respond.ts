@@ -4,12 +4,9 @@ import type { Context } from 'hono';
 import type { Decision } from '../access/decide.ts';
 import type { Settings } from '../settings.ts';
 
-export interface Representation {
-  readonly body: string;
-  readonly type: string;
+/** How a rendered representation goes out to one request: the per-request half of SPEC §7. */
+export interface Delivery {
   readonly decision: Decision;
-  /** ISO time of the newest content in the body. */
-  readonly lastModified: string;
   readonly vary?: string;
   /** Overrides the public max-age (capped by the next embargo release). */
   readonly maxAge?: number;
@@ -42,8 +39,6 @@ export async function rendered(body: string, type: string, lastModified: string)
   return { bytes, etag: await etagOf(bytes), type, lastModified };
 }
 
-/** How a rendered representation goes out to this request: the per-request half of SPEC §7. */
-export type Delivery = Pick<Representation, 'decision' | 'vary' | 'maxAge' | 'headers'>;
 
 export function deliver(c: Context, settings: Settings, r: Rendered, d: Delivery): Response {
   // A plain object, not Headers: the Node adapter writes it straight out (no Headers round trip).
@@ -63,9 +58,6 @@ export function deliver(c: Context, settings: Settings, r: Rendered, d: Delivery
   return new Response(r.bytes, { status: 200, headers });
 }
 
-export async function represent(c: Context, settings: Settings, rep: Representation): Promise<Response> {
-  return deliver(c, settings, await rendered(rep.body, rep.type, rep.lastModified), rep);
-}
 
 export function cacheControl(decision: Decision, maxAge: number): string {
   return decision.tier === 'licensed' ? 'private, no-store' : `public, max-age=${maxAge}`;

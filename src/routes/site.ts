@@ -3,7 +3,7 @@
 import { PUBLIC } from '../access/decide.ts';
 import type { GatewayData } from '../data.ts';
 import { CODES, Problem } from '../http/problem.ts';
-import { rendered, represent } from '../http/respond.ts';
+import { rendered } from '../http/respond.ts';
 import { escapeHtml } from '../render/escape.ts';
 import { page } from '../render/html-page.ts';
 import { indexHtml, indexJson } from '../render/index-page.ts';
@@ -55,7 +55,7 @@ export function register(app: App, data: GatewayData): void {
     const settings = settingsOf(c);
     const main = `<h1>${escapeHtml(spec.title)}</h1>\n<p>HTTP status ${spec.status}; problem code <code>${escapeHtml(code)}</code>. See the <a href="${escapeHtml(settings.publicUrl)}/license">license terms</a> for how to get access.</p>`;
     const body = page({ title: `${spec.title} — wiregate`, base: settings.publicUrl, main });
-    return represent(c, settings, { body, type: 'text/html; charset=utf-8', decision: PUBLIC, lastModified: newest });
+    return cached(c, data, `problem ${code}`, () => rendered(body, 'text/html; charset=utf-8', newest), { decision: PUBLIC });
   });
 
   onlyGet(app, '/', '/healthz', '/license', '/problems/:name');
