@@ -151,7 +151,14 @@ const serveCmd: Command = async (flags) => {
     const settings = settingsFrom(bindings);
     demo = { token: await signToken(key, { sub: 'demo-newsroom', scope: 'feed:world', ttlSeconds: 86_400, issuer: settings.issuer, audience: settings.audience }) };
   }
-  const { url } = await startServer({ data, bindings });
+  const { server, url } = await startServer({ data, bindings });
+  // Finish requests in flight on Ctrl-C or a supervisor's SIGTERM, then exit.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      server.close(() => process.exit(0));
+      setTimeout(() => process.exit(0), 5_000).unref();
+    });
+  }
   out(`wiregate listening on ${url} (${data.catalog.stories.size} stories, ${data.catalog.feeds.size} feeds, ${data.registry.licensees.size} licensees)`);
   const story = [...data.catalog.stories.keys()][0];
   const feed = [...data.catalog.feeds.keys()][0];

@@ -334,3 +334,25 @@ describe('wiregate serve --demo', () => {
     expect(plain.status).toBe(401);
   }, 30_000);
 });
+
+// ---- receipt: tracing a copy back to the token that fetched it ----
+
+describe('wiregate receipt', () => {
+  it('prints the receipt a token of that jti finds in its copy, for the current story version', async () => {
+    const dir = tempCopy();
+    expect(runCli(['keys', 'generate', '--kid', 'trace-key'], { cwd: dir }).status).toBe(0);
+    const token = runCli(['token', '--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '1h', '--jti', 'trace-jti-1'], { cwd: dir }).stdout.trim();
+    const bindings = { ...BINDINGS, WIREGATE_RECEIPT_SECRET: 'trace-secret' };
+    const text = await (await appOver(dir).request(`/articles/${SLUG}.txt`, bearer(token), bindings)).text();
+    const inCopy = /Receipt: (wg-[0-9a-f]{24})/.exec(text)?.[1];
+    expect(inCopy).toBeDefined();
+    const traced = runCli(['receipt', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env: { WIREGATE_RECEIPT_SECRET: 'trace-secret' } });
+    expect(traced.status).toBe(0);
+    expect(traced.stdout.trim()).toBe(inCopy);
+    const other = runCli(['receipt', '--jti', 'some-other-jti', '--slug', SLUG], { cwd: dir, env: { WIREGATE_RECEIPT_SECRET: 'trace-secret' } });
+    expect(other.stdout.trim()).not.toBe(inCopy);
+    const noSecret = runCli(['receipt', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir });
+    expect(noSecret.status).not.toBe(0);
+    expect(noSecret.output).toMatch(/WIREGATE_RECEIPT_SECRET/);
+  });
+});
