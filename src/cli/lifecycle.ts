@@ -86,6 +86,17 @@ async function notifyHub(feedIds: readonly string[]): Promise<void> {
   }
 }
 
+/** Kill (final) or withhold (undone by release): 410 everywhere, with the reason as the notice. */
+function takeDown(slug: string | undefined, verb: string, status: 'canceled' | 'withheld', reason: string): Promise<number> {
+  return updateStory(slug, verb, (s) => {
+    if (status === 'withheld' && s.status === 'canceled') throw new Error('the story is killed already');
+    s.status = status;
+    s.notice = reason;
+    delete s.embargoedUntil;
+    s.updated = nowIso();
+  });
+}
+
 export const lifecycleCommands = {
   embargo: (flags: Flags, [slug]: string[]) => {
     const iso = isoInstant(flag(flags, 'until'));
@@ -104,25 +115,8 @@ export const lifecycleCommands = {
       // The story appears now: readers' caches and If-Modified-Since must see a change.
       s.updated = nowIso();
     }),
-  kill: (flags: Flags, [slug]: string[]) => {
-    const reason = flag(flags, 'reason');
-    return updateStory(slug, 'kill', (s) => {
-      s.status = 'canceled';
-      s.notice = reason;
-      delete s.embargoedUntil;
-      s.updated = nowIso();
-    });
-  },
-  withhold: (flags: Flags, [slug]: string[]) => {
-    const reason = flag(flags, 'reason');
-    return updateStory(slug, 'withhold', (s) => {
-      if (s.status === 'canceled') throw new Error('the story is killed already');
-      s.status = 'withheld';
-      s.notice = reason;
-      delete s.embargoedUntil;
-      s.updated = nowIso();
-    });
-  },
+  kill: (flags: Flags, [slug]: string[]) => takeDown(slug, 'kill', 'canceled', flag(flags, 'reason')),
+  withhold: (flags: Flags, [slug]: string[]) => takeDown(slug, 'withhold', 'withheld', flag(flags, 'reason')),
   correct: (flags: Flags, [slug]: string[]) => {
     const note = flag(flags, 'note');
     const file = typeof flags['file'] === 'string' ? flags['file'] : undefined;
