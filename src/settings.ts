@@ -66,6 +66,11 @@ function parseSettings(env: Bindings): Settings {
     const value = env[name];
     if (value && !/^https?:\/\/\S+$/.test(value)) throw new SettingsError(`${name} must be an http(s) URL`);
   }
+  // Whoever serves the key set can mint tokens: plain http only on this machine's loopback.
+  const jwks = env.WIREGATE_JWKS_URL;
+  if (jwks && !jwks.startsWith('https://') && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(jwks)) {
+    throw new SettingsError('WIREGATE_JWKS_URL must be https (plain http is allowed for loopback only)');
+  }
   return {
     publicUrl,
     issuer: env.WIREGATE_ISSUER || 'wiregate-local',

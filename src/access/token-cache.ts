@@ -5,15 +5,17 @@
 import { Problem, type ProblemCode } from '../http/problem.ts';
 import type { Settings } from '../settings.ts';
 import type { KeySource } from './keys.ts';
-import { verifyToken, type VerifiedToken } from './verify-token.ts';
+import { checkShape, verifyToken, type VerifiedToken } from './verify-token.ts';
 
 const MAX_ENTRIES = 10_000;
 /** A cached success is re-verified at least this often, so a key removed from the key set stops working. */
 const MAX_TRUST_MS = 5 * 60_000;
-/** Refusals that depend on nothing but the token's bytes; anything about keys may change and is not cached. */
-const CACHEABLE_REFUSALS: ReadonlySet<ProblemCode> = new Set([
-  'token_malformed', 'token_header_invalid', 'token_signature_invalid', 'token_claims_invalid', 'token_lifetime_exceeded',
-]);
+/**
+ * Refusals that depend on nothing but the token's bytes and the settings. Malformed tokens are
+ * refused before the cache (so garbage never fills it); signature and key failures depend on the
+ * key set, which may change, so they are not cached either.
+ */
+const CACHEABLE_REFUSALS: ReadonlySet<ProblemCode> = new Set(['token_header_invalid', 'token_claims_invalid', 'token_lifetime_exceeded']);
 const REFUSAL_TTL_MS = 60_000;
 
 type Entry =
@@ -26,6 +28,7 @@ const settingsIds = new WeakMap<Settings, number>();
 let nextSettingsId = 0;
 
 export async function verifyTokenCached(token: string, keys: KeySource, settings: Settings, now: number): Promise<VerifiedToken> {
+  checkShape(token);
   let cache = caches.get(keys);
   if (!cache) {
     cache = new Map();
@@ -45,7 +48,8 @@ export async function verifyTokenCached(token: string, keys: KeySource, settings
   try {
     const verified = await verifyToken(token, keys, settings, now);
     // Never trusted past exp (the 60 s tolerance is not carried over into the cache).
-    remember(cache, key, { ok: verified, until: Math.min(verified.exp * 1000, now + MAX_TRUST_MS), generation: keys.generation?.() ?? 0 });
+    // The generation read before verifying: a refresh during verification must not bless the older set.
+    remember(cache, key, { ok: verified, until: Math.min(verified.exp * 1000, now + MAX_TRUST_MS), generation });
     return verified;
   } catch (err) {
     if (err instanceof Problem && CACHEABLE_REFUSALS.has(err.code)) {

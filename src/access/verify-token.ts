@@ -21,11 +21,15 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{40,}
 const KEY_CARRYING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
 const CLOCK_TOLERANCE_S = 60;
 
-export async function verifyToken(token: string, keys: KeySource, settings: Settings, now: number): Promise<VerifiedToken> {
-  // Cheap shape check first: nothing is decoded and no crypto runs for garbage.
+/** Cheap shape check first: nothing is decoded, cached or verified for garbage. */
+export function checkShape(token: string): void {
   if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
     throw new Problem('token_malformed', { detail: 'The token is not a compact JWS.' });
   }
+}
+
+export async function verifyToken(token: string, keys: KeySource, settings: Settings, now: number): Promise<VerifiedToken> {
+  checkShape(token);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, guardedKeys(keys), {

@@ -27,21 +27,21 @@ export class RenderCache<T extends Rendered | { readonly parts: readonly Uint8Ar
     }
     const pending = make();
     this.#entries.set(key, pending);
+    // Only while this promise is still the entry: an evicted render must not touch a newer one.
     pending.then(
-      (r) => this.#account(key, sizeOf(r)),
-      () => this.#entries.delete(key),
+      (r) => {
+        if (this.#entries.get(key) === pending) this.#account(key, sizeOf(r));
+      },
+      () => {
+        if (this.#entries.get(key) === pending) this.#entries.delete(key);
+      },
     );
     return pending;
   }
 
-  get size(): number {
-    return this.#entries.size;
-  }
-
   #account(key: string, bytes: number): void {
-    if (!this.#entries.has(key)) return;
+    this.#bytes += bytes - (this.#sizes.get(key) ?? 0);
     this.#sizes.set(key, bytes);
-    this.#bytes += bytes;
     for (const old of this.#entries.keys()) {
       if (this.#bytes <= this.maxBytes || old === key) break;
       this.#entries.delete(old);

@@ -21,7 +21,11 @@ export function register(app: App, data: GatewayData): void {
   const newest = catalog.updated;
   // Documents that depend on nothing but the data and settings: rendered once per app.
   const publicDoc = (path: string, type: string, body: (settings: Settings) => string) =>
-    app.get(path, (c) => cached(c, data, path, () => rendered(body(settingsOf(c)), type, newest), { decision: PUBLIC }));
+    app.get(path, async (c) => {
+      // Credentials are judged here too (SPEC §3), although these documents are the same for all.
+      await callerOf(c, data);
+      return cached(c, data, path, () => rendered(body(settingsOf(c)), type, newest), { decision: PUBLIC });
+    });
 
   publicDoc('/license.xml', RSL_TYPE, (s) => rslDocument(catalog, terms, s));
   publicDoc('/robots.txt', 'text/plain; charset=utf-8', (s) => robotsTxt(terms, s));

@@ -10,7 +10,7 @@ import { indexHtml, indexJson } from '../render/index-page.ts';
 import { licenseHtml } from '../render/license-page.ts';
 import { effectiveUpdated, presenceOf } from '../access/lifecycle.ts';
 import type { Story } from '../catalog/types.ts';
-import { cached, settingsOf, maxAgeUntil, onlyGet, type App } from './context.ts';
+import { cached, callerOf, maxAgeUntil, onlyGet, settingsOf, type App } from './context.ts';
 
 /** The index lists the newest stories only, so its cost does not grow with the catalog. */
 const INDEX_STORIES = 50;
@@ -20,7 +20,9 @@ export function register(app: App, data: GatewayData): void {
   const newest = catalog.updated;
   const notices = [...new Set([...catalog.stories.values()].map((s) => s.copyrightNotice))];
 
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
+    // Credentials are judged everywhere (SPEC §3: a token in the URL is refused), even where unused.
+    await callerOf(c, data);
     const settings = settingsOf(c);
     const now = Date.now();
     const wantsJson = /\bapplication\/json\b/i.test(c.req.header('accept') ?? '');
@@ -43,19 +45,22 @@ export function register(app: App, data: GatewayData): void {
     }),
   );
 
-  app.get('/license', (c) =>
-    cached(c, data, 'license', () => rendered(licenseHtml(settingsOf(c), notices), 'text/html; charset=utf-8', newest), { decision: PUBLIC }),
-  );
+  app.get('/license', async (c) => {
+    await callerOf(c, data);
+    return cached(c, data, 'license', () => rendered(licenseHtml(settingsOf(c), notices), 'text/html; charset=utf-8', newest), { decision: PUBLIC });
+  });
 
   // Problem `type` URIs resolve to a short page (RFC 9457 §3.1.1).
-  app.get('/problems/:name', (c) => {
+  app.get('/problems/:name', async (c) => {
+    await callerOf(c, data);
     const code = c.req.param('name').replaceAll('-', '_');
     if (!Object.hasOwn(CODES, code)) throw new Problem('not_found', { detail: 'No such problem type.' });
     const spec = CODES[code as keyof typeof CODES];
     const settings = settingsOf(c);
-    const main = `<h1>${escapeHtml(spec.title)}</h1>\n<p>HTTP status ${spec.status}; problem code <code>${escapeHtml(code)}</code>. See the <a href="${escapeHtml(settings.publicUrl)}/license">license terms</a> for how to get access.</p>`;
-    const body = page({ title: `${spec.title} — wiregate`, base: settings.publicUrl, main });
-    return cached(c, data, `problem ${code}`, () => rendered(body, 'text/html; charset=utf-8', newest), { decision: PUBLIC });
+    return cached(c, data, `problem ${code}`, async () => {
+      const main = `<h1>${escapeHtml(spec.title)}</h1>\n<p>HTTP status ${spec.status}; problem code <code>${escapeHtml(code)}</code>. See the <a href="${escapeHtml(settings.publicUrl)}/license">license terms</a> for how to get access.</p>`;
+      return rendered(page({ title: `${spec.title} — wiregate`, base: settings.publicUrl, main }), 'text/html; charset=utf-8', newest);
+    }, { decision: PUBLIC });
   });
 
   onlyGet(app, '/', '/healthz', '/license', '/problems/:name');
