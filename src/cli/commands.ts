@@ -160,6 +160,9 @@ const serveCmd: Command = async (flags) => {
     });
   }
   out(`wiregate listening on ${url} (${data.catalog.stories.size} stories, ${data.catalog.feeds.size} feeds, ${data.registry.licensees.size} licensees)`);
+  if (!settingsFrom(bindings).receiptSecret) {
+    err('warning: WIREGATE_RECEIPT_SECRET is not set, so licensed requests are refused (503) until it is: copies must carry receipts.');
+  }
   const story = [...data.catalog.stories.keys()][0];
   const feed = [...data.catalog.feeds.keys()][0];
   if (story) out(`\npublic excerpt:\n  curl ${url}/articles/${story}`);

@@ -70,5 +70,5 @@ export async function fillTemplate(t: ReceiptTemplate, receipts: readonly string
   });
   // The bytes are a function of (template, receipts), so a validator over both is as strong as one over the bytes.
   const etag = await etagOf(encoder.encode(`${t.etag}\n${receipts.join('\n')}`));
-  return { bytes, etag, type: t.type, lastModified: t.lastModified };
+  return { bytes, etag, type: t.type, lastModified: t.lastModified, httpDate: new Date(t.lastModified).toUTCString() };
 }

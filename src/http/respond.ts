@@ -30,13 +30,15 @@ export interface Rendered {
   readonly etag: string;
   readonly type: string;
   readonly lastModified: string;
+  /** `lastModified` as an HTTP date, formatted once. */
+  readonly httpDate: string;
 }
 
 export async function rendered(body: string, type: string, lastModified: string): Promise<Rendered> {
   // Encode once, here: the bytes hashed are the bytes sent, and an unpaired surrogate becomes
   // U+FFFD on every runtime (workerd would otherwise send it as invalid UTF-8).
   const bytes = encoder.encode(body);
-  return { bytes, etag: await etagOf(bytes), type, lastModified };
+  return { bytes, etag: await etagOf(bytes), type, lastModified, httpDate: new Date(lastModified).toUTCString() };
 }
 
 
@@ -48,7 +50,7 @@ export function deliver(c: Context, settings: Settings, r: Rendered, d: Delivery
     'Cache-Control': cacheControl(d.decision, d.maxAge ?? settings.publicMaxAge),
     Vary: d.vary ? `Authorization, ${d.vary}` : 'Authorization',
     ETag: r.etag,
-    'Last-Modified': new Date(r.lastModified).toUTCString(),
+    'Last-Modified': r.httpDate,
     ...d.headers,
   };
   if (notModified(c.req.raw.headers, r.etag, r.lastModified)) {

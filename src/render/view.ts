@@ -25,7 +25,7 @@ export interface StoryView {
   /** The paragraphs this request may have, verbatim: the excerpt, or the whole body. */
   readonly paragraphs: readonly string[];
   /** Set on the licensed view only. */
-  readonly license?: { readonly line: string; readonly receipt: string; readonly licensee: string };
+  readonly license?: { readonly line: string; readonly receipt: string };
   /** Set when a licensee with embargo access sees the story before its release instant. */
   readonly embargoedUntil?: string;
 }
@@ -94,7 +94,7 @@ export function storyView(story: Story, decision: Decision, settings: Settings, 
       attribution,
       tier: 'licensed',
       paragraphs: story.body,
-      license: { line: licenseLine(licensee.name, licensee.license), receipt, licensee: licensee.name },
+      license: { line: licenseLine(licensee.name, licensee.license), receipt },
       ...(embargoedUntil ? { embargoedUntil } : {}),
     };
   }

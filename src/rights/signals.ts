@@ -37,7 +37,11 @@ export function tdmrepJson(settings: Settings): string {
   return `${JSON.stringify([{ location: '/*', 'tdm-reservation': 1, 'tdm-policy': rightsUrls(settings).tdmPolicy }], null, 2)}\n`;
 }
 
-/** The TDMRep headers story and feed responses carry. */
-export function tdmHeaders(settings: Settings): Record<string, string> {
-  return { 'tdm-reservation': '1', 'tdm-policy': rightsUrls(settings).tdmPolicy };
+const tdm = new WeakMap<Settings, Readonly<Record<string, string>>>();
+
+/** The TDMRep headers story and feed responses carry (built once per settings). */
+export function tdmHeaders(settings: Settings): Readonly<Record<string, string>> {
+  let headers = tdm.get(settings);
+  if (!headers) tdm.set(settings, (headers = Object.freeze({ 'tdm-reservation': '1', 'tdm-policy': rightsUrls(settings).tdmPolicy })));
+  return headers;
 }
