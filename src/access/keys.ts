@@ -2,7 +2,7 @@
 
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { Problem } from '../http/problem.ts';
-import type { PublicJwk } from '../registry/registry.ts';
+import { privateMembers, type PublicJwk } from '../registry/registry.ts';
 
 /**
  * Resolves the verification key for a token header; throws a Problem when it cannot.
@@ -123,7 +123,7 @@ export class RemoteKeySet {
 function isPublicJwk(key: unknown): key is PublicJwk {
   if (typeof key !== 'object' || key === null) return false;
   const k = key as Record<string, unknown>;
-  return typeof k['kid'] === 'string' && (k['kty'] === 'EC' || k['kty'] === 'OKP') && !('d' in k);
+  return typeof k['kid'] === 'string' && (k['kty'] === 'EC' || k['kty'] === 'OKP') && privateMembers(k).length === 0;
 }
 
 const remoteSets = new Map<string, RemoteKeySet>();

@@ -38,6 +38,11 @@ const LICENSEE_FIELDS = ['id', 'name', 'status', 'license', 'feeds', 'validFrom'
 /** Members that only a private (or symmetric) key has; their presence means a secret leaked. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
+/** The private (or symmetric) key members a JWK holds; a trusted key set must hold none. */
+export function privateMembers(jwk: object): string[] {
+  return PRIVATE_MEMBERS.filter((m) => m in jwk);
+}
+
 export function loadRegistry(files: readonly DataFile[]): { registry: Registry; problems: DataProblem[] } {
   const problems: DataProblem[] = [];
   const licensees = new Map<string, Licensee>();
@@ -110,7 +115,7 @@ function readJwks(reader: FieldReader, raw: unknown): Registry['jwks'] {
     const field = `keys[${i}]`;
     const jwk = reader.object(key, field);
     if (!jwk) return;
-    const secret = PRIVATE_MEMBERS.filter((m) => m in jwk);
+    const secret = privateMembers(jwk);
     if (secret.length > 0) return reader.error(field, `holds private key material ("${secret.join('", "')}"); only public keys belong here`);
     if (typeof jwk['kid'] !== 'string' || jwk['kid'] === '') return reader.error(`${field}.kid`, 'must be a non-empty string');
     if (jwk['kty'] !== 'EC' && jwk['kty'] !== 'OKP') return reader.error(`${field}.kty`, 'must be "EC" (ES256) or "OKP" (EdDSA)');
