@@ -5,7 +5,7 @@ import type { OperatorTerms } from '../rights/terms.ts';
 import type { Settings } from '../settings.ts';
 import { escapeHtml as h } from './escape.ts';
 import type { Story } from '../catalog/types.ts';
-import { embargoNote, EXCERPT_NOTE, goneNote, urlsFor, type StoryView } from './view.ts';
+import { EXCERPT_NOTE, goneNote, leadNotes, urlsFor, type StoryView } from './view.ts';
 
 /** A killed or withheld story as feeds show it: a tombstone (Atom), an advisory for licensees. */
 export interface GoneItem {
@@ -98,10 +98,7 @@ export function itemHtml(view: StoryView): string {
   const notice = view.license
     ? `<p>${h(view.license.line)} Receipt: ${h(view.license.receipt)}</p>`
     : `<p><em>${h(EXCERPT_NOTE)}</em> <a href="${h(a.licenseUrl)}">License terms</a>.</p>`;
-  const lead = [
-    view.embargoedUntil ? `<p><strong>${h(embargoNote(view.embargoedUntil))}</strong></p>` : '',
-    view.story.correction ? `<p><strong>Correction:</strong> ${h(view.story.correction)}</p>` : '',
-  ].join('');
+  const lead = leadNotes(view).map((note) => `<p><strong>${h(note)}</strong></p>`).join('');
   const attribution = `<p>Source: ${h(a.source)}. ${h(rightsStatement(view))} <a href="${h(a.canonicalUrl)}">${h(a.canonicalUrl)}</a></p>`;
   return lead + paragraphs + notice + attribution;
 }
@@ -110,7 +107,7 @@ export function itemHtml(view: StoryView): string {
 export function itemText(view: StoryView): string {
   const a = view.attribution;
   const notice = view.license ? `${view.license.line} Receipt: ${view.license.receipt}` : `${EXCERPT_NOTE} License terms: ${a.licenseUrl}`;
-  const lead = [view.embargoedUntil ? embargoNote(view.embargoedUntil) : '', view.story.correction ? `Correction: ${view.story.correction}` : ''].filter(Boolean);
+  const lead = leadNotes(view);
   return [...lead, ...view.paragraphs, notice, `Source: ${a.source}. ${rightsStatement(view)} ${a.canonicalUrl}`].join('\n\n');
 }
 

@@ -3,7 +3,7 @@
 import { escapeHtml as h } from './escape.ts';
 import { humanDate, page } from './html-page.ts';
 import { jsonLdScript, newsArticle } from './json-ld.ts';
-import { embargoNote, EXCERPT_NOTE, type StoryView } from './view.ts';
+import { EXCERPT_NOTE, leadNotes, type StoryView } from './view.ts';
 
 export function storyHtml(view: StoryView): string {
   const { story, attribution: a } = view;
@@ -32,11 +32,8 @@ ${view.tier === 'public' ? licenseCta(a.licenseUrl) : ''}
 }
 
 function noticeHtml(view: StoryView): string {
-  const lead = [
-    view.embargoedUntil ? `<p class="notice embargo"><strong>${h(embargoNote(view.embargoedUntil))}</strong></p>\n` : '',
-    view.story.correction ? `<p class="notice correction"><strong>Correction (version ${view.story.version}):</strong> ${h(view.story.correction)}</p>\n` : '',
-  ].join('');
-  return lead + licenseNotice(view);
+  const lead = leadNotes(view).map((note) => `<p class="notice"><strong>${h(note)}</strong></p>\n`);
+  return lead.join('') + licenseNotice(view);
 }
 
 function licenseNotice(view: StoryView): string {

@@ -103,6 +103,14 @@ export function storyView(story: Story, decision: Decision, settings: Settings, 
 
 export const EXCERPT_NOTE = 'This is an excerpt. The full story is available to licensed partners only.';
 
+/** The notes that go before the story in every format: embargo, then correction (plain text). */
+export function leadNotes(view: StoryView): string[] {
+  const notes: string[] = [];
+  if (view.embargoedUntil) notes.push(embargoNote(view.embargoedUntil));
+  if (view.story.correction) notes.push(`Correction (version ${view.story.version}): ${view.story.correction}`);
+  return notes;
+}
+
 export function embargoNote(until: string): string {
   return `EMBARGOED: not for publication, broadcast or posting before ${until}.`;
 }
