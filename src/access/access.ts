@@ -39,15 +39,15 @@ export async function identifyCaller(ctx: AccessContext): Promise<Caller> {
 }
 
 /** What the caller may have of a resource in `resourceFeeds` (null: the caller's own license documents). */
-export function decideFor(ctx: AccessContext, caller: Caller, resourceFeeds: readonly string[] | null): Decision {
-  const verdict = verdictFor(ctx, caller, resourceFeeds);
+export function decideFor(ctx: AccessContext, caller: Caller, resourceFeeds: readonly string[] | null, now = Date.now()): Decision {
+  const verdict = verdictFor(ctx, caller, resourceFeeds, now);
   if (isRefusal(verdict)) throw refusalProblem(verdict, caller);
   return verdict;
 }
 
 /** The same answer without throwing, for routes that must hide a resource rather than refuse it. */
-export function verdictFor(ctx: AccessContext, caller: Caller, resourceFeeds: readonly string[] | null): Decision | Refusal {
-  return entitle(caller.identity, { resourceFeeds, country: () => countryOf(ctx.request, ctx.settings), now: Date.now() });
+export function verdictFor(ctx: AccessContext, caller: Caller, resourceFeeds: readonly string[] | null, now = Date.now()): Decision | Refusal {
+  return entitle(caller.identity, { resourceFeeds, country: () => countryOf(ctx.request, ctx.settings), now });
 }
 
 export function refusalProblem(refusal: Refusal, caller: Caller): Problem {

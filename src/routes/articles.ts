@@ -39,7 +39,7 @@ export function register(app: App, data: GatewayData): void {
     const format = FORMATS[(match[2] ?? 'html') as keyof typeof FORMATS];
     const settings = settingsOf(c);
     const now = Date.now();
-    const verdict = verdictOf(c, data, caller, story.feeds);
+    const verdict = verdictOf(c, data, caller, story.feeds, now);
     // Before release an embargoed story does not exist for whoever may not see it early: the same
     // 404 as an unknown slug, even for a licensee who would otherwise be refused (a 403 would confirm it).
     if (isRefusal(verdict)) {

@@ -53,13 +53,13 @@ export function callerOf(c: Ctx, data: GatewayData): Promise<Caller> {
 }
 
 /** Step two: what this caller may have of a resource in `feeds`. */
-export function decisionFor(c: Ctx, data: GatewayData, caller: Caller, feeds: readonly string[] | null): Decision {
-  return decideFor(accessContext(c, data), caller, feeds);
+export function decisionFor(c: Ctx, data: GatewayData, caller: Caller, feeds: readonly string[] | null, now?: number): Decision {
+  return decideFor(accessContext(c, data), caller, feeds, now);
 }
 
 /** Step two without throwing: a refusal comes back as a value. */
-export function verdictOf(c: Ctx, data: GatewayData, caller: Caller, feeds: readonly string[] | null): Decision | Refusal {
-  return verdictFor(accessContext(c, data), caller, feeds);
+export function verdictOf(c: Ctx, data: GatewayData, caller: Caller, feeds: readonly string[] | null, now?: number): Decision | Refusal {
+  return verdictFor(accessContext(c, data), caller, feeds, now);
 }
 
 /** The view a decision allows; a licensed view needs the receipt secret, and fails closed without it. */

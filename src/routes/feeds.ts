@@ -32,9 +32,9 @@ export function register(app: App, data: GatewayData): void {
       throw new Problem('not_found', { detail: 'No such feed.' });
     }
     const page = Number(pageParam ?? '1');
-    const decision = decisionFor(c, data, caller, [feed.id]);
-    const settings = settingsOf(c);
     const now = Date.now();
+    const decision = decisionFor(c, data, caller, [feed.id], now);
+    const settings = settingsOf(c);
     // Which stories a page shows changes only at embargo releases: the next one is part of the key.
     const nextRelease = data.catalog.nextRelease(feed.id, now);
     const page_ = `${feed.id} ${page} ${c.req.param('file')} ${nextRelease ?? '-'}`;
