@@ -19,18 +19,21 @@ export interface AccessContext {
 export interface Caller {
   readonly identity: Identity | null;
   readonly scheme: Scheme;
+  /** The client's country from a trusted source, looked up only if a license is limited by territory. */
+  readonly country: () => string | undefined;
 }
 
 /** Reads and verifies the credential; a bad one is refused here (400, 401, 503) whatever was asked for. */
 export async function identifyCaller(ctx: AccessContext): Promise<Caller> {
   const credential = readCredential(ctx.request);
-  if (credential === null) return { identity: null, scheme: 'Bearer' };
+  const country = () => countryOf(ctx.request, ctx.settings);
+  if (credential === null) return { identity: null, scheme: 'Bearer', country };
   const scheme = credential.scheme;
   try {
     const token = await verifyTokenCached(credential.token, ctx.keys, ctx.settings, Date.now());
     const result = identify(token, ctx.registry.licensees.get(token.sub), ctx.registry.revoked.has(token.jti));
     if (isRefusal(result)) throw new Problem(result.code);
-    return { identity: result, scheme };
+    return { identity: result, scheme, country };
   } catch (err) {
     if (err instanceof Problem) throw new Problem(err.code, { ...err.options, scheme });
     // Anything unexpected while judging a credential refuses it; it never falls through to content.
@@ -39,15 +42,15 @@ export async function identifyCaller(ctx: AccessContext): Promise<Caller> {
 }
 
 /** What the caller may have of a resource in `resourceFeeds` (null: the caller's own license documents). */
-export function decideFor(ctx: AccessContext, caller: Caller, resourceFeeds: readonly string[] | null, now = Date.now()): Decision {
-  const verdict = verdictFor(ctx, caller, resourceFeeds, now);
+export function decideFor(caller: Caller, resourceFeeds: readonly string[] | null, now = Date.now()): Decision {
+  const verdict = verdictFor(caller, resourceFeeds, now);
   if (isRefusal(verdict)) throw refusalProblem(verdict, caller);
   return verdict;
 }
 
 /** The same answer without throwing, for routes that must hide a resource rather than refuse it. */
-export function verdictFor(ctx: AccessContext, caller: Caller, resourceFeeds: readonly string[] | null, now = Date.now()): Decision | Refusal {
-  return entitle(caller.identity, { resourceFeeds, country: () => countryOf(ctx.request, ctx.settings), now });
+export function verdictFor(caller: Caller, resourceFeeds: readonly string[] | null, now = Date.now()): Decision | Refusal {
+  return entitle(caller.identity, { resourceFeeds, country: caller.country, now });
 }
 
 export function refusalProblem(refusal: Refusal, caller: Caller): Problem {
@@ -74,9 +77,4 @@ function countryOf(request: Request, settings: Settings): string | undefined {
   const raw = typeof cf?.country === 'string' ? cf.country : settings.countryHeader ? request.headers.get(settings.countryHeader) : null;
   const country = raw?.trim().toUpperCase();
   return country && /^[A-Z]{2}$/.test(country) && country !== 'XX' && country !== 'T1' ? country : undefined;
-}
-
-/** Both steps at once, for callers that have the resource in hand already. */
-export async function accessFor(ctx: AccessContext, resourceFeeds: readonly string[] | null): Promise<Decision> {
-  return decideFor(ctx, await identifyCaller(ctx), resourceFeeds);
 }

@@ -12,6 +12,8 @@ export interface VerifiedToken {
   readonly exp: number;
   /** Feed ids from `scope` ("feed:<id>"); "*" for all feeds. */
   readonly feeds: ReadonlySet<string>;
+  /** The same feeds sorted and joined: a cache key made once per token, not per request. */
+  readonly feedsKey: string;
 }
 
 /** Longest token we look at; real license tokens are well under 1 KiB. */
@@ -79,7 +81,7 @@ function claimsOf(payload: JWTPayload, settings: Settings): VerifiedToken {
   for (const entry of (scope ?? '').split(' ')) {
     if (entry.startsWith('feed:') && entry.length > 5) feeds.add(entry.slice(5));
   }
-  return { sub, jti, iat, exp, feeds };
+  return { sub, jti, iat, exp, feeds, feedsKey: [...feeds].sort().join(',') };
 }
 
 function codeFor(err: unknown): ProblemCode {

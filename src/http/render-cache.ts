@@ -55,5 +55,5 @@ export class RenderCache<T extends Rendered | { readonly parts: readonly Uint8Ar
 export function entitlementKey(decision: Decision): string {
   if (decision.tier !== 'licensed') return 'public';
   // The receipt depends on the jti, the Agreement on the scope: both are in the key.
-  return `licensed ${decision.licensee.id} ${decision.token.jti} ${[...decision.token.feeds].sort().join(',')}`;
+  return `licensed ${decision.licensee.id} ${decision.token.jti} ${decision.token.feedsKey}`;
 }

@@ -1,6 +1,6 @@
 // /articles/{slug}, /articles/{slug}.json and /articles/{slug}.txt.
 
-import { refusalProblem } from '../access/access.ts';
+import { refusalProblem, verdictFor } from '../access/access.ts';
 import { grantedFeeds, isRefusal, type Decision } from '../access/decide.ts';
 import { effectiveUpdated, isUnreleased, presenceOf } from '../access/lifecycle.ts';
 import type { GatewayData } from '../data.ts';
@@ -15,7 +15,7 @@ import { agreement, publicOffer, type Policy } from '../rights/odrl.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import type { Settings } from '../settings.ts';
 import { goneNote } from '../render/view.ts';
-import { cached, settingsOf, callerOf, onlyGet, verdictOf, viewFor, type App } from './context.ts';
+import { cached, callerOf, onlyGet, settingsOf, viewFor, type App } from './context.ts';
 
 type Render = (view: StoryView, policy: () => Policy) => string;
 const FORMATS: Record<'html' | 'json' | 'txt', { type: string; render: Render }> = {
@@ -39,7 +39,7 @@ export function register(app: App, data: GatewayData): void {
     const format = FORMATS[(match[2] ?? 'html') as keyof typeof FORMATS];
     const settings = settingsOf(c);
     const now = Date.now();
-    const verdict = verdictOf(c, data, caller, story.feeds, now);
+    const verdict = verdictFor(caller, story.feeds, now);
     // Before release an embargoed story does not exist for whoever may not see it early: the same
     // 404 as an unknown slug, even for a licensee who would otherwise be refused (a 403 would confirm it).
     if (isRefusal(verdict)) {

@@ -1,8 +1,8 @@
 // What route handlers share: the app's types, per-request settings, and the decision point wiring.
 
 import type { Context, Hono } from 'hono';
-import { decideFor, identifyCaller, keySourceFor, verdictFor, type AccessContext, type Caller } from '../access/access.ts';
-import type { Decision, Refusal } from '../access/decide.ts';
+import { identifyCaller, keySourceFor, type Caller } from '../access/access.ts';
+import type { Decision } from '../access/decide.ts';
 import type { Presence } from '../access/lifecycle.ts';
 import { receiptId } from '../access/receipt.ts';
 import type { Story } from '../catalog/types.ts';
@@ -42,24 +42,13 @@ export function cachesOf(data: GatewayData, settings: Settings): Caches {
   return caches;
 }
 
-function accessContext(c: Ctx, data: GatewayData): AccessContext {
-  const settings = settingsOf(c);
-  return { request: c.req.raw, settings, registry: data.registry, keys: keySourceFor(settings, data.registry) };
-}
-
-/** Step one of the decision point: who is asking. Runs before any lookup, so refusals do not reveal what exists. */
+/**
+ * Step one of the decision point: who is asking. Runs before any lookup, so refusals do not reveal
+ * what exists. Step two is `decideFor` / `verdictFor` in access.ts, on the caller this returns.
+ */
 export function callerOf(c: Ctx, data: GatewayData): Promise<Caller> {
-  return identifyCaller(accessContext(c, data));
-}
-
-/** Step two: what this caller may have of a resource in `feeds`. */
-export function decisionFor(c: Ctx, data: GatewayData, caller: Caller, feeds: readonly string[] | null, now?: number): Decision {
-  return decideFor(accessContext(c, data), caller, feeds, now);
-}
-
-/** Step two without throwing: a refusal comes back as a value. */
-export function verdictOf(c: Ctx, data: GatewayData, caller: Caller, feeds: readonly string[] | null, now?: number): Decision | Refusal {
-  return verdictFor(accessContext(c, data), caller, feeds, now);
+  const settings = settingsOf(c);
+  return identifyCaller({ request: c.req.raw, settings, registry: data.registry, keys: keySourceFor(settings, data.registry) });
 }
 
 /** The view a decision allows; a licensed view needs the receipt secret, and fails closed without it. */

@@ -12,7 +12,8 @@ import { rssFeed } from '../render/feed-rss.ts';
 import { feedView, type FeedView } from '../render/feed-view.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import { fillTemplate, receiptPlaceholder, receiptTemplate } from '../http/receipt-template.ts';
-import { cached, cachesOf, callerOf, decisionFor, maxAgeUntil, onlyGet, receiptFor, settingsOf, viewFor, type App } from './context.ts';
+import { decideFor } from '../access/access.ts';
+import { cached, cachesOf, callerOf, maxAgeUntil, onlyGet, receiptFor, settingsOf, viewFor, type App } from './context.ts';
 
 const FORMATS: Record<string, { type: string; render: (v: FeedView) => string }> = {
   'rss.xml': { type: 'application/rss+xml; charset=utf-8', render: rssFeed },
@@ -33,7 +34,7 @@ export function register(app: App, data: GatewayData): void {
     }
     const page = Number(pageParam ?? '1');
     const now = Date.now();
-    const decision = decisionFor(c, data, caller, [feed.id], now);
+    const decision = decideFor(caller, [feed.id], now);
     const settings = settingsOf(c);
     // Which stories a page shows changes only at embargo releases: the next one is part of the key.
     const nextRelease = data.catalog.nextRelease(feed.id, now);

@@ -9,7 +9,8 @@ import { agreement, publicOffer, tdmPolicy } from '../rights/odrl.ts';
 import { robotsTxt, tdmrepJson } from '../rights/signals.ts';
 import { RSL_TYPE, rslDocument } from '../rights/rsl.ts';
 import type { Settings } from '../settings.ts';
-import { cached, settingsOf, callerOf, decisionFor, onlyGet, type App } from './context.ts';
+import { decideFor } from '../access/access.ts';
+import { cached, callerOf, onlyGet, settingsOf, type App } from './context.ts';
 
 const JSON_LD = 'application/ld+json';
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -35,7 +36,7 @@ export function register(app: App, data: GatewayData): void {
 
   // A licensee's own Agreement: only for the token that proves it, never cached, never anyone else's.
   app.get('/rights/agreement.jsonld', async (c) => {
-    const decision = decisionFor(c, data, await callerOf(c, data), null);
+    const decision = decideFor(await callerOf(c, data), null);
     if (decision.tier !== 'licensed') {
       throw new Problem('token_required', { detail: 'Present your license token to see your agreement.' });
     }

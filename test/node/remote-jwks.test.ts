@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessFor } from '../../src/access/access.ts';
+import { decideFor, identifyCaller } from '../../src/access/access.ts';
 import { RemoteKeySet, type KeySource, type RemoteOptions } from '../../src/access/keys.ts';
 import { Problem } from '../../src/http/problem.ts';
 import { settingsFrom, type Bindings } from '../../src/settings.ts';
@@ -81,7 +81,8 @@ interface Outcome {
 async function outcome(keys: KeySource, token: string): Promise<Outcome> {
   const request = new Request(`https://wire.example/articles/${SLUG}.txt`, bearer(token));
   try {
-    const decision = await accessFor({ request, settings: settingsFrom(BINDINGS), registry: gw.data.registry, keys }, ['world']);
+    const caller = await identifyCaller({ request, settings: settingsFrom(BINDINGS), registry: gw.data.registry, keys });
+    const decision = decideFor(caller, ['world']);
     return { status: decision.tier === 'licensed' ? 200 : 0 };
   } catch (err) {
     if (!(err instanceof Problem)) throw err;
