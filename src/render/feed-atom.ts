@@ -23,7 +23,7 @@ export function atomFeed(view: FeedView): string {
       view.hub && el('link', { rel: 'hub', href: view.hub }),
       el('link', { rel: 'alternate', type: 'text/html', href: links.home }),
       el('link', { rel: 'license', href: links.license }),
-      el('link', { rel: 'license', type: 'application/rsl+xml', href: `${links.license}.xml` }),
+      el('link', { rel: 'license', type: 'application/rsl+xml', href: links.rsl }),
       el('rights', null, channelRights(view)),
       el('author', null, el('name', null, 'wiregate')),
       el('generator', null, 'wiregate'),

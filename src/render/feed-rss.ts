@@ -25,7 +25,7 @@ export function rssFeed(view: FeedView): string {
     paging.previous && el('atom:link', { href: paging.previous, rel: 'previous', type: 'application/rss+xml' }),
     view.hub && el('atom:link', { href: view.hub, rel: 'hub' }),
     el('atom:link', { href: links.license, rel: 'license' }),
-    el('atom:link', { href: `${links.license}.xml`, rel: 'license', type: 'application/rsl+xml' }),
+    el('atom:link', { href: links.rsl, rel: 'license', type: 'application/rsl+xml' }),
     view.items.map((item) => rssItem(item, view)),
     view.tier === 'licensed' && view.gone.map((gone) => advisoryItem(gone, view)),
   );

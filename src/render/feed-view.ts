@@ -32,7 +32,7 @@ export interface FeedView {
   readonly hub: string | undefined;
   readonly tier: 'public' | 'licensed';
   readonly terms: OperatorTerms;
-  readonly links: { readonly home: string; readonly license: string; readonly rss: string; readonly atom: string; readonly json: string };
+  readonly links: { readonly home: string; readonly license: string; readonly rsl: string; readonly rss: string; readonly atom: string; readonly json: string };
   /** The newest `updated` among the items: output never depends on the clock. */
   readonly updated: string;
 }
@@ -71,6 +71,7 @@ export function feedView(feed: FeedDef, items: readonly StoryView[], terms: Oper
     links: {
       home: `${urls.base}/`,
       license: urls.license,
+      rsl: urls.rsl,
       rss: urls.feed(feed.id, 'rss.xml'),
       atom: urls.feed(feed.id, 'atom.xml'),
       json: urls.feed(feed.id, 'feed.json'),

@@ -37,8 +37,10 @@ export function urlsFor(settings: Settings) {
     license: `${base}/license`,
     rsl: `${base}/license.xml`,
     tdmPolicy: `${base}/rights/tdm-policy.jsonld`,
+    offer: `${base}/rights/offer.jsonld`,
+    operator: `${base}/#operator`,
     article: (slug: string) => `${base}/articles/${slug}`,
-    feed: (id: string, file: string) => `${base}/feeds/${id}/${file}`,
+    feed: (id: string, file = '') => `${base}/feeds/${id}/${file}`,
   };
 }
 

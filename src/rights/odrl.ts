@@ -14,21 +14,11 @@ const PREFIXES = { vcard: 'http://www.w3.org/2006/vcard/ns#', dct: 'http://purl.
 
 export type Policy = Record<string, unknown>;
 
-export function rightsUrls(settings: Settings) {
-  const base = settings.publicUrl;
-  return {
-    offer: `${base}/rights/offer.jsonld`,
-    agreement: `${base}/rights/agreement.jsonld`,
-    tdmPolicy: urlsFor(settings).tdmPolicy,
-    operator: `${base}/#operator`,
-    feed: (id: string) => `${base}/feeds/${id}/`,
-  };
-}
 
 function assigner(terms: OperatorTerms, settings: Settings): Policy {
   return {
     '@type': 'Party',
-    uid: rightsUrls(settings).operator,
+    uid: urlsFor(settings).operator,
     'vcard:fn': terms.operator,
     'vcard:hasEmail': `mailto:${terms.contact.email}`,
     'vcard:hasURL': terms.contact.url,
@@ -40,8 +30,8 @@ function assigner(terms: OperatorTerms, settings: Settings): Policy {
  * attribute and to pay. Territory and time are agreed per licensee and appear in the Agreement.
  */
 export function publicOffer(terms: OperatorTerms, feedIds: readonly string[], settings: Settings, target?: string): Policy {
-  const urls = rightsUrls(settings);
-  const targets = target ? [target] : feedIds.map(urls.feed);
+  const urls = urlsFor(settings);
+  const targets = target ? [target] : feedIds.map((id) => urls.feed(id));
   return {
     '@context': [ODRL_CONTEXT, RIGHTSML_CONTEXT, PREFIXES],
     '@type': 'Offer',
@@ -66,7 +56,7 @@ export function agreement(
   tokenId: string,
   settings: Settings,
 ): Policy {
-  const urls = rightsUrls(settings);
+  const urls = urlsFor(settings);
   const constraint: Policy[] = [
     { leftOperand: 'dateTime', operator: 'gteq', rightOperand: { '@value': licensee.validFrom, '@type': 'xsd:dateTime' } },
     { leftOperand: 'dateTime', operator: 'lteq', rightOperand: { '@value': licensee.validUntil, '@type': 'xsd:dateTime' } },
@@ -87,7 +77,7 @@ export function agreement(
     assigner: assigner(terms, settings),
     assignee: { '@type': 'Party', uid: `urn:wiregate:licensee:${licensee.id}`, 'vcard:fn': licensee.name },
     permission: grantedFeeds.map((feed) => ({
-      target: feed === '*' ? `${settings.publicUrl}/feeds/` : urls.feed(feed),
+      target: feed === '*' ? `${urls.base}/feeds/` : urls.feed(feed),
       action: 'distribute',
       constraint,
       duty: [{ action: 'attribute' }],
@@ -101,7 +91,7 @@ export function tdmPolicy(terms: OperatorTerms, settings: Settings): Policy {
     '@context': [ODRL_CONTEXT, 'http://www.w3.org/ns/tdmrep.jsonld'],
     '@type': 'Offer',
     profile: 'http://www.w3.org/ns/tdmrep',
-    uid: rightsUrls(settings).tdmPolicy,
+    uid: urlsFor(settings).tdmPolicy,
     assigner: assigner(terms, settings),
     permission: [{ action: 'tdm:mine', duty: [{ action: 'obtainConsent' }] }],
   };

@@ -1,7 +1,7 @@
 // Crawler-facing signals: robots.txt (content signals and the RSL License line) and TDMRep's well-known file.
 
 import type { Settings } from '../settings.ts';
-import { rightsUrls } from './odrl.ts';
+import { urlsFor } from '../render/view.ts';
 import type { OperatorTerms } from './terms.ts';
 
 /** The preamble contentsignals.org asks for, so a signal line is read as the reservation it is. */
@@ -34,7 +34,7 @@ export function robotsTxt(terms: OperatorTerms, settings: Settings): string {
 
 /** /.well-known/tdmrep.json: text and data mining is reserved everywhere, with the policy to get consent. */
 export function tdmrepJson(settings: Settings): string {
-  return `${JSON.stringify([{ location: '/*', 'tdm-reservation': 1, 'tdm-policy': rightsUrls(settings).tdmPolicy }], null, 2)}\n`;
+  return `${JSON.stringify([{ location: '/*', 'tdm-reservation': 1, 'tdm-policy': urlsFor(settings).tdmPolicy }], null, 2)}\n`;
 }
 
 const tdm = new WeakMap<Settings, Readonly<Record<string, string>>>();
@@ -42,6 +42,6 @@ const tdm = new WeakMap<Settings, Readonly<Record<string, string>>>();
 /** The TDMRep headers story and feed responses carry (built once per settings). */
 export function tdmHeaders(settings: Settings): Readonly<Record<string, string>> {
   let headers = tdm.get(settings);
-  if (!headers) tdm.set(settings, (headers = Object.freeze({ 'tdm-reservation': '1', 'tdm-policy': rightsUrls(settings).tdmPolicy })));
+  if (!headers) tdm.set(settings, (headers = Object.freeze({ 'tdm-reservation': '1', 'tdm-policy': urlsFor(settings).tdmPolicy })));
   return headers;
 }
