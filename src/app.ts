@@ -1,24 +1,51 @@
-// newApp(): wires settings, the license Link header, routes and error handling around the data.
+// newApp(): one pipeline for every route but /healthz: settings, the store's snapshot and the caller
+// are settled once, in that order, into c.var; routes read them and never re-derive them.
 
 import { Hono } from 'hono';
-import type { GatewayData } from './data.ts';
+import { identifyCaller, keySourceFor } from './access/access.ts';
 import { Problem, problemResponse } from './http/problem.ts';
+import { register as admin } from './routes/admin.ts';
 import { register as articles } from './routes/articles.ts';
 import type { App, AppEnv } from './routes/context.ts';
 import { register as feeds } from './routes/feeds.ts';
 import { register as rights } from './routes/rights.ts';
 import { register as site } from './routes/site.ts';
 import { settingsFrom, type Bindings, type Settings } from './settings.ts';
+import type { Store } from './store/store.ts';
 
-export function newApp(data: GatewayData): App {
-  // No middleware: every handler builds its response whole, headers included (settings.responseHeaders
-  // carries the license links), so nothing is re-read or copied on the way out.
+/** The store for a deployment's bindings: fixed on Node, the D1 binding on Workers. */
+export type StoreFor = (env: Bindings) => Store;
+
+export function newApp(storeFor: StoreFor): App {
   const app = new Hono<AppEnv>();
 
-  site(app, data);
-  articles(app, data);
-  feeds(app, data);
-  rights(app, data);
+  // Before the pipeline: the health check answers without the store or credentials.
+  app.get('/healthz', (c) =>
+    new Response('{"status":"ok"}', {
+      headers: { ...settingsFrom(c.env).responseHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    }),
+  );
+
+  app.use('*', async function pipeline(c, next) {
+    const settings = settingsFrom(c.env);
+    c.set('settings', settings);
+    const store = storeFor(c.env);
+    c.set('store', store);
+    // /admin judges operator tokens itself (routes/admin.ts); everything else is content.
+    const isAdmin = c.req.path === '/admin' || c.req.path.startsWith('/admin/');
+    const state = await store.snapshot();
+    c.set('state', state);
+    if (!isAdmin) {
+      c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry) }));
+    }
+    await next();
+  });
+
+  site(app);
+  articles(app);
+  feeds(app);
+  rights(app);
+  admin(app);
 
   app.notFound((c) => answer(new Problem('not_found', { detail: 'No such resource.' }), c.env));
   app.onError((err, c) => {

@@ -14,6 +14,7 @@ export interface Bindings {
   readonly WIREGATE_FEED_ITEMS?: string;
   readonly WIREGATE_WEBSUB_HUB?: string;
   readonly WIREGATE_RENDER_CACHE_MB?: string;
+  readonly WIREGATE_STATE_TTL_MS?: string;
 }
 
 export interface Settings {
@@ -32,6 +33,8 @@ export interface Settings {
   readonly websubHub: string | undefined;
   /** Bound on the bytes of rendered representations kept in memory. */
   readonly renderCacheBytes: number;
+  /** On Workers, the most a store change may take to reach a request (SPEC §10). */
+  readonly stateTtlMs: number;
   /** Headers every response carries (SPEC §6: the license links), built once. */
   readonly responseHeaders: Readonly<Record<string, string>>;
 }
@@ -85,6 +88,7 @@ function parseSettings(env: Bindings): Settings {
     feedItems: positive(env.WIREGATE_FEED_ITEMS, 50, 'WIREGATE_FEED_ITEMS'),
     websubHub: env.WIREGATE_WEBSUB_HUB || undefined,
     renderCacheBytes: positive(env.WIREGATE_RENDER_CACHE_MB, 32, 'WIREGATE_RENDER_CACHE_MB') * 1024 * 1024,
+    stateTtlMs: positive(env.WIREGATE_STATE_TTL_MS, 5000, 'WIREGATE_STATE_TTL_MS'),
     responseHeaders: Object.freeze({
       Link: `<${publicUrl}/license>; rel="license", <${publicUrl}/license.xml>; rel="license"; type="application/rsl+xml"`,
       'X-Content-Type-Options': 'nosniff',

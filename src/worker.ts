@@ -1,8 +1,35 @@
-// The Workers entry: the app over the data bundled at build time (`wiregate pack`, run by wrangler).
-// licenses/ is bundled as committed: public keys only; the local demo key is never part of it.
+// The Workers entry: the app over the D1 store bound as DB, and a Cron Trigger that releases embargoes.
+// Nothing of the catalog is bundled: the Worker's size does not depend on the number of stories.
 
 import { newApp } from './app.ts';
-import { loadData, type DataFiles } from './data.ts';
-import files from '../build/data.json';
+import { Problem } from './http/problem.ts';
+import { settingsFrom, type Bindings } from './settings.ts';
+import { d1Driver, type D1Like } from './store/d1-driver.ts';
+import { releaseDue } from './store/releases.ts';
+import { Store } from './store/store.ts';
 
-export default newApp(loadData(files as DataFiles));
+export type WorkerEnv = Bindings & { readonly DB?: D1Like };
+
+/** One store per bindings object, so its snapshot is shared by every request of the isolate. */
+const stores = new WeakMap<object, Store>();
+export function storeFor(env: WorkerEnv): Store {
+  let store = stores.get(env);
+  if (!store) {
+    // Without the D1 binding there is nothing to serve from: a 503, never an empty catalog.
+    if (!env.DB) throw new Problem('store_unavailable', { detail: 'The store (D1 binding DB) is not configured.', retryAfter: 60 });
+    store = new Store(d1Driver(env.DB), { ttlMs: settingsFrom(env).stateTtlMs });
+    stores.set(env, store);
+  }
+  return store;
+}
+
+const app = newApp((env) => storeFor(env as WorkerEnv));
+
+export default {
+  fetch: app.fetch,
+  /** Every minute (wrangler.toml [triggers]): tell the WebSub hub about embargoes that ended in the last one. */
+  async scheduled(controller: { scheduledTime: number }, env: WorkerEnv): Promise<void> {
+    const until = controller.scheduledTime;
+    await releaseDue(storeFor(env).db, settingsFrom(env), until - 60_000, until);
+  },
+};

@@ -61,11 +61,21 @@ export function keySourceFor(settings: Settings, registry: Registry): KeySource 
   return settings.jwksUrl ? remoteKeySource(settings.jwksUrl) : cachedLocal(registry);
 }
 
+/**
+ * Local key sources by the key set's content, so a store change that leaves the keys alone keeps
+ * the verified-token cache (which is per key source) warm.
+ */
 const localSources = new WeakMap<Registry, KeySource>();
+const byContent = new Map<string, KeySource>();
 function cachedLocal(registry: Registry): KeySource {
   let source = localSources.get(registry);
   if (!source) {
-    source = localKeySource(registry.jwks);
+    const content = JSON.stringify(registry.jwks.keys);
+    source = byContent.get(content);
+    if (!source) {
+      if (byContent.size >= 16) byContent.delete(byContent.keys().next().value!);
+      byContent.set(content, (source = localKeySource(registry.jwks)));
+    }
     localSources.set(registry, source);
   }
   return source;

@@ -19,6 +19,8 @@ export function presenceOf(story: Story, decision: Decision, now: number): Prese
       return LIVE;
     case 'canceled':
     case 'withheld':
+      // Killed or withheld before its embargo ended: until then it never existed for the public.
+      if (isUnreleased(story, now) && !(decision.tier === 'licensed' && decision.licensee.embargoAccess)) return HIDDEN;
       return { kind: 'gone', status: story.status, notice: story.notice ?? '' };
     case 'embargoed': {
       if (!isUnreleased(story, now)) return LIVE;
@@ -28,9 +30,9 @@ export function presenceOf(story: Story, decision: Decision, now: number): Prese
   }
 }
 
-/** Embargoed and not yet released at `now`. */
+/** Under an embargo that has not ended at `now` (a killed or withheld story keeps the one it had). */
 export function isUnreleased(story: Story, now: number): boolean {
-  return story.status === 'embargoed' && now < Date.parse(story.embargoedUntil ?? '');
+  return story.embargoedUntil !== undefined && now < Date.parse(story.embargoedUntil);
 }
 
 const LIVE: Presence = Object.freeze({ kind: 'live' });

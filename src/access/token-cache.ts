@@ -5,7 +5,7 @@
 import { Problem, type ProblemCode } from '../http/problem.ts';
 import type { Settings } from '../settings.ts';
 import type { KeySource } from './keys.ts';
-import { checkShape, verifyToken, type VerifiedToken } from './verify-token.ts';
+import { checkShape, verifyToken, type TokenKind, type VerifiedToken } from './verify-token.ts';
 
 const MAX_ENTRIES = 10_000;
 /** A cached success is re-verified at least this often, so a key removed from the key set stops working. */
@@ -27,7 +27,7 @@ const caches = new WeakMap<KeySource, Map<string, Entry>>();
 const settingsIds = new WeakMap<Settings, number>();
 let nextSettingsId = 0;
 
-export async function verifyTokenCached(token: string, keys: KeySource, settings: Settings, now: number): Promise<VerifiedToken> {
+export async function verifyTokenCached(token: string, keys: KeySource, settings: Settings, now: number, kind: TokenKind = 'license'): Promise<VerifiedToken> {
   checkShape(token);
   let cache = caches.get(keys);
   if (!cache) {
@@ -36,7 +36,7 @@ export async function verifyTokenCached(token: string, keys: KeySource, settings
   }
   let sid = settingsIds.get(settings);
   if (sid === undefined) settingsIds.set(settings, (sid = nextSettingsId++));
-  const key = `${sid} ${token}`;
+  const key = `${sid} ${kind} ${token}`;
   const hit = cache.get(key);
   const generation = keys.generation?.() ?? 0;
   if (hit && now < hit.until) {
@@ -46,7 +46,7 @@ export async function verifyTokenCached(token: string, keys: KeySource, settings
   }
   if (hit) cache.delete(key);
   try {
-    const verified = await verifyToken(token, keys, settings, now);
+    const verified = await verifyToken(token, keys, settings, now, kind);
     // Never trusted past exp (the 60 s tolerance is not carried over into the cache).
     // The generation read before verifying: a refresh during verification must not bless the older set.
     remember(cache, key, { ok: verified, until: Math.min(verified.exp * 1000, now + MAX_TRUST_MS), generation });

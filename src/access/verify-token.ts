@@ -5,7 +5,13 @@ import { Problem, type ProblemCode } from '../http/problem.ts';
 import type { Settings } from '../settings.ts';
 import type { KeySource } from './keys.ts';
 
+/** License tokens (SPEC §3) and operator tokens (SPEC §10) differ in `typ`, lifetime and key set. */
+export type TokenKind = 'license' | 'operator';
+const OPERATOR_MAX_SECONDS = 30 * 86_400;
+
 export interface VerifiedToken {
+  readonly kind: TokenKind;
+  readonly iss: string;
   readonly sub: string;
   readonly jti: string;
   readonly iat: number;
@@ -14,6 +20,8 @@ export interface VerifiedToken {
   readonly feeds: ReadonlySet<string>;
   /** The same feeds sorted and joined: a cache key made once per token, not per request. */
   readonly feedsKey: string;
+  /** Every scope entry: feeds for a license token, grants for an operator token. */
+  readonly scope: ReadonlySet<string>;
 }
 
 /** Longest token we look at; real license tokens are well under 1 KiB. */
@@ -30,24 +38,25 @@ export function checkShape(token: string): void {
   }
 }
 
-export async function verifyToken(token: string, keys: KeySource, settings: Settings, now: number): Promise<VerifiedToken> {
+export async function verifyToken(token: string, keys: KeySource, settings: Settings, now: number, kind: TokenKind = 'license'): Promise<VerifiedToken> {
+  const maxSeconds = kind === 'operator' ? OPERATOR_MAX_SECONDS : settings.maxTokenSeconds;
   checkShape(token);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, guardedKeys(keys), {
       algorithms: [...settings.algorithms],
-      typ: 'license+jwt',
+      typ: kind === 'operator' ? 'operator+jwt' : 'license+jwt',
       issuer: settings.issuer,
       audience: settings.audience,
       requiredClaims: ['exp', 'iat', 'jti', 'sub'],
       clockTolerance: CLOCK_TOLERANCE_S,
-      maxTokenAge: settings.maxTokenSeconds,
+      maxTokenAge: maxSeconds,
       currentDate: new Date(now),
     }));
   } catch (err) {
     throw err instanceof Problem ? err : new Problem(codeFor(err), { detail: detailFor(err) });
   }
-  return claimsOf(payload, settings);
+  return claimsOf(payload, settings.issuer, maxSeconds, kind);
 }
 
 function guardedKeys(keys: KeySource): KeySource {
@@ -62,7 +71,7 @@ function guardedKeys(keys: KeySource): KeySource {
   };
 }
 
-function claimsOf(payload: JWTPayload, settings: Settings): VerifiedToken {
+function claimsOf(payload: JWTPayload, iss: string, maxSeconds: number, kind: TokenKind): VerifiedToken {
   const { sub, jti, iat, exp } = payload;
   if (typeof sub !== 'string' || sub === '' || typeof jti !== 'string' || jti === '' || jti.length > 256) {
     throw new Problem('token_claims_invalid', { detail: 'The sub and jti claims must be non-empty strings.' });
@@ -70,7 +79,7 @@ function claimsOf(payload: JWTPayload, settings: Settings): VerifiedToken {
   if (typeof iat !== 'number' || typeof exp !== 'number' || !Number.isFinite(exp) || !Number.isFinite(iat)) {
     throw new Problem('token_claims_invalid', { detail: 'The iat and exp claims must be numbers.' });
   }
-  if (exp - iat > settings.maxTokenSeconds) {
+  if (exp - iat > maxSeconds) {
     throw new Problem('token_lifetime_exceeded', { detail: 'The token lives longer than the maximum lifetime.' });
   }
   const scope = payload['scope'];
@@ -78,10 +87,11 @@ function claimsOf(payload: JWTPayload, settings: Settings): VerifiedToken {
     throw new Problem('token_claims_invalid', { detail: 'The scope claim must be a space-separated string.' });
   }
   const feeds = new Set<string>();
-  for (const entry of (scope ?? '').split(' ')) {
+  const entries = new Set((scope ?? '').split(' ').filter(Boolean));
+  for (const entry of entries) {
     if (entry.startsWith('feed:') && entry.length > 5) feeds.add(entry.slice(5));
   }
-  return { sub, jti, iat, exp, feeds, feedsKey: [...feeds].sort().join(',') };
+  return { kind, iss, sub, jti, iat, exp, feeds, feedsKey: [...feeds].sort().join(','), scope: entries };
 }
 
 function codeFor(err: unknown): ProblemCode {

@@ -1,7 +1,7 @@
 // Loads and validates feeds/ (stories and feed definitions) into an indexed, immutable catalog.
 
 import { FieldReader, ID, SLUG, parseJson } from './fields.ts';
-import type { DataFile, DataProblem, FeedDef, Story, StoryStatus } from './types.ts';
+import type { DataFile, DataProblem, FeedDef, FeedInfo, Story, StoryStatus } from './types.ts';
 
 export interface Catalog {
   readonly stories: ReadonlyMap<string, Story>;
@@ -70,6 +70,27 @@ export function loadCatalog(files: readonly DataFile[]): { catalog: Catalog; pro
   return { catalog, problems };
 }
 
+/** Validates one story record as the API receives it; the problems name its fields. */
+export function readStoryRecord(raw: unknown): { story?: Story; problems: DataProblem[] } {
+  const reader = new FieldReader('story');
+  const into = new Map<string, Story>();
+  const slug = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['slug'] : undefined;
+  addStory(reader, raw, `stories/${typeof slug === 'string' ? slug : ''}.json`, into);
+  return { ...(into.size ? { story: [...into.values()][0]! } : {}), problems: reader.problems.filter((p) => p.severity === 'error') };
+}
+
+/** Validates one feed definition as the API receives it (its members come from the stories). */
+export function readFeedRecord(raw: unknown, id: string): { feed?: FeedInfo; problems: DataProblem[] } {
+  const reader = new FieldReader('feed');
+  const into = new Map<string, FeedDef>();
+  const obj = reader.object(raw);
+  if (obj && 'stories' in obj) reader.error('stories', 'is not set here: a story names its feeds when it is published');
+  if (obj) addFeed(reader, { ...obj, stories: [] }, `${id}.json`, into);
+  const feed = into.get(id);
+  const info = feed ? (({ stories: _s, ...rest }) => rest)(feed) : undefined;
+  return { ...(info ? { feed: info } : {}), problems: reader.problems.filter((p) => p.severity === 'error') };
+}
+
 function addStory(reader: FieldReader, raw: unknown, path: string, into: Map<string, Story>): void {
   const obj = reader.object(raw);
   if (!obj) return;
@@ -89,7 +110,8 @@ function addStory(reader: FieldReader, raw: unknown, path: string, into: Map<str
   if (!STATUSES.includes(status)) reader.error('status', `must be one of ${STATUSES.join(', ')}`);
   const embargoedUntil = obj['embargoedUntil'] === undefined ? undefined : reader.timestamp(obj, 'embargoedUntil');
   if (status === 'embargoed' && !embargoedUntil) reader.error('embargoedUntil', 'is required while status is "embargoed"');
-  if (status !== 'embargoed' && embargoedUntil) reader.error('embargoedUntil', 'belongs only to an embargoed story');
+  // A story killed or withheld under embargo keeps the embargo: until then it does not exist publicly.
+  if (status !== 'embargoed' && status !== 'canceled' && status !== 'withheld' && embargoedUntil) reader.error('embargoedUntil', 'belongs only to an embargoed story');
   const notice = obj['notice'] === undefined ? undefined : reader.string(obj, 'notice');
   if ((status === 'canceled' || status === 'withheld') && !notice) reader.error('notice', `is required while status is "${status}"`);
   const correction = obj['correction'] === undefined ? undefined : reader.string(obj, 'correction');

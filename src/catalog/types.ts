@@ -13,7 +13,7 @@ export interface Story {
   readonly updated: string;
   readonly version: number;
   readonly status: StoryStatus;
-  /** Set while status is "embargoed": the release instant. */
+  /** Set while status is "embargoed": the release instant (kept by a kill or withhold before it). */
   readonly embargoedUntil?: string;
   /** The kill or withhold notice, while status is "canceled" or "withheld". */
   readonly notice?: string;
@@ -35,6 +35,9 @@ export interface FeedDef {
   readonly language: string;
   readonly stories: readonly string[];
 }
+
+/** A feed as the store keeps it: its stories are members in the store, not a list in the record. */
+export type FeedInfo = Omit<FeedDef, 'stories'>;
 
 /** One file as read from disk or from the Worker's build-time bundle. */
 export interface DataFile {

@@ -7,7 +7,7 @@ import { checkData, formatProblem, loadData } from '../data.ts';
 import { ingest, IngestError } from '../ingest/ingest.ts';
 import { demoKey, demoReceiptSecret, LOCAL_DIR, loadSigningKey, newKeyPair, writePrivate } from '../node/demo.ts';
 import { dataDirs, readDataFiles } from '../node/files.ts';
-import { bindingsFromEnv, startServer } from '../node/server.ts';
+import { bindingsFromEnv, openNodeStore, startServer, storePath } from '../node/server.ts';
 import { parseTtl, signToken } from '../node/token.ts';
 import { receiptId } from '../access/receipt.ts';
 import { settingsFrom } from '../settings.ts';
@@ -139,32 +139,35 @@ function signingKeyPath(flags: Flags): string {
 }
 
 const serveCmd: Command = async (flags) => {
-  const files = readDataFiles();
-  let data = loadData(files);
   let bindings = bindingsFromEnv();
   let demo: { token: string } | undefined;
-  if (flags['demo']) {
-    const key = await demoKey();
-    // The demo key is trusted by this process only; licenses/jwks.json is never touched.
-    data = { ...data, registry: { ...data.registry, jwks: { keys: [...data.registry.jwks.keys, key.publicJwk] } } };
+  const key = flags['demo'] ? await demoKey() : undefined;
+  // The demo key is trusted by this process only: neither licenses/jwks.json nor the store hold it.
+  const { store, sqlite } = await openNodeStore(storePath(), key ? [key.publicJwk] : []);
+  if (key) {
     bindings = { WIREGATE_RECEIPT_SECRET: demoReceiptSecret(), ...bindings };
     const settings = settingsFrom(bindings);
     demo = { token: await signToken(key, { sub: 'demo-newsroom', scope: 'feed:world', ttlSeconds: 86_400, issuer: settings.issuer, audience: settings.audience }) };
   }
-  const { server, url } = await startServer({ data, bindings });
+  const { server, url } = await startServer({ store, bindings });
   // Finish requests in flight on Ctrl-C or a supervisor's SIGTERM, then exit.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      server.close(() => process.exit(0));
+      server.close(() => {
+        sqlite.close();
+        process.exit(0);
+      });
       setTimeout(() => process.exit(0), 5_000).unref();
     });
   }
-  out(`wiregate listening on ${url} (${data.catalog.stories.size} stories, ${data.catalog.feeds.size} feeds, ${data.registry.licensees.size} licensees)`);
+  const counts = sqlite.db.prepare(`SELECT (SELECT COUNT(*) FROM stories) AS stories, (SELECT COUNT(*) FROM feeds) AS feeds, (SELECT COUNT(*) FROM licensees) AS licensees`).get() as Record<string, number>;
+  out(`wiregate listening on ${url} (store ${storePath()}: ${counts['stories']} stories, ${counts['feeds']} feeds, ${counts['licensees']} licensees)`);
   if (!settingsFrom(bindings).receiptSecret) {
     err('warning: WIREGATE_RECEIPT_SECRET is not set, so licensed requests are refused (503) until it is: copies must carry receipts.');
   }
-  const story = [...data.catalog.stories.keys()][0];
-  const feed = [...data.catalog.feeds.keys()][0];
+  const first = sqlite.db.prepare(`SELECT s.slug, f.feed_id FROM stories s LEFT JOIN feed_items f ON f.slug = s.slug WHERE s.status = 'usable' ORDER BY s.published DESC LIMIT 1`).get() as { slug: string; feed_id: string | null } | undefined;
+  const story = first?.slug;
+  const feed = first?.feed_id ?? undefined;
   if (story) out(`\npublic excerpt:\n  curl ${url}/articles/${story}`);
   if (demo) {
     out(`\ndemo license token for demo-newsroom (scope feed:world, valid 24 h):\n  export TOKEN=${demo.token}`);

@@ -37,6 +37,12 @@ export const CODES = {
   license_expired: { status: 403, title: 'License expired', challenge: 'insufficient_scope' },
   keys_unavailable: { status: 503, title: 'Signing keys unavailable' },
   receipts_unavailable: { status: 503, title: 'Receipts unavailable' },
+  store_unavailable: { status: 503, title: 'Store unavailable' },
+  grant_missing: { status: 403, title: 'Operator grant missing', challenge: 'insufficient_scope' },
+  conflict: { status: 409, title: 'Conflict' },
+  invalid_field: { status: 422, title: 'Invalid field' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  payload_too_large: { status: 413, title: 'Payload too large' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, CodeSpec>;
 

@@ -1,16 +1,22 @@
-// The Node entry: builds bindings from process.env, loads data from disk, and serves.
+// The Node entry: builds bindings from process.env, opens the SQLite store (filling a new one from
+// feeds/ and licenses/), releases embargoes on a timer, and serves.
 
 import { serve, type ServerType } from '@hono/node-server';
 import { newApp } from '../app.ts';
-import { loadData, type GatewayData } from '../data.ts';
+import type { PublicJwk } from '../registry/registry.ts';
 import type { Bindings } from '../settings.ts';
 import { settingsFrom } from '../settings.ts';
+import { importIfNew } from '../store/import.ts';
+import { Store } from '../store/store.ts';
+import { watchReleases } from '../store/releases.ts';
 import { readDataFiles } from './files.ts';
+import { openSqlite, type SqliteStore } from './sqlite-driver.ts';
 
 const BINDING_NAMES = [
   'WIREGATE_PUBLIC_URL', 'WIREGATE_ISSUER', 'WIREGATE_AUDIENCE', 'WIREGATE_JWKS_URL', 'WIREGATE_COUNTRY_HEADER',
   'WIREGATE_RECEIPT_SECRET', 'WIREGATE_ALGORITHMS', 'WIREGATE_MAX_TOKEN_DAYS', 'WIREGATE_EXCERPT_WORDS',
   'WIREGATE_PUBLIC_MAX_AGE', 'WIREGATE_FEED_ITEMS', 'WIREGATE_WEBSUB_HUB', 'WIREGATE_RENDER_CACHE_MB',
+  'WIREGATE_STATE_TTL_MS', 'WIREGATE_CLIENT_IP_HEADER',
 ] as const;
 
 export function bindingsFromEnv(env: NodeJS.ProcessEnv = process.env): Bindings {
@@ -24,25 +30,40 @@ export function bindingsFromEnv(env: NodeJS.ProcessEnv = process.env): Bindings 
   return Object.freeze(out);
 }
 
+/** WIREGATE_DB, or the default embedded store. */
+export function storePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env['WIREGATE_DB'] || '.wiregate/wiregate.db';
+}
+
+/** The Node store at `path`, filled from feeds/ and licenses/ the first time anything opens it. */
+export async function openNodeStore(path = storePath(), extraLicenseKeys: readonly PublicJwk[] = []): Promise<{ store: Store; sqlite: SqliteStore }> {
+  const sqlite = openSqlite(path);
+  await importIfNew(sqlite.driver, () => readDataFiles(), { operator: 'import:first-start' }, Date.now());
+  // Node reads the generation on every request (a microsecond read): changes apply at once.
+  return { store: new Store(sqlite.driver, { ttlMs: 0, extraLicenseKeys }), sqlite };
+}
+
 export interface StartOptions {
-  readonly data?: GatewayData;
+  readonly store?: Store;
   readonly bindings?: Bindings;
   readonly port?: number;
   readonly host?: string;
 }
 
-export function startServer(options: StartOptions = {}): Promise<{ server: ServerType; url: string }> {
-  const data = options.data ?? loadData(readDataFiles());
+export async function startServer(options: StartOptions = {}): Promise<{ server: ServerType; url: string; store: Store }> {
+  const store = options.store ?? (await openNodeStore()).store;
   const bindings = options.bindings ?? bindingsFromEnv();
-  settingsFrom(bindings); // validate settings before listening: a bad variable stops start-up
-  const app = newApp(data);
+  const settings = settingsFrom(bindings); // validate settings before listening: a bad variable stops start-up
+  const app = newApp(() => store);
   const port = options.port ?? Number(process.env['PORT'] || 8787);
   const hostname = options.host ?? (process.env['HOST'] || '127.0.0.1');
+  const stopReleases = watchReleases(store.db, settings);
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: (request) => app.fetch(request, bindings), port, hostname }, (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      resolve({ server, url: `http://${host}:${info.port}` });
+      resolve({ server, url: `http://${host}:${info.port}`, store });
     });
+    server.once('close', stopReleases);
     server.once('error', reject);
   });
 }

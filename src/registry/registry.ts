@@ -16,6 +16,10 @@ export interface Licensee {
   readonly territories?: readonly string[];
   /** May receive embargoed stories before release (with the embargo notice). */
   readonly embargoAccess?: boolean;
+  /** SPEC §13: limits on licensed requests per minute and stories delivered per calendar month (UTC). */
+  readonly quota?: { readonly requestsPerMinute?: number; readonly storiesPerMonth?: number };
+  /** SPEC §11: how many client networks a feed key may be used from per day, and what happens past it. */
+  readonly sharing?: { readonly maxNetworksPerDay: number; readonly action: 'flag' | 'suspend' };
 }
 
 export interface PublicJwk {
@@ -32,9 +36,9 @@ export interface Registry {
 }
 
 /** File names in licenses/ that are not licensees; no licensee may take these ids. */
-const RESERVED = ['jwks', 'revoked', 'terms'];
+const RESERVED = ['jwks', 'revoked', 'terms', 'operator-jwks'];
 
-const LICENSEE_FIELDS = ['id', 'name', 'status', 'license', 'feeds', 'validFrom', 'validUntil', 'territories', 'embargoAccess'];
+const LICENSEE_FIELDS = ['id', 'name', 'status', 'license', 'feeds', 'validFrom', 'validUntil', 'territories', 'embargoAccess', 'quota', 'sharing'];
 /** Members that only a private (or symmetric) key has; their presence means a secret leaked. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
@@ -57,6 +61,7 @@ export function loadRegistry(files: readonly DataFile[]): { registry: Registry; 
       if (file.path === 'jwks.json') jwks = readJwks(reader, raw);
       else if (file.path === 'revoked.json') readRevoked(reader, raw).forEach((j) => revoked.add(j));
       else if (file.path === 'terms.json') terms = readTerms(reader, raw);
+      else if (file.path === 'operator-jwks.json') readJwks(reader, raw);
       else {
         const licensee = readLicensee(reader, raw, file.path);
         if (licensee) licensees.set(licensee.id, licensee);
@@ -93,6 +98,8 @@ function readLicensee(reader: FieldReader, raw: unknown, path: string): Licensee
     validUntil: reader.timestamp(obj, 'validUntil'),
     ...(territories ? { territories } : {}),
     ...(obj['embargoAccess'] === true ? { embargoAccess: true } : {}),
+    ...readQuota(reader, obj['quota']),
+    ...readSharing(reader, obj['sharing']),
   };
   if (obj['embargoAccess'] !== undefined && typeof obj['embargoAccess'] !== 'boolean') reader.error('embargoAccess', 'must be true or false');
   if (licensee.validFrom && licensee.validUntil && licensee.validUntil <= licensee.validFrom) {
@@ -101,7 +108,47 @@ function readLicensee(reader: FieldReader, raw: unknown, path: string): Licensee
   return reader.problems.some((p) => p.severity === 'error') ? undefined : Object.freeze(licensee);
 }
 
-function readJwks(reader: FieldReader, raw: unknown): Registry['jwks'] {
+/** A key set read outside a file (the store, a remote set): invalid keys are dropped. */
+export function readKeySet(raw: unknown): { keys: PublicJwk[] } {
+  return readJwks(new FieldReader('keys'), raw);
+}
+
+function wholeNumber(reader: FieldReader, obj: Record<string, unknown>, field: string, path: string): number | undefined {
+  const value = obj[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) reader.error(`${path}.${field}`, 'must be a whole number of at least 1');
+  return value as number;
+}
+
+function readQuota(reader: FieldReader, raw: unknown): Pick<Licensee, 'quota'> {
+  if (raw === undefined) return {};
+  const obj = reader.object(raw, 'quota');
+  if (!obj) return {};
+  for (const key of Object.keys(obj)) if (key !== 'requestsPerMinute' && key !== 'storiesPerMonth') reader.error(`quota.${key}`, 'is not a known field');
+  const requestsPerMinute = wholeNumber(reader, obj, 'requestsPerMinute', 'quota');
+  const storiesPerMonth = wholeNumber(reader, obj, 'storiesPerMonth', 'quota');
+  return { quota: { ...(requestsPerMinute ? { requestsPerMinute } : {}), ...(storiesPerMonth ? { storiesPerMonth } : {}) } };
+}
+
+function readSharing(reader: FieldReader, raw: unknown): Pick<Licensee, 'sharing'> {
+  if (raw === undefined) return {};
+  const obj = reader.object(raw, 'sharing');
+  if (!obj) return {};
+  for (const key of Object.keys(obj)) if (key !== 'maxNetworksPerDay' && key !== 'action') reader.error(`sharing.${key}`, 'is not a known field');
+  const max = wholeNumber(reader, obj, 'maxNetworksPerDay', 'sharing') ?? 5;
+  const action = obj['action'] ?? 'flag';
+  if (action !== 'flag' && action !== 'suspend') reader.error('sharing.action', 'must be "flag" or "suspend"');
+  return { sharing: { maxNetworksPerDay: max, action: action === 'suspend' ? 'suspend' : 'flag' } };
+}
+
+/** Validates one licensee record as the API receives it; the problems name its fields. */
+export function readLicenseeRecord(raw: unknown, id: string): { licensee?: Licensee; problems: DataProblem[] } {
+  const reader = new FieldReader('licensee');
+  const licensee = readLicensee(reader, raw, `${id}.json`);
+  return { ...(licensee ? { licensee } : {}), problems: reader.problems.filter((p) => p.severity === 'error') };
+}
+
+function readJwks(reader: FieldReader, raw: unknown): { keys: PublicJwk[] } {
   const obj = reader.object(raw);
   if (!obj) return { keys: [] };
   const keys = obj['keys'];

@@ -1,6 +1,6 @@
 // What every feed format is rendered from: the feed, its items' views, links and a fixed timestamp.
 
-import type { FeedDef } from '../catalog/types.ts';
+import type { FeedInfo } from '../catalog/types.ts';
 import type { OperatorTerms } from '../rights/terms.ts';
 import type { Settings } from '../settings.ts';
 import { escapeHtml as h } from './escape.ts';
@@ -22,7 +22,7 @@ export interface PageLinks {
 }
 
 export interface FeedView {
-  readonly feed: FeedDef;
+  readonly feed: FeedInfo;
   readonly items: readonly StoryView[];
   readonly gone: readonly GoneItem[];
   /** RFC 5005 paging links, per format file name ("rss.xml", …). */
@@ -49,7 +49,7 @@ export interface FeedPageFacts {
   readonly updatedOf: (story: Story) => string;
 }
 
-export function feedView(feed: FeedDef, items: readonly StoryView[], terms: OperatorTerms, settings: Settings, facts: FeedPageFacts): FeedView {
+export function feedView(feed: FeedInfo, items: readonly StoryView[], terms: OperatorTerms, settings: Settings, facts: FeedPageFacts): FeedView {
   const urls = urlsFor(settings);
   const gone = facts.gone.map((story) => ({ story, url: urls.article(story.slug), note: goneNote(story.status as 'canceled' | 'withheld', story.notice ?? '') }));
   const updated = [...items.map((v) => facts.updatedOf(v.story)), ...facts.gone.map((s) => s.updated)].reduce((max, u) => (u > max ? u : max), EPOCH);

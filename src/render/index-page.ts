@@ -1,14 +1,13 @@
 // The front door: every feed and story, as JSON for machines and HTML for people.
 
-import type { Catalog } from '../catalog/catalog.ts';
-import type { Story } from '../catalog/types.ts';
+import type { FeedInfo, Story } from '../catalog/types.ts';
 import type { Settings } from '../settings.ts';
 import { escapeHtml as h } from './escape.ts';
 import { humanDate, page } from './html-page.ts';
 import { urlsFor } from './view.ts';
 
 /** `stories` are the newest ones the public may see (embargoed, killed and withheld ones are left out). */
-export function indexJson(catalog: Catalog, stories: readonly Story[], settings: Settings): Record<string, unknown> {
+export function indexJson(catalog: { readonly feeds: ReadonlyMap<string, FeedInfo> }, stories: readonly Story[], settings: Settings): Record<string, unknown> {
   const urls = urlsFor(settings);
   return {
     name: 'wiregate',
@@ -34,7 +33,7 @@ export function indexJson(catalog: Catalog, stories: readonly Story[], settings:
   };
 }
 
-export function indexHtml(catalog: Catalog, stories: readonly Story[], settings: Settings): string {
+export function indexHtml(catalog: { readonly feeds: ReadonlyMap<string, FeedInfo> }, stories: readonly Story[], settings: Settings): string {
   const urls = urlsFor(settings);
   const feeds = [...catalog.feeds.values()]
     .map((f) => `<tr><td><strong>${h(f.title)}</strong><br>${h(f.description)}</td><td><a href="${h(urls.feed(f.id, 'rss.xml'))}">RSS</a> · <a href="${h(urls.feed(f.id, 'atom.xml'))}">Atom</a> · <a href="${h(urls.feed(f.id, 'feed.json'))}">JSON Feed</a></td></tr>`)

@@ -1,6 +1,5 @@
 // RSL 1.0 (rslstandard.org): the license document at /license.xml and the per-item blocks in RSS.
 
-import type { Catalog } from '../catalog/catalog.ts';
 import { el, xmlDocument, type Xml } from '../render/xml.ts';
 import type { Settings } from '../settings.ts';
 import type { OperatorTerms } from './terms.ts';
@@ -53,9 +52,8 @@ export function rslContent(o: ContentOptions): Xml {
 }
 
 /** The whole gateway's RSL document: every story is under one `<content>` for the site. */
-export function rslDocument(catalog: Catalog, terms: OperatorTerms, settings: Settings): string {
+export function rslDocument(holders: readonly string[], terms: OperatorTerms, settings: Settings): string {
   const base = settings.publicUrl;
-  const holders = [...new Set([...catalog.stories.values()].map((s) => s.rightsHolder))];
   const content = rslContent({ url: `${base}/`, rightsHolder: holders.join('; ') || terms.operator, terms, termsUrl: `${base}/license` });
   return xmlDocument(el('rsl', { xmlns: RSL_NAMESPACE }, content));
 }

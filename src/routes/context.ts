@@ -1,38 +1,43 @@
-// What route handlers share: the app's types, per-request settings, and the decision point wiring.
+// The request pipeline's shared parts: the app's typed context (settings, snapshot, caller in c.var),
+// the render caches of a snapshot, receipts, and the 405 and max-age helpers every route uses.
 
 import type { Context, Hono } from 'hono';
-import { identifyCaller, keySourceFor, type Caller } from '../access/access.ts';
+import type { Caller } from '../access/access.ts';
 import type { Decision } from '../access/decide.ts';
 import type { Presence } from '../access/lifecycle.ts';
 import { receiptId } from '../access/receipt.ts';
 import type { Story } from '../catalog/types.ts';
-import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
 import { RenderCache } from '../http/render-cache.ts';
 import type { ReceiptTemplate } from '../http/receipt-template.ts';
 import { deliver, type Delivery, type Rendered } from '../http/respond.ts';
 import { storyView, type StoryView } from '../render/view.ts';
-import { settingsFrom, type Bindings, type Settings } from '../settings.ts';
+import type { Bindings, Settings } from '../settings.ts';
+import type { Snapshot } from '../store/snapshot.ts';
+import type { Store } from '../store/store.ts';
 
-export type AppEnv = { Bindings: Bindings };
+export interface Variables {
+  readonly settings: Settings;
+  readonly store: Store;
+  /** The store as of this request (SPEC §10: fresh on Node, within the TTL on Workers). */
+  readonly state: Snapshot;
+  /** Who is asking: settled once by the credential middleware, before any route. */
+  readonly caller: Caller;
+}
+
+export type AppEnv = { Bindings: Bindings; Variables: Variables };
 export type App = Hono<AppEnv>;
 export type Ctx = Context<AppEnv>;
-
-/** Settings for this request's bindings, parsed once per bindings object. */
-export function settingsOf(c: Ctx): Settings {
-  return settingsFrom(c.env);
-}
 
 interface Caches {
   readonly rendered: RenderCache;
   readonly templates: RenderCache<ReceiptTemplate>;
 }
 
-/** One set of caches per app data and settings (links in the output depend on the settings). */
-const renderCaches = new WeakMap<GatewayData, WeakMap<Settings, Caches>>();
-export function cachesOf(data: GatewayData, settings: Settings): Caches {
-  let bySettings = renderCaches.get(data);
-  if (!bySettings) renderCaches.set(data, (bySettings = new WeakMap()));
+/** One set of caches per snapshot and settings: a new generation starts with empty caches. */
+export function cachesOf(state: Snapshot, settings: Settings): Caches {
+  let bySettings = state.memo.get('caches') as WeakMap<Settings, Caches> | undefined;
+  if (!bySettings) state.memo.set('caches', (bySettings = new WeakMap()));
   let caches = bySettings.get(settings);
   if (!caches) {
     // Templates serve every token of a licensee; finished copies are per token. Half the budget each.
@@ -40,15 +45,6 @@ export function cachesOf(data: GatewayData, settings: Settings): Caches {
     bySettings.set(settings, (caches = { rendered: new RenderCache(half), templates: new RenderCache<ReceiptTemplate>(half) }));
   }
   return caches;
-}
-
-/**
- * Step one of the decision point: who is asking. Runs before any lookup, so refusals do not reveal
- * what exists. Step two is `decideFor` / `verdictFor` in access.ts, on the caller this returns.
- */
-export function callerOf(c: Ctx, data: GatewayData): Promise<Caller> {
-  const settings = settingsOf(c);
-  return identifyCaller({ request: c.req.raw, settings, registry: data.registry, keys: keySourceFor(settings, data.registry) });
 }
 
 /** The view a decision allows; a licensed view needs the receipt secret, and fails closed without it. */
@@ -81,8 +77,8 @@ export function maxAgeUntil(settings: Settings, nextRelease: number | undefined,
   return Math.max(0, Math.min(settings.publicMaxAge, Math.floor((nextRelease - now) / 1000)));
 }
 
-/** Serves a representation from the app's render cache, rendering it once per key. */
-export async function cached(c: Ctx, data: GatewayData, key: string, make: () => Promise<Rendered>, delivery: Delivery): Promise<Response> {
-  const settings = settingsOf(c);
-  return deliver(c, settings, await cachesOf(data, settings).rendered.get(key, make), delivery);
+/** Serves a representation from the snapshot's render cache, rendering it once per key. */
+export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>, delivery: Delivery): Promise<Response> {
+  const { settings, state } = c.var;
+  return deliver(c, settings, await cachesOf(state, settings).rendered.get(key, make), delivery);
 }

@@ -2,7 +2,6 @@
 
 import { feedWindow } from '../access/feed-window.ts';
 import { effectiveUpdated } from '../access/lifecycle.ts';
-import type { GatewayData } from '../data.ts';
 import { Problem } from '../http/problem.ts';
 import { entitlementKey } from '../http/render-cache.ts';
 import { rendered } from '../http/respond.ts';
@@ -13,7 +12,7 @@ import { feedView, type FeedView } from '../render/feed-view.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import { fillTemplate, receiptPlaceholder, receiptTemplate } from '../http/receipt-template.ts';
 import { decideFor } from '../access/access.ts';
-import { cached, cachesOf, callerOf, maxAgeUntil, onlyGet, receiptFor, settingsOf, viewFor, type App } from './context.ts';
+import { cached, cachesOf, maxAgeUntil, onlyGet, receiptFor, viewFor, type App } from './context.ts';
 
 const FORMATS: Record<string, { type: string; render: (v: FeedView) => string }> = {
   'rss.xml': { type: 'application/rss+xml; charset=utf-8', render: rssFeed },
@@ -23,10 +22,10 @@ const FORMATS: Record<string, { type: string; render: (v: FeedView) => string }>
 
 const PAGE = /^[1-9]\d{0,5}$/;
 
-export function register(app: App, data: GatewayData): void {
+export function register(app: App): void {
   app.get('/feeds/:feed/:file', async (c) => {
-    const caller = await callerOf(c, data);
-    const feed = data.catalog.feeds.get(c.req.param('feed'));
+    const { caller, settings, state } = c.var;
+    const feed = state.feeds.get(c.req.param('feed'));
     const format = Object.hasOwn(FORMATS, c.req.param('file')) ? FORMATS[c.req.param('file')] : undefined;
     const pageParam = c.req.query('page');
     if (!feed || !format || (pageParam !== undefined && !PAGE.test(pageParam))) {
@@ -35,18 +34,17 @@ export function register(app: App, data: GatewayData): void {
     const page = Number(pageParam ?? '1');
     const now = Date.now();
     const decision = decideFor(caller, [feed.id], now);
-    const settings = settingsOf(c);
     // Which stories a page shows changes only at embargo releases: the next one is part of the key.
-    const nextRelease = data.catalog.nextRelease(feed.id, now);
+    const nextRelease = await state.nextRelease(feed.id, now);
     const page_ = `${feed.id} ${page} ${c.req.param('file')} ${nextRelease ?? '-'}`;
     // Renders the page; licensed pages get a placeholder per item where its receipt goes.
     const render = async () => {
-      const window = feedWindow(data.catalog.storiesOf(feed.id), decision, now, page, settings.feedItems);
+      const window = await feedWindow(state, feed.id, decision, now, page, settings.feedItems);
       if (page > 1 && window.items.length === 0) throw new Problem('not_found', { detail: 'No such feed page.' });
       const items = await Promise.all(
         window.items.map(({ story, presence }, i) => viewFor(story, decision, settings, presence, receiptPlaceholder(i))),
       );
-      const view = feedView(feed, items, data.registry.terms, settings, {
+      const view = feedView(feed, items, state.registry.terms, settings, {
         tier: decision.tier,
         page,
         hasNext: window.hasNext,
@@ -57,13 +55,13 @@ export function register(app: App, data: GatewayData): void {
     };
     const delivery = { decision, maxAge: maxAgeUntil(settings, nextRelease, now), headers: tdmHeaders(settings) };
     if (decision.tier !== 'licensed') {
-      return cached(c, data, `feed ${page_} public`, async () => {
+      return cached(c, `feed ${page_} public`, async () => {
         const { body, updated } = await render();
         return rendered(body, format.type, updated);
       }, delivery);
     }
-    const { templates } = cachesOf(data, settings);
-    return cached(c, data, `feed ${page_} ${entitlementKey(decision)}`, async () => {
+    const { templates } = cachesOf(state, settings);
+    return cached(c, `feed ${page_} ${entitlementKey(decision)}`, async () => {
       // What a licensee's page holds depends on the licensee (embargo access), not on the token.
       const template = await templates.get(`feed ${page_} ${decision.licensee.id}`, async () => {
         const { body, updated, stories } = await render();

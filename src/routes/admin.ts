@@ -1,0 +1,140 @@
+// The operator API (SPEC §10): /admin/…, JSON in and out, every change audited and all-or-nothing.
+
+import type { Context } from 'hono';
+import { identifyOperator, requireGrant, type Grant, type Operator } from '../access/operator.ts';
+import { readStoryRecord } from '../catalog/catalog.ts';
+import type { Story } from '../catalog/types.ts';
+import { readBody, readJsonObject, stringField } from '../http/body.ts';
+import { Problem } from '../http/problem.ts';
+import { ingest, IngestError } from '../ingest/ingest.ts';
+import { iso } from '../store/snapshot.ts';
+import * as changes from '../store/story-changes.ts';
+import { changeStory, publishStory, readStory } from '../store/writes.ts';
+import { register as registerRegistry } from './admin-registry.ts';
+import type { App, AppEnv } from './context.ts';
+
+type AdminCtx = Context<AppEnv>;
+type Handler = (c: AdminCtx, operator: Operator) => Promise<Response>;
+
+/** Registers `method path` behind the operator token and `grant`; other methods get 405 with Allow. */
+export function route(app: App, path: string, methods: Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', { grant: Grant; handler: Handler }>>): void {
+  const allow = Object.keys(methods).join(', ');
+  app.all(path, async (c) => {
+    const entry = methods[c.req.method as keyof typeof methods];
+    if (!entry) throw new Problem('method_not_allowed', { allow, detail: `Use ${allow} here.` });
+    const operator = await identifyOperator(c.req.raw, c.var.settings, c.var.state);
+    requireGrant(operator, entry.grant);
+    return entry.handler(c, operator);
+  });
+}
+
+/** A JSON answer of the operator API: never cached. */
+export function json(c: AdminCtx, value: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(`${JSON.stringify(value, null, 2)}\n`, {
+    status,
+    headers: { ...c.var.settings.responseHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+  });
+}
+
+export const actor = (operator: Operator) => ({ operator: operator.sub });
+
+function slugOf(c: AdminCtx): string {
+  return c.req.param('slug') ?? '';
+}
+
+/** A lifecycle change: read the body, apply the pure change, write it guarded, answer the record. */
+function lifecycle(action: string, next: (story: Story, body: Record<string, unknown>, now: number) => Story, body = true): { grant: Grant; handler: Handler } {
+  return {
+    grant: 'stories:write',
+    handler: async (c, operator) => {
+      const input = body ? await readJsonObject(c.req.raw) : {};
+      const now = Date.now();
+      const story = await changeStory(c.var.store.db, slugOf(c), action, actor(operator), now, (s) => next(s, input, now));
+      return json(c, story);
+    },
+  };
+}
+
+export function register(app: App): void {
+  route(app, '/admin/stories', {
+    POST: {
+      grant: 'stories:write',
+      handler: async (c, operator) => {
+        const now = Date.now();
+        const story = await storyFromRequest(c, now);
+        const missing = story.feeds.find((f) => !c.var.state.feeds.has(f));
+        if (missing !== undefined) throw new Problem('invalid_field', { detail: `feeds: feed "${missing}" does not exist (PUT /admin/feeds/${missing} first).` });
+        const { created, story: stored } = await publishStory(c.var.store.db, story, actor(operator), now);
+        return json(c, stored, created ? 201 : 200, { Location: `/articles/${stored.slug}` });
+      },
+    },
+  });
+  route(app, '/admin/stories/:slug', {
+    GET: {
+      grant: 'stories:write',
+      handler: async (c) => {
+        const found = await readStory(c.var.store.db, slugOf(c));
+        if (!found) throw new Problem('not_found', { detail: 'No such story.' });
+        return json(c, found.story);
+      },
+    },
+  });
+  route(app, '/admin/stories/:slug/correct', {
+    POST: lifecycle('correct', (s, b, now) => {
+      const body = b['body'];
+      if (body !== undefined && (!Array.isArray(body) || body.length === 0 || !body.every((p) => typeof p === 'string' && p.trim() !== ''))) {
+        throw new Problem('invalid_field', { detail: 'body: must be a list of non-empty paragraphs.' });
+      }
+      return changes.correct(s, stringField(b, 'note'), body as string[] | undefined, now);
+    }),
+  });
+  route(app, '/admin/stories/:slug/embargo', {
+    POST: lifecycle('embargo', (s, b, now) => changes.embargo(s, instantField(b, 'until'), now)),
+  });
+  route(app, '/admin/stories/:slug/release', { POST: lifecycle('release', (s, _b, now) => changes.release(s, now), false) });
+  route(app, '/admin/stories/:slug/withhold', {
+    POST: lifecycle('withhold', (s, b, now) => changes.takeDown(s, 'withheld', stringField(b, 'reason'), now)),
+  });
+  route(app, '/admin/stories/:slug/kill', {
+    POST: lifecycle('kill', (s, b, now) => changes.takeDown(s, 'canceled', stringField(b, 'reason'), now)),
+  });
+  registerRegistry(app);
+}
+
+/** The story a publish carries: wire text ingested as `wiregate ingest` does, or a story record. */
+async function storyFromRequest(c: AdminCtx, now: number): Promise<Story> {
+  const { type, bytes } = await readBody(c.req.raw, ['text/plain', 'application/json']);
+  if (type === 'application/json') {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch {
+      throw new Problem('invalid_field', { detail: '(body): is not valid UTF-8 JSON.' });
+    }
+    const { story, problems } = readStoryRecord(raw);
+    if (!story) throw new Problem('invalid_field', { detail: problems.map((p) => `${p.field}: ${p.message}`).slice(0, 5).join('; ') || '(body): not a story record.' });
+    return story;
+  }
+  const feed = c.req.query('feed');
+  if (!feed) throw new Problem('invalid_field', { detail: 'feed: name the feed in the query (?feed=<id>).' });
+  const publishedParam = c.req.query('published');
+  const published = publishedParam === undefined ? iso(now) : instantOf(publishedParam, 'published');
+  try {
+    return ingest(bytes, { feed, published });
+  } catch (err) {
+    if (err instanceof IngestError) throw new Problem('invalid_field', { detail: `(body): ${err.message}` });
+    throw err;
+  }
+}
+
+function instantField(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  return instantOf(typeof value === 'string' ? value : '', field);
+}
+
+/** An ISO 8601 instant with a zone, as stored (UTC, seconds); 422 naming the field otherwise. */
+export function instantOf(text: string, field: string): string {
+  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text));
+  if (!ok) throw new Problem('invalid_field', { detail: `${field}: must be an ISO 8601 time with a zone, e.g. 2026-12-01T09:00:00Z.` });
+  return iso(Date.parse(text));
+}

@@ -1,0 +1,23 @@
+// The one thing the store needs of a database: parameterised statements and atomic batches.
+// Two adapters implement it: better-sqlite3 on Node (src/node/sqlite-driver.ts) and D1 on Workers.
+
+export type SqlValue = string | number | null;
+
+export interface Statement {
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
+}
+
+export function sql(text: string, ...params: SqlValue[]): Statement {
+  return { sql: text, params };
+}
+
+export interface SqlDriver {
+  all<T>(statement: Statement): Promise<T[]>;
+  first<T>(statement: Statement): Promise<T | undefined>;
+  /**
+   * Runs every statement in one transaction: all of them apply or none does. Returns the rows each
+   * statement changed, so a guarded write can tell whether it was the one that landed.
+   */
+  batch(statements: readonly Statement[]): Promise<number[]>;
+}
