@@ -1,14 +1,19 @@
 // One suite, two runtimes: every test under test/ runs in Node and again inside workerd
-// (Cloudflare's Vitest integration); test/node/** needs Node (files, processes, sockets) and runs there only.
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
+// (Cloudflare's Vitest integration, with real D1 databases); test/node/** needs Node (files,
+// processes, sockets) and runs there only. `#test-store` is the real store of each runtime.
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 process.env['WRANGLER_SEND_METRICS'] ??= 'false';
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const TEST_DATABASES = 16;
 
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias: { '#test-store': here('./test/support/store-node.ts') } },
         test: {
           name: 'node',
           include: ['test/**/*.test.ts'],
@@ -19,7 +24,16 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        resolve: { alias: { '#test-store': here('./test/support/store-workerd.ts') } },
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              d1Databases: Object.fromEntries([['DB', 'wiregate'], ...Array.from({ length: TEST_DATABASES }, (_, i) => [`TEST_DB_${i}`, `test-${i}`])]),
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(here('./migrations')) },
+            },
+          })),
+        ],
         test: {
           name: 'workerd',
           include: ['test/**/*.test.ts'],

@@ -5,7 +5,7 @@
 
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newApp } from '../src/app.ts';
-import { loadCatalog } from '../src/catalog/catalog.ts';
+import { testStore } from '#test-store';
 import type { DataFile } from '../src/catalog/types.ts';
 import type { Bindings } from '../src/settings.ts';
 import { BINDINGS, bearer, gateway, packedFiles, type Gateway } from './support/gateway.ts';
@@ -618,9 +618,9 @@ describe('corrections: a new version', () => {
 
   beforeAll(async () => {
     v1 = await gateway({ extraFeeds: correctionFiles(1), extraLicensees: LICENSEES });
-    const { catalog, problems } = loadCatalog([...packedFiles().feeds, ...correctionFiles(2)]);
-    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
-    const app = newApp({ catalog, registry: v1.data.registry });
+    // Version 2 in a second store with the same registry (same trusted keys, so the same token works).
+    const store = await testStore({ feeds: [...packedFiles().feeds, ...correctionFiles(2)], licenses: v1.files.licenses });
+    const app = newApp(() => store);
     v2 = async (path, init) => app.request(path, init, BINDINGS);
     auth = bearer(await v1.token({ sub: 'wire-desk', scope: WIRE_SCOPE }));
   });

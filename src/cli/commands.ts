@@ -7,6 +7,7 @@ import { checkData, formatProblem, loadData } from '../data.ts';
 import { ingest, IngestError } from '../ingest/ingest.ts';
 import { demoKey, demoReceiptSecret, LOCAL_DIR, loadSigningKey, newKeyPair, writePrivate } from '../node/demo.ts';
 import { dataDirs, readDataFiles } from '../node/files.ts';
+import { importStatements, sqlScript } from '../store/import.ts';
 import { bindingsFromEnv, openNodeStore, startServer, storePath } from '../node/server.ts';
 import { parseTtl, signToken } from '../node/token.ts';
 import { receiptId } from '../access/receipt.ts';
@@ -36,13 +37,18 @@ const check: Command = async () => {
   return errors === 0 ? 0 : 1;
 };
 
+/**
+ * Exports feeds/ and licenses/ (validated) for the Worker's D1 store: build/seed.sql, the import as
+ * one SQL script for `wrangler d1 execute`, and build/data.json, the files as read (the tests' input).
+ */
 const pack: Command = async (flags) => {
   const files = readDataFiles();
-  loadData(files); // a catalog that does not load must not be bundled
-  const target = typeof flags['out'] === 'string' ? flags['out'] : 'build/data.json';
-  mkdirSync(join(target, '..'), { recursive: true });
-  writeFileSync(target, JSON.stringify(files));
-  out(`packed ${files.feeds.length} feed file(s) and ${files.licenses.length} license file(s) into ${target}`);
+  const { statements, counts } = importStatements(files, { operator: 'import:pack' }, Date.now());
+  const target = typeof flags['out'] === 'string' ? flags['out'] : 'build';
+  mkdirSync(target, { recursive: true });
+  writeFileSync(join(target, 'seed.sql'), sqlScript(statements));
+  writeFileSync(join(target, 'data.json'), JSON.stringify(files));
+  out(`packed ${counts.stories} stories, ${counts.feeds} feeds and ${counts.licensees} licensees into ${join(target, 'seed.sql')} and ${join(target, 'data.json')}`);
   return 0;
 };
 

@@ -37,7 +37,7 @@ let story: Story;
 beforeAll(async () => {
   const gw = await gateway();
   story = gw.data.catalog.stories.get(SLUG)!;
-  const started = await startServer({ data: gw.data, bindings: BINDINGS, port: 0, host: '127.0.0.1' });
+  const started = await startServer({ store: gw.store, bindings: BINDINGS, port: 0, host: '127.0.0.1' });
   server = started.server;
   base = started.url;
 });

@@ -24,7 +24,7 @@ beforeAll(async () => {
   gw = await gateway();
   entitled = await gw.token();
   notEntitled = await gw.token({ scope: 'feed:sports' });
-  const started = await startServer({ data: gw.data, bindings: BINDINGS, port: 0, host: '127.0.0.1' });
+  const started = await startServer({ store: gw.store, bindings: BINDINGS, port: 0, host: '127.0.0.1' });
   server = started.server;
   port = Number(new URL(started.url).port);
 });

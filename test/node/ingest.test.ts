@@ -255,7 +255,7 @@ describe('wiregate ingest', () => {
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
 
-    const app = appOver(dir);
+    const app = await appOver(dir);
     const index = await app.request('/', { headers: { Accept: 'application/json' } }, BINDINGS);
     expect(index.status).toBe(200);
     const indexText = await index.text();

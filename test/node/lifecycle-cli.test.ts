@@ -59,7 +59,7 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 async function publicView(dir: string): Promise<{ story: number; json: number; feedItems: number; index: string; ninjs?: Record<string, unknown>; problem?: Record<string, unknown> }> {
-  const app = appOver(dir);
+  const app = await appOver(dir);
   const story = await app.request(`/articles/${SLUG}`, {}, BINDINGS);
   const json = await app.request(`/articles/${SLUG}.json`, {}, BINDINGS);
   const body = (await json.json()) as Record<string, unknown>;
@@ -149,7 +149,7 @@ describe('wiregate correct', () => {
     const view = await publicView(dir);
     expect(view.ninjs?.['version']).toBe(String(original.version + 1));
     expect(view.ninjs?.['descriptions']).toEqual([{ role: 'correction', contentType: 'text/plain', value: 'Corrects the spelling of the Moroccan minister name.' }]);
-    const html = await (await appOver(dir).request(`/articles/${SLUG}`, {}, BINDINGS)).text();
+    const html = await (await (await appOver(dir)).request(`/articles/${SLUG}`, {}, BINDINGS)).text();
     expect(html).toContain('Corrects the spelling of the Moroccan minister name.');
 
     // A second correction bumps again.
@@ -205,7 +205,7 @@ describe('wiregate withhold / kill', () => {
     const tok = await wiregate(dir, ['token', '--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '1h']);
     expect(tok.status).toBe(0);
     const token = tok.stdout.trim();
-    const licensed = await appOver(dir).request(`/articles/${SLUG}.txt`, bearer(token), BINDINGS);
+    const licensed = await (await appOver(dir)).request(`/articles/${SLUG}.txt`, bearer(token), BINDINGS);
     expect(licensed.status).toBe(200);
     expect(await licensed.text()).toContain(LATE);
 
@@ -217,7 +217,7 @@ describe('wiregate withhold / kill', () => {
     expect(killed['notice']).toBe('The story was based on a forged document.');
     await expectCheckPasses(dir);
 
-    const app = appOver(dir);
+    const app = await appOver(dir);
     for (const suffix of ['', '.json', '.txt']) {
       for (const init of [{}, bearer(token)]) {
         const res = await app.request(`/articles/${SLUG}${suffix}`, init, BINDINGS);

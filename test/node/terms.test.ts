@@ -19,7 +19,7 @@ const termsOf = (dir: string) => readJson(join(dir, TERMS));
 const setTerms = (dir: string, patch: (t: Json) => Json) => writeJson(join(dir, TERMS), patch(termsOf(dir)));
 
 async function fetchText(dir: string, path: string): Promise<string> {
-  const res = await appOver(dir).request(path, {}, BINDINGS);
+  const res = await (await appOver(dir)).request(path, {}, BINDINGS);
   expect(res.status, path).toBe(200);
   return res.text();
 }
@@ -77,7 +77,7 @@ describe('wiregate check refuses broken operator terms', () => {
   ];
 
   for (const b of BREAKS) {
-    it(`fails on ${b.name}, naming ${b.file} and the field; start-up refuses too`, () => {
+    it(`fails on ${b.name}, naming ${b.file} and the field; start-up refuses too`, async () => {
       const dir = tempCopy();
       b.breakIt(dir);
       const r = check(dir);
@@ -89,7 +89,7 @@ describe('wiregate check refuses broken operator terms', () => {
       expect(named, `no error line naming ${b.file} and ${b.field} in:\n${r.output}`).toBe(true);
       expect(r.output).not.toMatch(/\n\s+at /);
       // the server would not start over these files either: no silent fallback to default terms
-      expect(() => appOver(dir)).toThrow(b.file);
+      await expect(appOver(dir)).rejects.toThrow(b.file);
     }, 30_000);
   }
 });

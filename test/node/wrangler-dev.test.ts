@@ -1,9 +1,12 @@
 // The real Worker under `wrangler dev` (workerd) serves the same bytes as the Node server, and refuses the same way.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadData } from '../../src/data.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testStore } from '#test-store';
 import { readDataFiles } from '../../src/node/files.ts';
 import { startServer } from '../../src/node/server.ts';
 import { LATE, SLUG } from '../support/gateway.ts';
@@ -45,14 +48,21 @@ describe('wrangler dev (workerd) and Node serve the same responses', () => {
   beforeAll(async () => {
     const port = await freePort();
     let output = '';
-    worker = spawn('node_modules/.bin/wrangler', ['dev', '--port', String(port), '--ip', '127.0.0.1', '--var', `WIREGATE_PUBLIC_URL:${PUBLIC_URL}`], {
+    // A local D1 of its own: migrated and seeded from feeds/ and licenses/ as `npm run dev:worker` does.
+    const persist = mkdtempSync(join(tmpdir(), 'wiregate-d1-'));
+    const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' };
+    for (const args of [['d1', 'migrations', 'apply', 'DB', '--local'], ['d1', 'execute', 'DB', '--local', '--file', 'build/seed.sql']]) {
+      const r = spawnSync('node_modules/.bin/wrangler', [...args, '--persist-to', persist], { env: wranglerEnv, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+    }
+    worker = spawn('node_modules/.bin/wrangler', ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--var', `WIREGATE_PUBLIC_URL:${PUBLIC_URL}`], {
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     worker.stdout?.on('data', (d) => (output += d));
     worker.stderr?.on('data', (d) => (output += d));
     workerUrl = `http://127.0.0.1:${port}`;
-    const node = await startServer({ data: loadData(readDataFiles()), bindings: { WIREGATE_PUBLIC_URL: PUBLIC_URL }, port: 0 });
+    const node = await startServer({ store: await testStore(readDataFiles()), bindings: { WIREGATE_PUBLIC_URL: PUBLIC_URL }, port: 0 });
     nodeUrl = node.url;
     closeNode = () => node.server.close();
     await waitFor(`${workerUrl}/healthz`, worker, () => output);

@@ -1,10 +1,12 @@
 // Test harness shared by the Node and workerd runs: the seed catalog, test keys and licensees, a token minter.
 
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import { testStore } from '#test-store';
 import { newApp } from '../../src/app.ts';
 import type { DataFile, Story } from '../../src/catalog/types.ts';
 import { loadData, type DataFiles, type GatewayData } from '../../src/data.ts';
 import type { Bindings } from '../../src/settings.ts';
+import type { Store } from '../../src/store/store.ts';
 import packed from '../../build/data.json';
 
 export const SLUG = 'the-israeli-and-moroccan-defense-ministers-meet-in-a-historic-visit';
@@ -51,7 +53,12 @@ export async function testKey(alg: 'ES256' | 'EdDSA', kid: string): Promise<Test
 }
 
 export interface Gateway {
+  /** The files the store was filled from, as parsed (for looking up what the tests expect). */
   readonly data: GatewayData;
+  /** The real store behind this gateway: SQLite in Node, D1 in workerd. */
+  readonly store: Store;
+  /** The files the store was filled from. */
+  readonly files: DataFiles;
   readonly es256: TestKey;
   readonly eddsa: TestKey;
   /** A stranger's key: valid signatures, but not in the trusted set. */
@@ -87,9 +94,12 @@ export async function gateway(
   ];
   const feeds = options.replaceFeeds ?? [...files.feeds, ...(options.extraFeeds ?? [])];
   const data = loadData({ feeds, licenses });
-  const app = newApp(data);
+  const store = await testStore({ feeds, licenses });
+  const app = newApp(() => store);
   return {
     data,
+    store,
+    files: { feeds, licenses },
     es256,
     eddsa,
     untrusted,

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 import { newApp } from '../../../src/app.ts';
-import { loadData } from '../../../src/data.ts';
+import { openSqlite } from '../../../src/node/sqlite-driver.ts';
+import { importIfNew } from '../../../src/store/import.ts';
+import { Store } from '../../../src/store/store.ts';
 import { readDataFiles } from '../../../src/node/files.ts';
 
 /** The repository root. */
@@ -52,9 +54,15 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: Re
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
 }
 
-/** An app over the files under `dir`/feeds and `dir`/licenses, as the Node server loads them. */
-export function appOver(dir: string): ReturnType<typeof newApp> {
-  return newApp(loadData(readDataFiles({ feeds: join(dir, 'feeds'), licenses: join(dir, 'licenses') })));
+/**
+ * An app over the store the CLI uses when run in `dir` (`dir`/.wiregate/wiregate.db), filled from
+ * `dir`/feeds and `dir`/licenses if new: what `wiregate serve` in that folder would serve.
+ */
+export async function appOver(dir: string): Promise<ReturnType<typeof newApp>> {
+  const sqlite = openSqlite(join(dir, '.wiregate', 'wiregate.db'));
+  await importIfNew(sqlite.driver, () => readDataFiles({ feeds: join(dir, 'feeds'), licenses: join(dir, 'licenses') }), { operator: 'test' }, Date.now());
+  const store = new Store(sqlite.driver, { ttlMs: 0 });
+  return newApp(() => store);
 }
 
 export function readJson(path: string): Record<string, unknown> {

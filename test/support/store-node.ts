@@ -1,0 +1,14 @@
+// Test stores in Node: a real SQLite database (private, in memory) with the repository's migrations.
+
+import type { DataFiles } from '../../src/data.ts';
+import { openSqlite } from '../../src/node/sqlite-driver.ts';
+import { importFiles } from '../../src/store/import.ts';
+import { Store, type StoreOptions } from '../../src/store/store.ts';
+
+export const RUNTIME = 'node';
+
+export async function testStore(files: DataFiles, options: StoreOptions = { ttlMs: 0 }): Promise<Store> {
+  const { driver } = openSqlite(':memory:');
+  await importFiles(driver, files, { operator: 'test' }, Date.now());
+  return new Store(driver, options);
+}

@@ -1,0 +1,29 @@
+// Test stores inside workerd: real D1 databases (a pool of bindings declared in vitest.config.ts),
+// migrated with the repository's migrations, emptied and filled for each gateway a test makes.
+
+import { applyD1Migrations, env } from 'cloudflare:test';
+import type { DataFiles } from '../../src/data.ts';
+import { d1Driver, type D1Like } from '../../src/store/d1-driver.ts';
+import { importFiles } from '../../src/store/import.ts';
+import { sql } from '../../src/store/sql.ts';
+import { Store, type StoreOptions } from '../../src/store/store.ts';
+
+export const RUNTIME = 'workerd';
+export const POOL_SIZE = 16;
+
+let next = 0;
+
+export async function testStore(files: DataFiles, options: StoreOptions = { ttlMs: 0 }): Promise<Store> {
+  const bindings = env as unknown as Record<string, unknown>;
+  const db = bindings[`TEST_DB_${next++ % POOL_SIZE}`] as D1Like & Parameters<typeof applyD1Migrations>[0];
+  await applyD1Migrations(db, bindings['TEST_MIGRATIONS'] as Parameters<typeof applyD1Migrations>[1]);
+  const driver = d1Driver(db);
+  const tables = (await driver.all<{ name: string }>(sql(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'd1_%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`))).map((t) => t.name);
+  await driver.batch([
+    ...tables.filter((t) => t !== 'meta').map((t) => sql(`DELETE FROM ${t}`)),
+    sql(`DELETE FROM meta WHERE key <> 'generation'`),
+    sql(`UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`),
+  ]);
+  await importFiles(driver, files, { operator: 'test' }, Date.now());
+  return new Store(driver, options);
+}
