@@ -7,12 +7,16 @@ import { checkData, formatProblem, loadData } from '../data.ts';
 import { ingest, IngestError } from '../ingest/ingest.ts';
 import { demoKey, demoReceiptSecret, LOCAL_DIR, loadSigningKey, newKeyPair, writePrivate } from '../node/demo.ts';
 import { dataDirs, readDataFiles } from '../node/files.ts';
+import { importFiles } from '../store/import.ts';
+import { Store } from '../store/store.ts';
+import { addSigningKey, publishStory, putFeed } from '../store/writes.ts';
+import { isoInstant, lifecycleCommands } from './lifecycle.ts';
+import { cliActor, EXIT_REFUSED, remoteCall, withLocalStore } from './store-access.ts';
 import { importStatements, sqlScript } from '../store/import.ts';
 import { bindingsFromEnv, openNodeStore, startServer, storePath } from '../node/server.ts';
 import { parseTtl, signToken } from '../node/token.ts';
 import { receiptId } from '../access/receipt.ts';
 import { settingsFrom } from '../settings.ts';
-import { lifecycleCommands } from './lifecycle.ts';
 import { writeSyntheticCatalog } from './synth.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -56,80 +60,107 @@ const ingestCmd: Command = async (flags, args) => {
   const [file] = args;
   if (!file) throw new Error('usage: wiregate ingest <file> --feed <id>');
   const feedId = need(flags, 'feed');
-  const published = typeof flags['published'] === 'string' ? flags['published'] : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const published = typeof flags['published'] === 'string' ? isoInstant(flags['published']) : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const bytes = readFileSync(file);
+  if (typeof flags['remote'] === 'string' && !flags['dry-run']) {
+    const query = new URLSearchParams({ feed: feedId, published });
+    return remoteCall('ingest', flags['remote'], 'POST', `/admin/stories?${query}`, { type: 'text/plain; charset=utf-8', data: bytes });
+  }
   let story: Story;
   try {
-    story = ingest(readFileSync(file), { feed: feedId, published, ...(typeof flags['source'] === 'string' ? { source: flags['source'] } : {}) });
+    story = ingest(bytes, { feed: feedId, published, ...(typeof flags['source'] === 'string' ? { source: flags['source'] } : {}) });
   } catch (e) {
     if (e instanceof IngestError) {
       err(`wiregate ingest: ${file}: ${e.message}; nothing was written`);
-      return 1;
+      return EXIT_REFUSED;
     }
     throw e;
   }
-  const dirs = dataDirs();
-  const storyPath = join(dirs.feeds, 'stories', `${story.slug}.json`);
-  const feedPath = join(dirs.feeds, `${feedId}.json`);
-  const storyText = json(story);
-  if (existsSync(storyPath) && readFileSync(storyPath, 'utf8') !== storyText) {
-    err(`wiregate ingest: ${storyPath} exists with other content; nothing was written`);
-    return 1;
-  }
-  const feed: FeedDef = existsSync(feedPath)
-    ? (JSON.parse(readFileSync(feedPath, 'utf8')) as FeedDef)
-    : { id: feedId, title: feedId[0]!.toUpperCase() + feedId.slice(1), description: `${feedId} stories`, language: 'en', stories: [] };
-  const feedText = json({ ...feed, stories: [story.slug, ...feed.stories.filter((s) => s !== story.slug)] });
-  // Validate the catalog as it would be before writing anything.
-  const files = readDataFiles(dirs);
-  const replace = (list: typeof files.feeds, path: string, text: string) => [...list.filter((f) => f.path !== path), { path, text }];
-  const next = replace(replace(files.feeds, `stories/${story.slug}.json`, storyText), `${feedId}.json`, feedText);
-  const problems = checkData({ feeds: next, licenses: files.licenses }).problems.filter((p) => p.severity === 'error');
-  if (problems.length > 0) {
-    problems.forEach((p) => err(formatProblem(p)));
-    err('wiregate ingest: the catalog would not be valid; nothing was written');
-    return 1;
-  }
   if (flags['dry-run']) {
-    out(storyText);
+    out(json(story));
     return 0;
   }
-  mkdirSync(join(dirs.feeds, 'stories'), { recursive: true });
-  writeFileSync(storyPath, storyText);
-  writeFileSync(feedPath, feedText);
-  out(`ingested "${story.headline}" → ${storyPath} (${story.body.length} paragraphs, feed ${feedId})`);
-  return 0;
+  return withLocalStore('ingest', async (db) => {
+    const now = Date.now();
+    const snapshot = await new Store(db).snapshot(now);
+    // A feed named for the first time is created with plain defaults, as the files' import would.
+    if (!snapshot.feeds.has(feedId)) {
+      await putFeed(db, { id: feedId, title: feedId[0]!.toUpperCase() + feedId.slice(1), description: `${feedId} stories`, language: 'en' }, cliActor(), now);
+    }
+    const { created } = await publishStory(db, story, cliActor(), now);
+    out(`${created ? 'ingested' : 'already stored'}: "${story.headline}" → /articles/${story.slug} (${story.body.length} paragraphs, feed ${feedId}, store ${storePath()})`);
+    return 0;
+  });
 };
+
+/** Syncs feeds/ and licenses/ into the store again (idempotent). */
+const importCmd: Command = async () =>
+  withLocalStore('import', async (db) => {
+    const counts = await importFiles(db, readDataFiles(), cliActor(), Date.now());
+    out(`imported ${counts.stories} stories, ${counts.feeds} feeds and ${counts.licensees} licensees into ${storePath()}`);
+    return 0;
+  });
 
 const keysGenerate: Command = async (flags) => {
   const alg = (flags['alg'] ?? 'ES256') as string;
   if (alg !== 'ES256' && alg !== 'EdDSA') throw new Error('--alg must be ES256 or EdDSA');
-  const kid = typeof flags['kid'] === 'string' ? flags['kid'] : `wg-${new Date().toISOString().slice(0, 10)}-${crypto.randomUUID().slice(0, 8)}`;
+  const operator = flags['operator'] === true;
+  const kid = typeof flags['kid'] === 'string' ? flags['kid'] : `${operator ? 'op' : 'wg'}-${new Date().toISOString().slice(0, 10)}-${crypto.randomUUID().slice(0, 8)}`;
   if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/.test(kid)) throw new Error('--kid may hold only letters, digits, ".", "_" and "-" (at most 64)');
-  const jwksPath = join(dataDirs().licenses, 'jwks.json');
+  // License and operator keys live in separate sets: one never signs the other's tokens (SPEC §10).
+  const jwksPath = join(dataDirs().licenses, operator ? 'operator-jwks.json' : 'jwks.json');
   const jwks = existsSync(jwksPath) ? (JSON.parse(readFileSync(jwksPath, 'utf8')) as { keys: { kid?: unknown }[] }) : { keys: [] };
   if (jwks.keys.some((k) => k.kid === kid)) throw new Error(`kid "${kid}" is already in ${jwksPath}; choose another --kid`);
   const { privateJwk, publicJwk } = await newKeyPair(alg, kid);
-  mkdirSync(KEYS_DIR, { recursive: true, mode: 0o700 });
-  const privatePath = join(KEYS_DIR, `${kid}.private.jwk`);
+  const dir = keysDir(flags);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const privatePath = join(dir, `${kid}.private.jwk`);
   writePrivate(privatePath, json(privateJwk));
   jwks.keys.push(publicJwk);
   writeFileSync(jwksPath, json(jwks));
+  await withLocalStore('keys generate', async (db) => {
+    await addSigningKey(db, operator ? 'operator' : 'license', publicJwk, cliActor(), Date.now());
+    return 0;
+  });
   out(`private key: ${privatePath} (mode 0600, git-ignored; keep it off any server)`);
-  out(`public key:  kid "${kid}" added to ${jwksPath}`);
+  out(`public key:  kid "${kid}" added to ${jwksPath} and to the store`);
   return 0;
 };
 
+/** Private keys stay under .wiregate/keys (license) and .wiregate/keys/operator. */
+function keysDir(flags: Flags): string {
+  return flags['operator'] === true ? join(KEYS_DIR, 'operator') : KEYS_DIR;
+}
+
+const OPERATOR_GRANTS = ['stories:write', 'licensees:write', 'usage:read', 'trace', 'admin'];
+
 const token: Command = async (flags) => {
-  const key = flags['demo'] ? await demoKey() : await loadSigningKey(signingKeyPath(flags));
+  const operator = flags['operator'] === true;
+  const key = flags['demo'] && !operator ? await demoKey() : await loadSigningKey(signingKeyPath(flags));
   const settings = settingsFrom(bindingsFromEnv());
+  const scope = need(flags, 'scope');
+  const ttlSeconds = parseTtl(typeof flags['ttl'] === 'string' ? flags['ttl'] : '1d');
+  if (operator) {
+    const unknown = scope.split(' ').filter((g) => g && !OPERATOR_GRANTS.includes(g));
+    if (unknown.length > 0) {
+      err(`wiregate token: unknown grant(s) ${unknown.join(', ')}; grants are ${OPERATOR_GRANTS.join(', ')}`);
+      return EXIT_REFUSED;
+    }
+    if (ttlSeconds > 30 * 86_400) {
+      err('wiregate token: operator tokens live at most 30 days (--ttl 30d)');
+      return EXIT_REFUSED;
+    }
+  }
+  const jti = typeof flags['jti'] === 'string' ? flags['jti'] : crypto.randomUUID();
   out(
     await signToken(key, {
       sub: need(flags, 'sub'),
-      scope: need(flags, 'scope'),
-      ttlSeconds: parseTtl(typeof flags['ttl'] === 'string' ? flags['ttl'] : '1d'),
+      scope,
+      ttlSeconds,
       issuer: settings.issuer,
       audience: settings.audience,
-      ...(typeof flags['jti'] === 'string' ? { jti: flags['jti'] } : {}),
+      jti,
+      typ: operator ? 'operator+jwt' : 'license+jwt',
     }),
   );
   return 0;
@@ -137,11 +168,13 @@ const token: Command = async (flags) => {
 
 function signingKeyPath(flags: Flags): string {
   if (typeof flags['key'] === 'string') return flags['key'];
-  const keys = existsSync(KEYS_DIR) ? readdirSync(KEYS_DIR).filter((f) => f.endsWith('.private.jwk')) : [];
+  const dir = keysDir(flags);
+  const keys = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.private.jwk')) : [];
+  const generate = flags['operator'] === true ? '`wiregate keys generate --operator`' : '`wiregate keys generate`';
   if (keys.length !== 1) {
-    throw new Error(keys.length === 0 ? 'no signing key: run `wiregate keys generate`, or pass --key or --demo' : `several keys in ${KEYS_DIR}: pass --key`);
+    throw new Error(keys.length === 0 ? `no signing key: run ${generate}, or pass --key${flags['operator'] ? '' : ' or --demo'}` : `several keys in ${dir}: pass --key`);
   }
-  return join(KEYS_DIR, keys[0]!);
+  return join(dir, keys[0]!);
 }
 
 const serveCmd: Command = async (flags) => {
@@ -186,6 +219,7 @@ const serveCmd: Command = async (flags) => {
 export const commands: Record<string, Command> = {
   serve: serveCmd,
   ingest: ingestCmd,
+  import: importCmd,
   check,
   pack,
   'keys generate': keysGenerate,

@@ -5,12 +5,17 @@ import { commands } from './commands.ts';
 
 const USAGE = `wiregate — syndication and rights-enforcement gateway for wire copy
 
-  wiregate serve [--demo]                      serve feeds/ and licenses/ on Node (PORT, HOST)
-  wiregate ingest <file> --feed <id> [--published <iso>] [--source <name>] [--dry-run]
+  wiregate serve [--demo]                      serve the store (WIREGATE_DB) on Node (PORT, HOST)
+  wiregate ingest <file> --feed <id> [--published <iso>] [--source <name>] [--dry-run] [--remote <url>]
+  wiregate import                              sync feeds/ and licenses/ into the store (idempotent)
   wiregate check                               validate feeds/ and licenses/
-  wiregate pack [--out build/data.json]        bundle feeds/ and licenses/ for the Worker build
-  wiregate keys generate [--alg ES256|EdDSA] [--kid <id>]
+  wiregate pack [--out build]                  export feeds/ and licenses/ as build/seed.sql for D1
+  wiregate keys generate [--operator] [--alg ES256|EdDSA] [--kid <id>]
   wiregate token --sub <licensee> --scope "feed:<id> ..." --ttl 30d [--key <file>] [--demo]
+  wiregate token --operator --sub <name> --scope "stories:write licensees:write usage:read trace admin" --ttl 7d
+
+  Lifecycle commands act on the local store, or with --remote <url> (and WIREGATE_OPERATOR_TOKEN)
+  on a running deployment through the operator API.
   wiregate embargo <slug> --until <iso>        hold a story until the release instant
   wiregate release <slug>                      release an embargoed or withheld story now
   wiregate kill <slug> --reason <text>         kill: 410 everywhere, tombstone in Atom, advisory to licensees
@@ -46,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       slug: { type: 'string' },
       version: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      operator: { type: 'boolean' },
+      remote: { type: 'string' },
     },
   });
   const [name, ...rest] = positionals;

@@ -11,12 +11,14 @@ export interface TokenRequest {
   readonly issuer: string;
   readonly audience: string;
   readonly jti?: string;
+  /** License tokens (SPEC §3) by default; operator tokens (SPEC §10) for the operator API. */
+  readonly typ?: 'license+jwt' | 'operator+jwt';
 }
 
 export function signToken(key: SigningKey, req: TokenRequest, now = Date.now()): Promise<string> {
   const iat = Math.floor(now / 1000);
   return new SignJWT({ scope: req.scope })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'license+jwt' })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: req.typ ?? 'license+jwt' })
     .setIssuer(req.issuer)
     .setAudience(req.audience)
     .setSubject(req.sub)

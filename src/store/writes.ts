@@ -137,3 +137,12 @@ export function auditLog(db: SqlDriver, limit = 100, before?: number): Promise<A
     sql(`SELECT at AS time, operator, action, target FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?`, before ?? Number.MAX_SAFE_INTEGER, limit),
   );
 }
+
+/** Trusts one more public key (kind "license" or "operator"), as `wiregate keys generate` adds it to the files. */
+export async function addSigningKey(db: SqlDriver, kind: 'license' | 'operator', jwk: { kid: string }, actor: Actor, now: number): Promise<void> {
+  await db.batch([
+    sql(`INSERT INTO signing_keys (kind, kid, jwk) VALUES (?, ?, ?) ON CONFLICT (kind, kid) DO UPDATE SET jwk = excluded.jwk`, kind, jwk.kid, JSON.stringify(jwk)),
+    auditRow(actor, `key.add.${kind}`, jwk.kid, now),
+    sql(BUMP),
+  ]);
+}

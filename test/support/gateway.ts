@@ -64,6 +64,10 @@ export interface Gateway {
   /** A stranger's key: valid signatures, but not in the trusted set. */
   readonly untrusted: TestKey;
   request(path: string, init?: RequestInit, bindings?: Bindings): Promise<Response>;
+  /** The operator key (in licenses/operator-jwks.json of this gateway). */
+  readonly operator: TestKey;
+  /** A valid operator token with every grant unless `scope` says otherwise. */
+  operatorToken(claims?: Record<string, unknown>, options?: { key?: TestKey; header?: Record<string, unknown> }): Promise<string>;
   /** A valid demo-newsroom token; override claims (undefined deletes) or header fields. */
   token(claims?: Record<string, unknown>, options?: { key?: TestKey; header?: Record<string, unknown> }): Promise<string>;
 }
@@ -85,11 +89,13 @@ export async function gateway(
   const es256 = await testKey('ES256', 'test-es256');
   const eddsa = await testKey('EdDSA', 'test-eddsa');
   const untrusted = await testKey('ES256', 'test-untrusted');
+  const operator = await testKey('ES256', 'test-operator');
   const files = packedFiles();
   const licenses: DataFile[] = [
-    ...files.licenses.filter((f) => f.path !== 'jwks.json' && f.path !== 'revoked.json'),
+    ...files.licenses.filter((f) => !['jwks.json', 'revoked.json', 'operator-jwks.json'].includes(f.path)),
     { path: 'jwks.json', text: JSON.stringify({ keys: [es256.publicJwk, eddsa.publicJwk] }) },
     { path: 'revoked.json', text: JSON.stringify({ jti: [REVOKED_JTI] }) },
+    { path: 'operator-jwks.json', text: JSON.stringify({ keys: [operator.publicJwk] }) },
     ...[...EXTRA_LICENSEES, ...(options.extraLicensees ?? [])].map((l) => ({ path: `${l['id']}.json`, text: JSON.stringify(l) })),
   ];
   const feeds = options.replaceFeeds ?? [...files.feeds, ...(options.extraFeeds ?? [])];
@@ -104,7 +110,10 @@ export async function gateway(
     eddsa,
     untrusted,
     request: async (path, init, bindings = BINDINGS) => app.request(path, init, bindings),
+    operator,
     token: (claims = {}, opts = {}) => mint(opts.key ?? es256, claims, opts.header),
+    operatorToken: (claims = {}, opts = {}) =>
+      mint(opts.key ?? operator, { sub: 'desk-editor', scope: 'admin', ...claims }, { typ: 'operator+jwt', ...opts.header }),
   };
 }
 
