@@ -6,6 +6,8 @@ import type { Settings } from '../settings.ts';
 import type { KeySource } from './keys.ts';
 
 export interface VerifiedToken {
+  /** The issuer (always the configured one: jose checked it); receipts bind it. */
+  readonly iss: string;
   readonly sub: string;
   readonly jti: string;
   readonly iat: number;
@@ -85,7 +87,7 @@ function keyRules(header: object & { kid?: unknown }): void {
 }
 
 function claimsOf(payload: JWTPayload, settings: Settings): VerifiedToken {
-  const { sub, jti, iat, exp } = payload;
+  const { iss, sub, jti, iat, exp } = payload;
   if (typeof sub !== 'string' || sub === '' || typeof jti !== 'string' || jti === '' || jti.length > 256) {
     throw new Problem('token_claims_invalid', { detail: 'The sub and jti claims must be non-empty strings.' });
   }
@@ -103,7 +105,7 @@ function claimsOf(payload: JWTPayload, settings: Settings): VerifiedToken {
   for (const entry of (scope ?? '').split(' ')) {
     if (entry.startsWith('feed:') && entry.length > 5) feeds.add(entry.slice(5));
   }
-  return { sub, jti, iat, exp, feeds, feedsKey: [...feeds].sort().join(',') };
+  return { iss: iss ?? settings.issuer, sub, jti, iat, exp, feeds, feedsKey: [...feeds].sort().join(',') };
 }
 
 function codeFor(err: unknown): ProblemCode {

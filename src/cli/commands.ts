@@ -191,7 +191,9 @@ export const commands: Record<string, Command> = {
     const story = loadData(readDataFiles()).catalog.stories.get(slug);
     const version = typeof flags['version'] === 'string' ? Number(flags['version']) : story?.version;
     if (!version || !Number.isInteger(version)) throw new Error(`no story "${slug}" in feeds/; pass --version`);
-    out(await receiptId(secret, need(flags, 'jti'), slug, version));
+    // The issuer defaults to the one this deployment accepts (WIREGATE_ISSUER), as in the token's iss.
+    const iss = typeof flags['iss'] === 'string' && flags['iss'] !== '' ? flags['iss'] : settings.issuer;
+    out(await receiptId(secret, { iss, sub: need(flags, 'sub'), jti: need(flags, 'jti') }, slug, version));
     return 0;
   },
   synth: async (flags) => {
