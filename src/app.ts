@@ -1,6 +1,7 @@
 // newApp(): wires settings, the license Link header, routes and error handling around the data.
 
 import { Hono } from 'hono';
+import { tokenInUrlProblem } from './access/credentials.ts';
 import type { GatewayData } from './data.ts';
 import { Problem, problemResponse } from './http/problem.ts';
 import { register as articles } from './routes/articles.ts';
@@ -20,7 +21,7 @@ export function newApp(data: GatewayData): App {
   feeds(app, data);
   rights(app, data);
 
-  app.notFound((c) => answer(new Problem('not_found', { detail: 'No such resource.' }), c.env));
+  app.notFound((c) => answer(tokenInUrlProblem(c.req.raw) ?? new Problem('not_found', { detail: 'No such resource.' }), c.env));
   app.onError((err, c) => {
     if (err instanceof Problem) return answer(err, c.env);
     // Never log the error's message: it could quote a token or story text.

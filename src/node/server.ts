@@ -6,6 +6,7 @@ import { loadData, type GatewayData } from '../data.ts';
 import type { Bindings } from '../settings.ts';
 import { settingsFrom } from '../settings.ts';
 import { readDataFiles } from './files.ts';
+import { MAX_HEADERS, truncatedHeaders } from './header-limit.ts';
 
 const BINDING_NAMES = [
   'WIREGATE_PUBLIC_URL', 'WIREGATE_ISSUER', 'WIREGATE_AUDIENCE', 'WIREGATE_JWKS_URL', 'WIREGATE_COUNTRY_HEADER',
@@ -35,15 +36,16 @@ export interface StartOptions {
 export function startServer(options: StartOptions = {}): Promise<{ server: ServerType; url: string }> {
   const data = options.data ?? loadData(readDataFiles());
   const bindings = options.bindings ?? bindingsFromEnv();
-  settingsFrom(bindings); // validate settings before listening: a bad variable stops start-up
+  const settings = settingsFrom(bindings); // validate settings before listening: a bad variable stops start-up
   const app = newApp(data);
   const port = options.port ?? Number(process.env['PORT'] || 8787);
   const hostname = options.host ?? (process.env['HOST'] || '127.0.0.1');
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: (request) => app.fetch(request, bindings), port, hostname }, (info) => {
+    const server = serve({ fetch: (request, env) => truncatedHeaders(env, settings) ?? app.fetch(request, bindings), port, hostname }, (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({ server, url: `http://${host}:${info.port}` });
     });
+    if ('maxHeadersCount' in server) server.maxHeadersCount = MAX_HEADERS;
     server.once('error', reject);
   });
 }
