@@ -17,8 +17,10 @@ export function localKeySource(jwks: { readonly keys: readonly PublicJwk[] }): K
   return (header, token) => set(header, token);
 }
 
-/** A key set is a handful of public keys (~200 bytes each); these bounds leave room for rotation and
- * many issuers' keys while keeping one fetch's memory and parse time small. */
+/**
+ * A key set is a handful of public keys (~200 bytes each): these bounds leave room for rotation while
+ * keeping one fetch's memory and parse time small. Past either, the set is refused whole (503).
+ */
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_KEYS = 100;
 
