@@ -3,6 +3,7 @@
 
 import { Hono } from 'hono';
 import { identifyCaller, keySourceFor } from './access/access.ts';
+import { tokenInUrlProblem } from './access/credentials.ts';
 import { Problem, problemResponse } from './http/problem.ts';
 import { register as admin } from './routes/admin.ts';
 import { register as articles } from './routes/articles.ts';
@@ -47,7 +48,7 @@ export function newApp(storeFor: StoreFor): App {
   rights(app);
   admin(app);
 
-  app.notFound((c) => answer(new Problem('not_found', { detail: 'No such resource.' }), c.env));
+  app.notFound((c) => answer(tokenInUrlProblem(c.req.raw) ?? new Problem('not_found', { detail: 'No such resource.' }), c.env));
   app.onError((err, c) => {
     if (err instanceof Problem) return answer(err, c.env);
     // Never log the error's message: it could quote a token or story text.

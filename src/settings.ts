@@ -5,6 +5,7 @@ export interface Bindings {
   readonly WIREGATE_ISSUER?: string;
   readonly WIREGATE_AUDIENCE?: string;
   readonly WIREGATE_JWKS_URL?: string;
+  readonly WIREGATE_JWKS_MAX_STALE_S?: string;
   readonly WIREGATE_COUNTRY_HEADER?: string;
   readonly WIREGATE_RECEIPT_SECRET?: string;
   readonly WIREGATE_ALGORITHMS?: string;
@@ -22,6 +23,8 @@ export interface Settings {
   readonly issuer: string;
   readonly audience: string;
   readonly jwksUrl: string | undefined;
+  /** How long past its cache age a remote key set is still trusted while it cannot be refetched. */
+  readonly jwksMaxStaleSeconds: number;
   readonly countryHeader: string | undefined;
   readonly receiptSecret: string | undefined;
   readonly algorithms: readonly string[];
@@ -38,6 +41,13 @@ export interface Settings {
   /** Headers every response carries (SPEC §6: the license links), built once. */
   readonly responseHeaders: Readonly<Record<string, string>>;
 }
+
+/**
+ * Default for WIREGATE_JWKS_MAX_STALE_S: a 15-minute outage of the key endpoint (a deploy, a network
+ * blip) does not interrupt licensees, and a key the issuer withdrew stops working at most 25 minutes
+ * (10 of cache age + 15 stale) after the last successful fetch.
+ */
+export const DEFAULT_MAX_STALE_S = 900;
 
 const ALLOWED_ALGORITHMS = new Set(['ES256', 'ES384', 'EdDSA', 'Ed25519']);
 const cache = new WeakMap<object, Settings>();
@@ -79,6 +89,7 @@ function parseSettings(env: Bindings): Settings {
     issuer: env.WIREGATE_ISSUER || 'wiregate-local',
     audience: env.WIREGATE_AUDIENCE || 'wiregate',
     jwksUrl: env.WIREGATE_JWKS_URL || undefined,
+    jwksMaxStaleSeconds: whole(env.WIREGATE_JWKS_MAX_STALE_S, DEFAULT_MAX_STALE_S, 'WIREGATE_JWKS_MAX_STALE_S'),
     countryHeader: env.WIREGATE_COUNTRY_HEADER?.toLowerCase() || undefined,
     receiptSecret: env.WIREGATE_RECEIPT_SECRET || undefined,
     algorithms,
@@ -94,6 +105,13 @@ function parseSettings(env: Bindings): Settings {
       'X-Content-Type-Options': 'nosniff',
     }),
   };
+}
+
+function whole(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new SettingsError(`${name} must be a whole number (0 or more)`);
+  return n;
 }
 
 function positive(value: string | undefined, fallback: number, name: string): number {

@@ -58,7 +58,7 @@ export function refusalProblem(refusal: Refusal, caller: Caller): Problem {
 }
 
 export function keySourceFor(settings: Settings, registry: Registry): KeySource {
-  return settings.jwksUrl ? remoteKeySource(settings.jwksUrl) : cachedLocal(registry);
+  return settings.jwksUrl ? remoteKeySource(settings.jwksUrl, { maxStaleMs: settings.jwksMaxStaleSeconds * 1000 }) : cachedLocal(registry);
 }
 
 /**

@@ -9,22 +9,48 @@ export interface Credential {
   readonly token: string;
 }
 
-/** Query parameters that would carry a token (RFC 6750 §2.3), which we refuse. */
-const QUERY_TOKEN_PARAMS = ['access_token', 'token', 'jwt', 'license_token'];
+/**
+ * Parameter names that would carry a token (RFC 6750 §2.3), which we refuse, compared after folding
+ * case and dropping array brackets and every non-letter: `Access_Token[]`, `access-token`,
+ * `access_token%00` and `jwt[x]` are the same name to frameworks that might read them downstream.
+ */
+const TOKEN_PARAMS: ReadonlySet<string> = new Set(['accesstoken', 'token', 'jwt', 'licensetoken']);
+
+function isTokenParam(name: string): boolean {
+  // Every `;`-separated piece counts: `amp;access_token` (an HTML-escaped `&`), `x;access_token`.
+  return name.split(';').some((piece) => TOKEN_PARAMS.has(piece.replace(/\[[\s\S]*$/, '').toLowerCase().replace(/[^a-z]/g, '')));
+}
+
+/** A token-like parameter in the query or as a `;name=value` path parameter (RFC 3986 §3.3), also %-encoded. */
+function carriesTokenInUrl(url: string): boolean {
+  const query = url.indexOf('?');
+  // Only a URL with a query or a `;` can carry a token there; most requests skip parsing it.
+  if (query !== -1) {
+    for (const name of new URLSearchParams(url.slice(query + 1).split('#')[0]).keys()) if (isTokenParam(name)) return true;
+  }
+  const path = query === -1 ? url : url.slice(0, query);
+  if (!/;|%3b/i.test(path)) return false;
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // a malformed escape: judge the raw path
+  }
+  return decoded.split('/').some((segment) => segment.split(';').slice(1).some((param) => isTokenParam(param.split('=')[0] ?? '')));
+}
+
+/** The refusal for a token in the URL, or null; also asked for paths no route serves (they get 400, not 404). */
+export function tokenInUrlProblem(request: Request): Problem | null {
+  if (!carriesTokenInUrl(request.url)) return null;
+  return new Problem('token_in_query', { detail: 'Send the license token in the Authorization header, not the URL.', scheme: schemeOf(request.headers.get('authorization')) });
+}
 
 /** Reads the credential, or null for an anonymous request; throws a Problem for anything ambiguous. */
 export function readCredential(request: Request): Credential | null {
   const header = request.headers.get('authorization');
   const scheme = schemeOf(header);
-  // Only a URL with a query can carry a token there; most requests skip parsing it.
-  const query = request.url.indexOf('?');
-  if (query !== -1) {
-    for (const name of new URLSearchParams(request.url.slice(query + 1).split('#')[0]).keys()) {
-      if (QUERY_TOKEN_PARAMS.includes(name.toLowerCase())) {
-        throw new Problem('token_in_query', { detail: 'Send the license token in the Authorization header, not the URL.', scheme });
-      }
-    }
-  }
+  const inUrl = tokenInUrlProblem(request);
+  if (inUrl) throw inUrl;
   if (header === null) return null;
   // Headers joins repeated fields with ", "; a second credential shows up as a comma or a second scheme.
   const value = header.trim();

@@ -3,6 +3,7 @@
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { Problem } from '../http/problem.ts';
 import { privateMembers, type PublicJwk } from '../registry/registry.ts';
+import { DEFAULT_MAX_STALE_S } from '../settings.ts';
 
 /**
  * Resolves the verification key for a token header; throws a Problem when it cannot.
@@ -16,15 +17,30 @@ export function localKeySource(jwks: { readonly keys: readonly PublicJwk[] }): K
   return (header, token) => set(header, token);
 }
 
+/**
+ * A key set is a handful of public keys (~200 bytes each): these bounds leave room for rotation while
+ * keeping one fetch's memory and parse time small. Past either, the set is refused whole (503).
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_KEYS = 100;
+
 export interface RemoteOptions {
   /** Give up on one fetch after this long. */
   readonly timeoutMs?: number;
-  /** At most one refetch for an unknown kid per this long. */
+  /**
+   * At most one refetch for an unknown kid per this long. 30 s lets a rotated-in key work within half a
+   * minute, while a kid storm costs the endpoint at most 2 capped fetches a minute per isolate.
+   */
   readonly cooldownMs?: number;
   /** Refetch a known-good set after this long. */
   readonly maxAgeMs?: number;
   /** After a failed fetch, make no new attempt for this long. */
   readonly failureBackoffMs?: number;
+  /**
+   * While refetching fails, keep trusting a set past maxAgeMs for at most this long; then refuse
+   * (503) rather than trust keys the issuer may have withdrawn meanwhile.
+   */
+  readonly maxStaleMs?: number;
   readonly fetch?: typeof fetch;
   readonly now?: () => number;
 }
@@ -56,6 +72,7 @@ export class RemoteKeySet {
       cooldownMs: 30_000,
       maxAgeMs: 10 * 60_000,
       failureBackoffMs: 30_000,
+      maxStaleMs: DEFAULT_MAX_STALE_S * 1000,
       fetch: (...args) => globalThis.fetch(...args),
       now: () => Date.now(),
       ...options,
@@ -72,7 +89,7 @@ export class RemoteKeySet {
     if (fresh && loaded.kids.has(kid)) return loaded.set(header, token);
     const mayFetch = now >= this.#failedUntil && (!fresh || now - this.#lastAttempt >= this.#opts.cooldownMs);
     if (mayFetch) await this.#refresh();
-    const current = this.#loaded;
+    const current = this.#usable(this.#opts.now());
     if (current?.kids.has(kid)) return current.set(header, token);
     if (this.#opts.now() < this.#failedUntil || current === undefined) {
       const retryAfter = Math.max(1, Math.ceil((this.#failedUntil - this.#opts.now()) / 1000));
@@ -85,6 +102,12 @@ export class RemoteKeySet {
       return loaded && this.#opts.now() - loaded.at < this.#opts.maxAgeMs ? this.#generation : -1;
     },
   });
+
+  /** The loaded set, unless it is older than its age plus the stale bound (then nothing is trusted). */
+  #usable(now: number): Loaded | undefined {
+    const loaded = this.#loaded;
+    return loaded && now - loaded.at < this.#opts.maxAgeMs + this.#opts.maxStaleMs ? loaded : undefined;
+  }
 
   #refresh(): Promise<void> {
     this.#pending ??= this.#fetch().finally(() => {
@@ -103,8 +126,10 @@ export class RemoteKeySet {
         redirect: 'manual',
       });
       if (!response.ok) throw new Error(`status ${response.status}`);
-      const body = (await response.json()) as { keys?: unknown };
-      const keys = Array.isArray(body.keys) ? body.keys.filter(isPublicJwk) : [];
+      const body = JSON.parse(await readCapped(response, MAX_BODY_BYTES)) as { keys?: unknown } | null;
+      // Past the cap the whole set is refused (fail closed), not cut short: a cut set could drop the key in use.
+      if (!Array.isArray(body?.keys) || body.keys.length > MAX_KEYS) throw new Error('not a bounded key set');
+      const keys = body.keys.filter(isPublicJwk);
       if (keys.length === 0) throw new Error('no usable keys');
       this.#loaded = {
         set: createLocalJWKSet({ keys } as JSONWebKeySet),
@@ -120,6 +145,39 @@ export class RemoteKeySet {
   }
 }
 
+/**
+ * The body as text, reading no more than `limit` bytes: a hostile or broken endpoint cannot make the
+ * gateway buffer or parse megabytes (the declared length is checked first, the stream as it arrives).
+ */
+async function readCapped(response: Response, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw new Error('key set too large');
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new Error('key set too large');
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
 function isPublicJwk(key: unknown): key is PublicJwk {
   if (typeof key !== 'object' || key === null) return false;
   const k = key as Record<string, unknown>;
@@ -128,12 +186,13 @@ function isPublicJwk(key: unknown): key is PublicJwk {
 
 const remoteSets = new Map<string, RemoteKeySet>();
 
-/** One remote set per URL per isolate, so its cache and backoff are shared by all requests. */
-export function remoteKeySource(url: string): KeySource {
-  let set = remoteSets.get(url);
+/** One remote set per URL (and stale bound) per isolate, so its cache and backoff are shared by all requests. */
+export function remoteKeySource(url: string, options: Pick<RemoteOptions, 'maxStaleMs'> = {}): KeySource {
+  const id = `${options.maxStaleMs ?? ''} ${url}`;
+  let set = remoteSets.get(id);
   if (!set) {
-    set = new RemoteKeySet(url);
-    remoteSets.set(url, set);
+    set = new RemoteKeySet(url, options);
+    remoteSets.set(id, set);
   }
   return set.source;
 }

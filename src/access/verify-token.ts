@@ -1,6 +1,6 @@
 // The verification policy of SPEC §3: one wrapper over jose.jwtVerify with every option set.
 
-import { errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { Problem, type ProblemCode } from '../http/problem.ts';
 import type { Settings } from '../settings.ts';
 import type { KeySource } from './keys.ts';
@@ -11,6 +11,7 @@ const OPERATOR_MAX_SECONDS = 30 * 86_400;
 
 export interface VerifiedToken {
   readonly kind: TokenKind;
+  /** The issuer (always the configured one: jose checked it); receipts bind it. */
   readonly iss: string;
   readonly sub: string;
   readonly jti: string;
@@ -38,6 +39,24 @@ export function checkShape(token: string): void {
   }
 }
 
+/**
+ * Header rules that need no key, checked before any cache: a token with an algorithm we never accept
+ * (none, HS256, …), a key-carrying header or no kid is refused without being remembered, so a flood of
+ * such tokens costs one small decode each and cannot touch the cache of verified tokens.
+ */
+export function checkHeader(token: string, settings: Settings): void {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw new Problem('token_malformed', { detail: 'The token could not be parsed.' });
+  }
+  if (typeof header.alg !== 'string' || !settings.algorithms.includes(header.alg)) {
+    throw new Problem('token_header_invalid', { detail: 'The token header (alg, typ or crit) is not accepted.' });
+  }
+  keyRules(header);
+}
+
 export async function verifyToken(token: string, keys: KeySource, settings: Settings, now: number, kind: TokenKind = 'license'): Promise<VerifiedToken> {
   const maxSeconds = kind === 'operator' ? OPERATOR_MAX_SECONDS : settings.maxTokenSeconds;
   checkShape(token);
@@ -61,18 +80,22 @@ export async function verifyToken(token: string, keys: KeySource, settings: Sett
 
 function guardedKeys(keys: KeySource): KeySource {
   return (header: JWTHeaderParameters, token) => {
-    if (KEY_CARRYING_HEADERS.some((m) => m in header)) {
-      throw new Problem('token_header_invalid', { detail: 'Tokens that carry or point to their own key are not accepted.' });
-    }
-    if (typeof header.kid !== 'string' || header.kid === '') {
-      throw new Problem('token_header_invalid', { detail: 'The token header must name a key with "kid".' });
-    }
+    keyRules(header);
     return keys(header, token);
   };
 }
 
-function claimsOf(payload: JWTPayload, iss: string, maxSeconds: number, kind: TokenKind): VerifiedToken {
-  const { sub, jti, iat, exp } = payload;
+function keyRules(header: object & { kid?: unknown }): void {
+  if (KEY_CARRYING_HEADERS.some((m) => m in header)) {
+    throw new Problem('token_header_invalid', { detail: 'Tokens that carry or point to their own key are not accepted.' });
+  }
+  if (typeof header.kid !== 'string' || header.kid === '') {
+    throw new Problem('token_header_invalid', { detail: 'The token header must name a key with "kid".' });
+  }
+}
+
+function claimsOf(payload: JWTPayload, issuer: string, maxSeconds: number, kind: TokenKind): VerifiedToken {
+  const { iss, sub, jti, iat, exp } = payload;
   if (typeof sub !== 'string' || sub === '' || typeof jti !== 'string' || jti === '' || jti.length > 256) {
     throw new Problem('token_claims_invalid', { detail: 'The sub and jti claims must be non-empty strings.' });
   }
@@ -91,7 +114,7 @@ function claimsOf(payload: JWTPayload, iss: string, maxSeconds: number, kind: To
   for (const entry of entries) {
     if (entry.startsWith('feed:') && entry.length > 5) feeds.add(entry.slice(5));
   }
-  return { kind, iss, sub, jti, iat, exp, feeds, feedsKey: [...feeds].sort().join(','), scope: entries };
+  return { kind, iss: iss ?? issuer, sub, jti, iat, exp, feeds, feedsKey: [...feeds].sort().join(','), scope: entries };
 }
 
 function codeFor(err: unknown): ProblemCode {

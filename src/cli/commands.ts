@@ -9,7 +9,7 @@ import { demoKey, demoReceiptSecret, LOCAL_DIR, loadSigningKey, newKeyPair, writ
 import { dataDirs, readDataFiles } from '../node/files.ts';
 import { importFiles } from '../store/import.ts';
 import { Store } from '../store/store.ts';
-import { addSigningKey, publishStory, putFeed } from '../store/writes.ts';
+import { addSigningKey, publishStory, putFeed, readStory } from '../store/writes.ts';
 import { isoInstant, lifecycleCommands } from './lifecycle.ts';
 import { cliActor, EXIT_REFUSED, remoteCall, withLocalStore } from './store-access.ts';
 import { importStatements, sqlScript } from '../store/import.ts';
@@ -231,10 +231,13 @@ export const commands: Record<string, Command> = {
     const secret = settings.receiptSecret ?? (flags['demo'] ? demoReceiptSecret() : undefined);
     if (!secret) throw new Error('set WIREGATE_RECEIPT_SECRET (or pass --demo for the local demo secret)');
     const slug = need(flags, 'slug');
-    const story = loadData(readDataFiles()).catalog.stories.get(slug);
-    const version = typeof flags['version'] === 'string' ? Number(flags['version']) : story?.version;
-    if (!version || !Number.isInteger(version)) throw new Error(`no story "${slug}" in feeds/; pass --version`);
-    out(await receiptId(secret, need(flags, 'jti'), slug, version));
+    // The current version in the store, unless the copy being traced is of an older one.
+    const stored = typeof flags['version'] === 'string' ? undefined : await withLocalStore('receipt', async (db) => (await readStory(db, slug))?.story.version ?? 0);
+    const version = typeof flags['version'] === 'string' ? Number(flags['version']) : stored;
+    if (!version || !Number.isInteger(version)) throw new Error(`no story "${slug}" in the store; pass --version`);
+    // The issuer defaults to the one this deployment accepts (WIREGATE_ISSUER), as in the token's iss.
+    const iss = typeof flags['iss'] === 'string' && flags['iss'] !== '' ? flags['iss'] : settings.issuer;
+    out(await receiptId(secret, { iss, sub: need(flags, 'sub'), jti: need(flags, 'jti') }, slug, version));
     return 0;
   },
   synth: async (flags) => {

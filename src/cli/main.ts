@@ -21,7 +21,8 @@ const USAGE = `wiregate — syndication and rights-enforcement gateway for wire 
   wiregate kill <slug> --reason <text>         kill: 410 everywhere, tombstone in Atom, advisory to licensees
   wiregate withhold <slug> --reason <text>     withhold: like kill, but release can undo it
   wiregate correct <slug> --note <text> [--file <wire text>]   new version with a correction note
-  wiregate receipt --jti <id> --slug <slug> [--version N] [--demo]   the receipt a token's copy carries
+  wiregate receipt --sub <licensee> --jti <id> --slug <slug> [--iss <issuer>] [--version N] [--demo]
+                                               the receipt a token's copy carries (--iss: WIREGATE_ISSUER)
   wiregate synth [--stories 10000] [--out build/synth]   a synthetic catalog for tests and benchmarks
 `;
 
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       ttl: { type: 'string' },
       key: { type: 'string' },
       jti: { type: 'string' },
+      iss: { type: 'string' },
       demo: { type: 'boolean' },
       until: { type: 'string' },
       reason: { type: 'string' },

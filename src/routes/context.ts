@@ -59,7 +59,7 @@ export function receiptFor(story: { readonly slug: string; readonly version: num
   if (!settings.receiptSecret) {
     throw new Problem('receipts_unavailable', { detail: 'Licensed copies cannot be receipted on this deployment.', retryAfter: 300 });
   }
-  return receiptId(settings.receiptSecret, decision.token.jti, story.slug, story.version);
+  return receiptId(settings.receiptSecret, decision.token, story.slug, story.version);
 }
 
 /** 405 for every method but GET and HEAD on a route (HEAD is answered by the GET handler). */

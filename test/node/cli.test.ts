@@ -352,12 +352,21 @@ describe('wiregate receipt', () => {
     const text = await (await (await appOver(dir)).request(`/articles/${SLUG}.txt`, bearer(token), bindings)).text();
     const inCopy = /Receipt: (wg-[0-9a-f]{24})/.exec(text)?.[1];
     expect(inCopy).toBeDefined();
-    const traced = runCli(['receipt', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env: { WIREGATE_RECEIPT_SECRET: 'trace-secret' } });
+    const env = { WIREGATE_RECEIPT_SECRET: 'trace-secret' };
+    const traced = runCli(['receipt', '--sub', 'demo-newsroom', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env });
     expect(traced.status).toBe(0);
     expect(traced.stdout.trim()).toBe(inCopy);
-    const other = runCli(['receipt', '--jti', 'some-other-jti', '--slug', SLUG], { cwd: dir, env: { WIREGATE_RECEIPT_SECRET: 'trace-secret' } });
+    // --iss defaults to WIREGATE_ISSUER's default; naming it gives the same receipt, another issuer another.
+    expect(runCli(['receipt', '--iss', 'wiregate-local', '--sub', 'demo-newsroom', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env }).stdout.trim()).toBe(inCopy);
+    expect(runCli(['receipt', '--iss', 'other-issuer', '--sub', 'demo-newsroom', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env }).stdout.trim()).not.toBe(inCopy);
+    // The same jti under another licensee is another receipt.
+    expect(runCli(['receipt', '--sub', 'second-newsroom', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env }).stdout.trim()).not.toBe(inCopy);
+    const other = runCli(['receipt', '--sub', 'demo-newsroom', '--jti', 'some-other-jti', '--slug', SLUG], { cwd: dir, env });
     expect(other.stdout.trim()).not.toBe(inCopy);
-    const noSecret = runCli(['receipt', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir });
+    const noSub = runCli(['receipt', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env });
+    expect(noSub.status).not.toBe(0);
+    expect(noSub.output).toMatch(/--sub is required/);
+    const noSecret = runCli(['receipt', '--sub', 'demo-newsroom', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir });
     expect(noSecret.status).not.toBe(0);
     expect(noSecret.output).toMatch(/WIREGATE_RECEIPT_SECRET/);
   });

@@ -264,6 +264,30 @@ describe('headers on the wire', () => {
     expectNoLeak(foldedNotEntitled, 'folded not-entitled Authorization');
   });
 
+  it('headers past Node\'s maxHeadersCount (2,000) cannot hide a second credential: 400, never served (issue 11, finding 6)', async () => {
+    const fillers = (n: number) => Array.from({ length: n }, () => 'a:');
+    const cases: [string, string[]][] = [
+      ['Bearer + 2,100 fillers + Basic', [`Authorization: Bearer ${entitled}`, ...fillers(2_100), 'Authorization: Basic abc']],
+      ['Bearer + 2,100 fillers + Bearer', [`Authorization: Bearer ${entitled}`, ...fillers(2_100), `Authorization: Bearer ${entitled}`]],
+      ['Bearer + 2,100 fillers', [`Authorization: Bearer ${entitled}`, ...fillers(2_100)]],
+      ['2,100 fillers + Bearer', [...fillers(2_100), `Authorization: Bearer ${entitled}`]],
+    ];
+    for (const [label, headers] of cases) {
+      for (const target of [`/articles/${SLUG}`, `/articles/${SLUG}.txt`, '/feeds/world/rss.xml']) {
+        const res = await one(request(target, headers));
+        expect(res.status, `${label} ${target}`).toBe(400);
+        expect(['multiple_credentials', 'invalid_request'], label).toContain((JSON.parse(res.body) as { code: string }).code);
+        expectNoLeak(res, label);
+      }
+    }
+    // Below the limit the request is judged as usual: two credentials are two credentials.
+    const below = await one(request(`/articles/${SLUG}`, [`Authorization: Bearer ${entitled}`, ...fillers(1_900), 'Authorization: Basic abc']));
+    expect(below.status).toBe(400);
+    expect((JSON.parse(below.body) as { code: string }).code).toBe('multiple_credentials');
+    const served = await one(request(`/articles/${SLUG}`, [`Authorization: Bearer ${entitled}`, ...fillers(1_900)]));
+    expect(served.status).toBe(200);
+  });
+
   it('an over-long header (64 KB) is refused with 431 or 400', async () => {
     for (const line of [`X-Pad: ${'a'.repeat(64 * 1024)}`, `Authorization: Bearer ${entitled}${'A'.repeat(64 * 1024)}`, `Cookie: ${'c=1; '.repeat(13_000)}`]) {
       const res = await one(request(`/articles/${SLUG}`, [line]));

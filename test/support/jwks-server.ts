@@ -1,5 +1,6 @@
 // Vitest global setup: a real JWKS server on loopback for the remote-key tests, in Node and workerd alike.
-// POST /keys/<id> stores a key set; GET /keys/<id> serves it; /fail, /slow and /garbage misbehave.
+// POST /keys/<id> stores a key set, DELETE /keys/<id> takes it down (then 500); GET /keys/<id> serves it;
+// GET /padded/<id> serves it chunked (no Content-Length) after 70 KiB of whitespace; /fail, /slow and /garbage misbehave.
 // GET /count/<id> says how many times /keys/<id> (or a misbehaving path with that id) was fetched.
 
 import { createServer, type Server } from 'node:http';
@@ -27,10 +28,19 @@ export async function setup(project: TestProject): Promise<void> {
       });
       return;
     }
+    if (req.method === 'DELETE' && kind === 'keys') {
+      sets.delete(id);
+      return res.end('ok');
+    }
     if (kind === 'count') return res.end(String(counts.get(id) ?? 0));
     counts.set(id, (counts.get(id) ?? 0) + 1);
     if (kind === 'keys' && sets.has(id)) {
       res.setHeader('content-type', 'application/json');
+      return res.end(sets.get(id));
+    }
+    if (kind === 'padded' && sets.has(id)) {
+      res.setHeader('content-type', 'application/json');
+      for (let i = 0; i < 70; i++) res.write(' '.repeat(1024));
       return res.end(sets.get(id));
     }
     if (kind === 'garbage') return res.end('{"keys": [ this is not json');
