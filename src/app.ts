@@ -11,6 +11,7 @@ import type { App, AppEnv } from './routes/context.ts';
 import { register as feeds } from './routes/feeds.ts';
 import { register as rights } from './routes/rights.ts';
 import { register as site } from './routes/site.ts';
+import { register as usage } from './routes/usage.ts';
 import { settingsFrom, type Bindings, type Settings } from './settings.ts';
 import type { Store } from './store/store.ts';
 
@@ -47,6 +48,7 @@ export function newApp(storeFor: StoreFor): App {
   feeds(app);
   rights(app);
   admin(app);
+  usage(app);
 
   app.notFound((c) => answer(tokenInUrlProblem(c.req.raw) ?? new Problem('not_found', { detail: 'No such resource.' }), c.env));
   app.onError((err, c) => {

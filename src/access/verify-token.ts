@@ -21,6 +21,8 @@ export interface VerifiedToken {
   readonly feeds: ReadonlySet<string>;
   /** The same feeds sorted and joined: a cache key made once per token, not per request. */
   readonly feedsKey: string;
+  /** How a licensee's credential reached us when it was not a license token in a header (ledger credential kind). */
+  readonly via?: 'feed-key' | 'session';
   /** Every scope entry: feeds for a license token, grants for an operator token. */
   readonly scope: ReadonlySet<string>;
 }

@@ -40,6 +40,7 @@ export const CODES = {
   store_unavailable: { status: 503, title: 'Store unavailable' },
   grant_missing: { status: 403, title: 'Operator grant missing', challenge: 'insufficient_scope' },
   conflict: { status: 409, title: 'Conflict' },
+  quota_exceeded: { status: 429, title: 'Quota exceeded' },
   invalid_field: { status: 422, title: 'Invalid field' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   payload_too_large: { status: 413, title: 'Payload too large' },
@@ -55,6 +56,8 @@ export interface ProblemOptions {
   readonly scheme?: 'Bearer' | 'License';
   readonly retryAfter?: number;
   readonly allow?: string;
+  /** Further headers the refusal carries (RateLimit on a 429). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A refusal that carries everything needed to answer; thrown anywhere, answered by onError. */
@@ -100,6 +103,7 @@ export function problemResponse(problem: Problem, baseUrl: string, common: Reado
   }
   if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
   if (allow) headers['Allow'] = allow;
+  if (problem.options.headers) Object.assign(headers, problem.options.headers);
   const body = {
     type: `${baseUrl}/problems/${problem.code.replaceAll('_', '-')}`,
     title: spec.title,

@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import type { Decision } from '../access/decide.ts';
 import type { Settings } from '../settings.ts';
+import type { DeliveredItem } from '../store/ledger.ts';
 
 /** How a rendered representation goes out to one request: the per-request half of SPEC §7. */
 export interface Delivery {
@@ -32,6 +33,8 @@ export interface Rendered {
   readonly lastModified: string;
   /** `lastModified` as an HTTP date, formatted once. */
   readonly httpDate: string;
+  /** For licensed copies: each story the body carries, with its receipt, for the usage ledger. */
+  readonly items?: readonly DeliveredItem[];
 }
 
 export async function rendered(body: string, type: string, lastModified: string): Promise<Rendered> {

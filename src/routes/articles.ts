@@ -49,8 +49,9 @@ export function register(app: App): void {
         return cached(c, key, async () => {
           const view = await viewFor(story, decision, settings, presence);
           const body = format.render(view, () => policyFor(state.registry.terms, decision, view, settings));
-          return rendered(body, format.type, effectiveUpdated(story, now));
-        }, { decision, headers: tdmHeaders(settings) });
+          const r = await rendered(body, format.type, effectiveUpdated(story, now));
+          return view.license ? { ...r, items: [{ slug: story.slug, version: story.version, receipt: view.license.receipt }] } : r;
+        }, { decision, headers: tdmHeaders(settings) }, suffix);
       }
     }
   });

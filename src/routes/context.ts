@@ -14,6 +14,7 @@ import { deliver, type Delivery, type Rendered } from '../http/respond.ts';
 import { storyView, type StoryView } from '../render/view.ts';
 import type { Bindings, Settings } from '../settings.ts';
 import type { Snapshot } from '../store/snapshot.ts';
+import { account, rateLimitHeaders } from '../store/ledger.ts';
 import type { Store } from '../store/store.ts';
 
 export interface Variables {
@@ -77,8 +78,29 @@ export function maxAgeUntil(settings: Settings, nextRelease: number | undefined,
   return Math.max(0, Math.min(settings.publicMaxAge, Math.floor((nextRelease - now) / 1000)));
 }
 
-/** Serves a representation from the snapshot's render cache, rendering it once per key. */
-export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>, delivery: Delivery): Promise<Response> {
+/**
+ * Serves a representation from the snapshot's render cache, rendering it once per key. A licensed
+ * copy is counted first (SPEC §13): its deliveries are in the ledger before the response leaves,
+ * and a licensee past its quota gets 429 instead.
+ */
+export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>, delivery: Delivery, format = 'html'): Promise<Response> {
   const { settings, state } = c.var;
-  return deliver(c, settings, await cachesOf(state, settings).rendered.get(key, make), delivery);
+  const rendered = await cachesOf(state, settings).rendered.get(key, make);
+  const response = deliver(c, settings, rendered, delivery);
+  const { decision } = delivery;
+  if (decision.tier !== 'licensed') return response;
+  const facts = {
+    licensee: decision.licensee,
+    credentialKind: decision.token.via ?? 'token',
+    credential: decision.token.jti,
+    format,
+    country: c.var.caller.country(),
+  } as const;
+  // A 304 carries no copy: it counts as a request, never as a delivery.
+  const accounting = await account(c.var.store.db, facts, response.status === 200 ? (rendered.items ?? []) : [], Date.now());
+  if (!accounting.admitted) {
+    throw new Problem('quota_exceeded', { detail: 'This license is past its quota; try again later.', retryAfter: accounting.retryAfter, headers: rateLimitHeaders(accounting.quotas) });
+  }
+  for (const [name, value] of Object.entries(rateLimitHeaders(accounting.quotas))) response.headers.set(name, value);
+  return response;
 }

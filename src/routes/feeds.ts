@@ -14,10 +14,10 @@ import { fillTemplate, receiptPlaceholder, receiptTemplate } from '../http/recei
 import { decideFor } from '../access/access.ts';
 import { cached, cachesOf, maxAgeUntil, onlyGet, receiptFor, viewFor, type App } from './context.ts';
 
-const FORMATS: Record<string, { type: string; render: (v: FeedView) => string }> = {
-  'rss.xml': { type: 'application/rss+xml; charset=utf-8', render: rssFeed },
-  'atom.xml': { type: 'application/atom+xml; charset=utf-8', render: atomFeed },
-  'feed.json': { type: 'application/feed+json; charset=utf-8', render: jsonFeed },
+const FORMATS: Record<string, { type: string; name: string; render: (v: FeedView) => string }> = {
+  'rss.xml': { type: 'application/rss+xml; charset=utf-8', name: 'rss', render: rssFeed },
+  'atom.xml': { type: 'application/atom+xml; charset=utf-8', name: 'atom', render: atomFeed },
+  'feed.json': { type: 'application/feed+json; charset=utf-8', name: 'jsonfeed', render: jsonFeed },
 };
 
 const PAGE = /^[1-9]\d{0,5}$/;
@@ -67,8 +67,10 @@ export function register(app: App): void {
         const { body, updated, stories } = await render();
         return receiptTemplate(body, format.type, updated, stories);
       });
-      return fillTemplate(template, await Promise.all(template.stories.map((story) => receiptFor(story, decision, settings))));
-    }, delivery);
+      const receipts = await Promise.all(template.stories.map((story) => receiptFor(story, decision, settings)));
+      const items = template.stories.map((story, i) => ({ slug: story.slug, version: story.version, receipt: receipts[i]! }));
+      return { ...(await fillTemplate(template, receipts)), items };
+    }, delivery, format.name);
   });
   onlyGet(app, '/feeds/:feed/:file');
 }

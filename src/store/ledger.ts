@@ -1,0 +1,106 @@
+// The usage ledger and quotas (SPEC §13): a licensed response's deliveries and the quota they use up
+// are one guarded batch, written before the response leaves. SQLite (Node) and D1 (Workers; one
+// primary, serialised writes) both make the counter exact across the deployment: of 100 parallel
+// requests against a limit of 10, exactly 10 batches find room and write their deliveries.
+
+import type { Licensee } from '../registry/registry.ts';
+import { iso } from './snapshot.ts';
+import { sql, type SqlDriver, type Statement } from './sql.ts';
+
+export interface DeliveredItem {
+  readonly slug: string;
+  readonly version: number;
+  readonly receipt: string;
+}
+
+export type CredentialKind = 'token' | 'feed-key' | 'session';
+
+export interface DeliveryFacts {
+  readonly licensee: Licensee;
+  readonly credentialKind: CredentialKind;
+  readonly credential: string;
+  /** html, json, txt, rss, atom or jsonfeed. */
+  readonly format: string;
+  readonly country: string | undefined;
+}
+
+export interface QuotaState {
+  readonly name: 'minute' | 'month';
+  readonly limit: number;
+  readonly remaining: number;
+  /** Seconds until the window frees. */
+  readonly reset: number;
+}
+
+export type Accounting = { readonly admitted: true; readonly quotas: readonly QuotaState[] } | { readonly admitted: false; readonly quotas: readonly QuotaState[]; readonly retryAfter: number };
+
+function windows(now: number): { minute: string; month: string; minuteReset: number; monthReset: number } {
+  const at = iso(now);
+  const d = new Date(now);
+  const nextMonth = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return {
+    minute: `minute:${at.slice(0, 16)}`,
+    month: `month:${at.slice(0, 7)}`,
+    minuteReset: Math.max(1, Math.ceil((Math.floor(now / 60_000) * 60_000 + 60_000 - now) / 1000)),
+    monthReset: Math.max(1, Math.ceil((nextMonth - now) / 1000)),
+  };
+}
+
+/** Counts one licensed response against the licensee's quota and, if it fits, records its deliveries. */
+export async function account(db: SqlDriver, facts: DeliveryFacts, items: readonly DeliveredItem[], now: number): Promise<Accounting> {
+  const { licensee } = facts;
+  const rpm = licensee.quota?.requestsPerMinute;
+  const spm = licensee.quota?.storiesPerMonth;
+  const w = windows(now);
+  const rows = (guard: string, params: (string | number)[]) =>
+    items.map((item) =>
+      sql(
+        `INSERT INTO deliveries (at, licensee, credential_kind, credential, slug, version, format, receipt, country) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? ${guard}`,
+        iso(now), licensee.id, facts.credentialKind, facts.credential, item.slug, item.version, facts.format, item.receipt, facts.country ?? null, ...params,
+      ),
+    );
+  if (!rpm && !spm) {
+    await db.batch(rows('', []));
+    return { admitted: true, quotas: [] };
+  }
+  const grant = crypto.randomUUID();
+  const n = items.length;
+  // The window that admits the request carries its grant id; every other statement checks it.
+  const admitWindow = rpm ? w.minute : w.month;
+  const granted = `(SELECT grant_id FROM quota_usage WHERE licensee = ? AND window = ?) = ?`;
+  const statements: Statement[] = [];
+  for (const window of [rpm ? w.minute : null, spm ? w.month : null]) {
+    if (window) statements.push(sql(`INSERT INTO quota_usage (licensee, window, used) VALUES (?, ?, 0) ON CONFLICT (licensee, window) DO NOTHING`, licensee.id, window));
+  }
+  const monthRoom = spm ? ` AND (SELECT used FROM quota_usage WHERE licensee = ? AND window = ?) + ? <= ?` : '';
+  const monthParams = spm ? [licensee.id, w.month, n, spm] : [];
+  const admitIndex = statements.length;
+  if (rpm) {
+    statements.push(sql(`UPDATE quota_usage SET used = used + 1, grant_id = ? WHERE licensee = ? AND window = ? AND used + 1 <= ?${monthRoom}`, grant, licensee.id, w.minute, rpm, ...monthParams));
+    if (spm) statements.push(sql(`UPDATE quota_usage SET used = used + ? WHERE licensee = ? AND window = ? AND ${granted}`, n, licensee.id, w.month, licensee.id, w.minute, grant));
+  } else {
+    statements.push(sql(`UPDATE quota_usage SET used = used + ?, grant_id = ? WHERE licensee = ? AND window = ? AND used + ? <= ?`, n, grant, licensee.id, w.month, n, spm!));
+  }
+  statements.push(...rows(`WHERE ${granted}`, [licensee.id, admitWindow, grant]));
+  const changed = await db.batch(statements);
+  const admitted = changed[admitIndex] === 1;
+  const used = await db.all<{ window: string; used: number }>(sql(`SELECT window, used FROM quota_usage WHERE licensee = ? AND window IN (?, ?)`, licensee.id, w.minute, w.month));
+  const usedIn = (window: string) => used.find((u) => u.window === window)?.used ?? 0;
+  const quotas: QuotaState[] = [];
+  if (rpm) quotas.push({ name: 'minute', limit: rpm, remaining: Math.max(0, rpm - usedIn(w.minute)), reset: w.minuteReset });
+  if (spm) quotas.push({ name: 'month', limit: spm, remaining: Math.max(0, spm - usedIn(w.month)), reset: w.monthReset });
+  if (admitted) return { admitted, quotas };
+  // Refused: the window that is full says when to come back (the month outlasts the minute).
+  const monthFull = spm !== undefined && usedIn(w.month) + n > spm;
+  return { admitted: false, quotas, retryAfter: monthFull ? w.monthReset : w.minuteReset };
+}
+
+/** draft-ietf-httpapi-ratelimit-headers: the policies and the current state of each quota. */
+export function rateLimitHeaders(quotas: readonly QuotaState[]): Record<string, string> {
+  if (quotas.length === 0) return {};
+  const window = (q: QuotaState) => (q.name === 'minute' ? 60 : 2_592_000);
+  return {
+    'RateLimit-Policy': quotas.map((q) => `"${q.name}";q=${q.limit};w=${window(q)}`).join(', '),
+    RateLimit: quotas.map((q) => `"${q.name}";r=${q.remaining};t=${q.reset}`).join(', '),
+  };
+}

@@ -1,0 +1,112 @@
+// The usage ledger and quotas (SPEC §13) in Node and workerd over the real store: exactly one delivery
+// per story carried, with the receipts the client saw; none for 304s or the public; quotas exact
+// under parallel load, without touching the public tier or another licensee; reports per licensee.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../src/store/sql.ts';
+import { bearer, CONTENT_PATHS, gateway, LATE, SLUG, type Gateway } from './support/gateway.ts';
+
+const VALID = { status: 'active', license: 'LIC-Q', feeds: ['world'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' };
+const QUOTA_DESK = { id: 'quota-desk', name: 'Quota Desk', ...VALID, quota: { requestsPerMinute: 10 } };
+const MONTHLY_DESK = { id: 'monthly-desk', name: 'Monthly Desk', ...VALID, quota: { storiesPerMonth: 2 } };
+const OTHER_DESK = { id: 'other-desk', name: 'Other Desk', ...VALID };
+
+let gw: Gateway;
+
+interface Row {
+  licensee: string;
+  credential_kind: string;
+  credential: string;
+  slug: string;
+  version: number;
+  format: string;
+  receipt: string;
+}
+
+const rows = (licensee: string) =>
+  gw.store.db.all<Row>(sql(`SELECT licensee, credential_kind, credential, slug, version, format, receipt FROM deliveries WHERE licensee = ? ORDER BY id`, licensee));
+
+beforeAll(async () => {
+  gw = await gateway({ extraLicensees: [QUOTA_DESK, MONTHLY_DESK, OTHER_DESK] });
+});
+
+describe('the ledger', () => {
+  it('records one delivery per story per licensed response, with the receipt the client saw, and none for 304s or the public', async () => {
+    const token = await gw.token({ sub: 'other-desk', jti: 'ledger-jti-1' });
+    const formats: string[] = [];
+    for (const path of CONTENT_PATHS) {
+      const res = await gw.request(path, bearer(token));
+      expect(res.status, path).toBe(200);
+      const body = await res.text();
+      expect(body).toContain(LATE);
+      const receipt = /wg-[0-9a-zA-Z_-]{16,}/.exec(body)?.[0];
+      expect(receipt, path).toBeDefined();
+      const ledger = await rows('other-desk');
+      expect(ledger.at(-1)).toMatchObject({ credential_kind: 'token', credential: 'ledger-jti-1', slug: SLUG, version: 1, receipt });
+      formats.push(ledger.at(-1)!.format);
+      // The same again with the validator: a 304 and no new delivery.
+      const etag = res.headers.get('etag')!;
+      const again = await gw.request(path, { headers: { Authorization: `Bearer ${token}`, 'If-None-Match': etag } });
+      expect(again.status).toBe(304);
+      expect((await rows('other-desk')).length).toBe(ledger.length);
+    }
+    expect(formats).toEqual(['html', 'json', 'txt', 'rss', 'atom', 'jsonfeed']);
+    const before = (await rows('other-desk')).length;
+    for (const path of CONTENT_PATHS) await gw.request(path);
+    expect((await rows('other-desk')).length).toBe(before);
+    const all = await gw.store.db.all<{ n: number }>(sql(`SELECT COUNT(*) AS n FROM deliveries WHERE licensee NOT IN ('other-desk')`));
+    expect(all[0]!.n).toBe(0);
+  });
+});
+
+describe('quotas', () => {
+  it('100 requests in parallel against 10 a minute: exactly 10 deliveries and 90 × 429 with Retry-After', async () => {
+    const token = await gw.token({ sub: 'quota-desk' });
+    const responses = await Promise.all(Array.from({ length: 100 }, () => gw.request(`/articles/${SLUG}.txt`, bearer(token))));
+    const ok = responses.filter((r) => r.status === 200);
+    const refused = responses.filter((r) => r.status === 429);
+    expect(ok.length).toBe(10);
+    expect(refused.length).toBe(90);
+    for (const r of refused) {
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(r.headers.get('ratelimit-policy')).toContain('"minute";q=10;w=60');
+      expect(r.headers.get('ratelimit')).toMatch(/"minute";r=0;t=\d+/);
+      expect(await r.text()).not.toContain(LATE);
+    }
+    expect(ok[0]!.headers.get('ratelimit')).toMatch(/"minute";r=\d+;t=\d+/);
+    expect((await rows('quota-desk')).length).toBe(10);
+    // The public tier and another licensee are untouched.
+    expect((await gw.request(`/articles/${SLUG}.txt`)).status).toBe(200);
+    expect((await gw.request(`/articles/${SLUG}.txt`, bearer(await gw.token({ sub: 'other-desk' })))).status).toBe(200);
+  });
+
+  it('stories per month: a feed page counts its stories; past the limit 429 until the month turns', async () => {
+    const token = await gw.token({ sub: 'monthly-desk' });
+    expect((await gw.request(`/articles/${SLUG}.txt`, bearer(token))).status).toBe(200);
+    expect((await gw.request(`/articles/${SLUG}.json`, bearer(token))).status).toBe(200);
+    const third = await gw.request(`/articles/${SLUG}`, bearer(token));
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(60);
+    expect((await rows('monthly-desk')).length).toBe(2);
+  });
+});
+
+describe('reports', () => {
+  it('/account/usage shows the caller its own deliveries only; /admin/usage needs usage:read; CSV on request', async () => {
+    const mine = await gw.request('/account/usage?group=format', bearer(await gw.token({ sub: 'quota-desk' })));
+    expect(mine.status).toBe(200);
+    const report = (await mine.json()) as { deliveries: number; licensee: string; groups: { key: string; deliveries: number }[] };
+    expect(report).toMatchObject({ licensee: 'quota-desk', deliveries: 10, groups: [{ key: 'txt', deliveries: 10 }] });
+    expect((await gw.request('/account/usage')).status).toBe(401);
+
+    const noGrant = await gw.request('/admin/usage', bearer(await gw.operatorToken({ scope: 'stories:write' })));
+    expect(noGrant.status).toBe(403);
+    const op = await gw.operatorToken({ scope: 'usage:read' });
+    const all = (await (await gw.request('/admin/usage?group=licensee', bearer(op))).json()) as { groups: { key: string; deliveries: number }[] };
+    expect(all.groups).toEqual(expect.arrayContaining([{ key: 'quota-desk', deliveries: 10 }, { key: 'monthly-desk', deliveries: 2 }]));
+    const csv = await gw.request('/admin/usage?group=licensee&licensee=quota-desk', { headers: { Authorization: `Bearer ${op}`, Accept: 'text/csv' } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(await csv.text()).toBe('key,deliveries\r\nquota-desk,10\r\n');
+    expect((await gw.request('/admin/usage?group=nope', bearer(op))).status).toBe(422);
+  });
+});
