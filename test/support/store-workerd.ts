@@ -2,6 +2,7 @@
 // migrated with the repository's migrations, emptied and filled for each gateway a test makes.
 
 import { applyD1Migrations, env } from 'cloudflare:test';
+import { expect } from 'vitest';
 import type { DataFiles } from '../../src/data.ts';
 import { d1Driver, type D1Like } from '../../src/store/d1-driver.ts';
 import { importFiles } from '../../src/store/import.ts';
@@ -9,13 +10,31 @@ import { sql } from '../../src/store/sql.ts';
 import { Store, type StoreOptions } from '../../src/store/store.ts';
 
 export const RUNTIME = 'workerd';
-export const POOL_SIZE = 16;
+export const POOL_SIZE = 64;
 
-let next = 0;
+/**
+ * Gateways made outside a test (in beforeAll) live for their whole file: they get slots of their
+ * own, counted per file. Gateways made inside a test are short-lived and share the other slots in
+ * turn, so however many a file makes, none empties a database that a file-wide gateway still reads.
+ */
+const FILE_WIDE = 16;
+let file: string | undefined;
+let nextFileWide = 0;
+let nextShort = 0;
+
+function slot(): number {
+  const state = expect.getState();
+  if (state.testPath !== file) {
+    file = state.testPath;
+    nextFileWide = 0;
+  }
+  if (state.currentTestName === undefined) return nextFileWide++ % FILE_WIDE;
+  return FILE_WIDE + (nextShort++ % (POOL_SIZE - FILE_WIDE));
+}
 
 export async function testStore(files: DataFiles, options: StoreOptions = { ttlMs: 0 }): Promise<Store> {
   const bindings = env as unknown as Record<string, unknown>;
-  const db = bindings[`TEST_DB_${next++ % POOL_SIZE}`] as D1Like & Parameters<typeof applyD1Migrations>[0];
+  const db = bindings[`TEST_DB_${slot()}`] as D1Like & Parameters<typeof applyD1Migrations>[0];
   await applyD1Migrations(db, bindings['TEST_MIGRATIONS'] as Parameters<typeof applyD1Migrations>[1]);
   const driver = d1Driver(db);
   const tables = (await driver.all<{ name: string }>(sql(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'd1_%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`))).map((t) => t.name);
