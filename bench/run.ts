@@ -6,7 +6,7 @@
 //   BENCH_SECONDS  length of each measured run (default 5)      BENCH_RUNS     runs per side (default 3)
 //   BENCH_STORIES  synthetic catalog size (default 10,000)      BENCH_ONLY     scenario names, comma-separated
 
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -37,6 +37,8 @@ const SERVER_CORE = PIN ? 0 : undefined;
 const LOAD_CORE = PIN ? 1 : undefined;
 if (PIN) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 if (!PIN) console.warn('bench: fewer than 2 cores or no taskset: server and wrk share the CPU, ratios are less telling');
+
+const loadBefore = loadavg()[0]!;
 
 // 1. Catalogs, credentials, the gateways.
 const seed = seedCatalog();
@@ -106,7 +108,7 @@ const bundle = workerBundle(join(BENCH_DIR, 'worker'));
 const summaries = rows.map((r) => summarize(r, joseRate));
 const report = {
   when: new Date().toISOString(),
-  machine: { cores: cpus().length, model: cpus()[0]?.model, pinned: PIN, node: process.version },
+  machine: { cores: cpus().length, model: cpus()[0]?.model, pinned: PIN, node: process.version, loadAverage: [round(loadBefore, 1), round(loadavg()[0]!, 1)] },
   settings: { seconds: SECONDS, runs: RUNS, connections: CONNECTIONS, stories: STORIES, generator: 'wrk -t1' },
   scenarios: summaries,
   runs: rows.map((r) => ({ scenario: r.scenario.name, gateway: r.gateway, baseline: r.baseline })),
@@ -120,6 +122,7 @@ printTable(summaries);
 console.log(`jose ES256 verification on the server's core: ${joseRate.toLocaleString('en-US')}/s`);
 console.log(`Worker bundle: ${bundle.rawKB} KB raw, ${bundle.gzipKB} KB gzip (target < 60 KB gzip: ${bundle.gzipKB < 60 ? 'met' : 'MISSED'})`);
 console.log(`Node start to first 200: ${startMs.synth} ms with ${STORIES.toLocaleString('en-US')} stories, ${startMs.seed} ms with the seed`);
+console.log(`load average (1 min) before and after: ${report.machine.loadAverage.join(', ')} on ${cpus().length} cores (above the core count, other processes shared the cores: compare ratios)`);
 console.log('written to build/bench.json and build/bench.md');
 const faults = summaries.reduce((n, s) => n + s.faults, 0);
 if (faults > 0) console.error(`bench: ${faults} socket errors or responses of an unexpected status: the figures are not comparable`);
