@@ -11,8 +11,10 @@ const captured = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Record<st
 const app = new Hono();
 app.get('/healthz', (c) => c.text('ok'));
 for (const [name, { status, headers, body }] of Object.entries(captured)) {
-  // A new Response per request, as the gateway builds one; plain-object headers, a string body.
-  app.get(`/${name}`, () => new Response(body, { status, headers }));
+  // Encoded once, as a static file server would hold it: the adapter writes the bytes as they are. A new
+  // Response per request with plain-object headers, as the gateway builds one.
+  const bytes = new TextEncoder().encode(body);
+  app.get(`/${name}`, () => new Response(bytes, { status, headers }));
 }
 const server = serve({ fetch: app.fetch, port: Number(process.env['PORT']), hostname: '127.0.0.1' });
 process.once('SIGTERM', () => server.close(() => process.exit(0)));
