@@ -62,7 +62,7 @@ const baseline = await spawnServer('node', ['--import', 'tsx', 'bench/baseline.t
 
 // 3. Load: per scenario a warm-up of each side, then gateway and baseline runs in turn, so drift in
 // the machine's load hits both alike.
-async function measure(server: Server, path: string, s: Scenario, seconds: number): Promise<[Side['runs'][number], number]> {
+async function measure(server: Server, path: string, s: Scenario, seconds: number): Promise<[Side['runs'][number], number, number]> {
   const before = cpuSeconds(server.pid);
   const t0 = performance.now();
   const figures = await runWrk({
@@ -71,8 +71,8 @@ async function measure(server: Server, path: string, s: Scenario, seconds: numbe
     ...(s.authFile === undefined ? {} : { authFile: s.authFile }),
     ...(LOAD_CORE === undefined ? {} : { core: LOAD_CORE }),
   });
-  const cpu = (100 * (cpuSeconds(server.pid) - before)) / ((performance.now() - t0) / 1000);
-  return [figures, round(cpu, 0)];
+  const used = cpuSeconds(server.pid) - before;
+  return [figures, round((100 * used) / ((performance.now() - t0) / 1000), 0), used];
 }
 const rows: Row[] = [];
 for (const s of list) {
@@ -81,13 +81,14 @@ for (const s of list) {
   // The baseline answers with fixed bytes whatever the header; it gets the same request headers anyway.
   await measure(gw, s.path, s, WARMUP_SECONDS);
   await measure(baseline, basePath, s, WARMUP_SECONDS);
-  const g: { runs: Side['runs'][number][]; cpu: number[] } = { runs: [], cpu: [] };
-  const b: { runs: Side['runs'][number][]; cpu: number[] } = { runs: [], cpu: [] };
+  const g: { runs: Side['runs'][number][]; cpu: number[]; cpuSeconds: number[] } = { runs: [], cpu: [], cpuSeconds: [] };
+  const b: { runs: Side['runs'][number][]; cpu: number[]; cpuSeconds: number[] } = { runs: [], cpu: [], cpuSeconds: [] };
   for (let r = 0; r < RUNS; r++) {
     for (const [side, server, path] of [[g, gw, s.path], [b, baseline, basePath]] as const) {
-      const [figures, cpu] = await measure(server, path, s, SECONDS);
+      const [figures, cpu, used] = await measure(server, path, s, SECONDS);
       side.runs.push(figures);
       side.cpu.push(cpu);
+      side.cpuSeconds.push(used);
     }
   }
   rows.push({ scenario: s, bytes: Buffer.byteLength(captured[s.name]!.body), gateway: g, baseline: b });
@@ -124,6 +125,9 @@ console.log(`Worker bundle: ${bundle.rawKB} KB raw, ${bundle.gzipKB} KB gzip (ta
 console.log(`Node start to first 200: ${startMs.synth} ms with ${STORIES.toLocaleString('en-US')} stories, ${startMs.seed} ms with the seed`);
 console.log(`load average (1 min) before and after: ${report.machine.loadAverage.join(', ')} on ${cpus().length} cores (above the core count, other processes shared the cores: compare ratios)`);
 console.log('written to build/bench.json and build/bench.md');
+if (summaries.some((s) => s.gatewayCpu < 90 || s.baselineCpu < 90)) {
+  console.warn('bench: a server had less than 90% of its core in some scenario (other processes ran there): the ratio per CPU-second is the steadier figure');
+}
 const faults = summaries.reduce((n, s) => n + s.faults, 0);
 if (faults > 0) console.error(`bench: ${faults} socket errors or responses of an unexpected status: the figures are not comparable`);
 process.exit(faults > 0 ? 1 : 0);
