@@ -1,0 +1,65 @@
+// What the benchmark asks for: each scenario is one request shape against one catalog, and the exact
+// response it gets (which the baseline then serves as fixed bytes).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Credentials } from './catalogs.ts';
+import { feedsDir, type Catalog } from './gateway.ts';
+
+export type CatalogName = 'seed' | 'synth';
+
+export interface Scenario {
+  readonly name: string;
+  readonly label: string;
+  readonly catalog: CatalogName;
+  readonly path: string;
+  readonly status: 200 | 401;
+  /** One Authorization value for every request. */
+  readonly auth?: string;
+  /** Authorization values sent in turn (a file, one a line), and the first of them (to capture the bytes). */
+  readonly authFile?: string;
+  readonly authFirst?: string;
+  /** What the ratio's denominator is: the baseline, or the slower of the baseline and raw jose verification. */
+  readonly versus: 'baseline' | 'baseline-or-jose';
+  /** The issue's target for the ratio. */
+  readonly target: number;
+}
+
+/** The response a scenario gets, as the baseline will replay it. */
+export interface Captured {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export function scenarios(synth: Catalog, c: Credentials): Scenario[] {
+  const world = JSON.parse(readFileSync(join(feedsDir(synth), 'world.json'), 'utf8')) as { stories: string[] };
+  const story = `/articles/${world.stories[1]!}`;
+  const feed = '/feeds/world/rss.xml';
+  const pool = { authFile: c.poolFile, authFirst: c.poolFirst };
+  return [
+    { name: 'public-story', label: 'public story', catalog: 'synth', path: story, status: 200, versus: 'baseline', target: 0.9 },
+    { name: 'licensed-story', label: 'licensed story, one token', catalog: 'synth', path: story, status: 200, auth: c.token, versus: 'baseline', target: 0.85 },
+    { name: 'seed-public-feed', label: 'public feed, seed (1 item)', catalog: 'seed', path: feed, status: 200, versus: 'baseline', target: 0.9 },
+    { name: 'seed-licensed-feed', label: 'licensed feed, seed, one token', catalog: 'seed', path: feed, status: 200, auth: c.token, versus: 'baseline', target: 0.85 },
+    { name: 'seed-licensed-feed-1000', label: 'licensed feed, seed, 1,000 tokens', catalog: 'seed', path: feed, status: 200, ...pool, versus: 'baseline-or-jose', target: 0.8 },
+    { name: 'public-feed-50', label: 'public feed, 50 items', catalog: 'synth', path: feed, status: 200, versus: 'baseline', target: 0.9 },
+    { name: 'licensed-feed-50', label: 'licensed feed, 50 items, one token', catalog: 'synth', path: feed, status: 200, auth: c.token, versus: 'baseline', target: 0.85 },
+    { name: 'licensed-feed-50-1000', label: 'licensed feed, 50 items, 1,000 tokens', catalog: 'synth', path: feed, status: 200, ...pool, versus: 'baseline-or-jose', target: 0.8 },
+    { name: 'bad-signature', label: 'refused: bad signature (one token)', catalog: 'seed', path: feed, status: 401, auth: c.badSignature, versus: 'baseline', target: 0.8 },
+    { name: 'garbage', label: 'refused: garbage (1,000 values)', catalog: 'seed', path: feed, status: 401, authFile: c.garbageFile, authFirst: c.garbageFirst, versus: 'baseline', target: 0.8 },
+  ];
+}
+
+// Headers the baseline's server writes itself (or that describe this connection, not the response).
+const HOP = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+
+export async function capture(base: string, s: Scenario): Promise<Captured> {
+  const auth = s.auth ?? s.authFirst;
+  const res = await fetch(`${base}${s.path}`, { headers: auth ? { authorization: auth } : {} });
+  const body = await res.text();
+  if (res.status !== s.status) throw new Error(`${s.name}: expected ${s.status}, got ${res.status}`);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of res.headers) if (!HOP.has(k)) headers[k] = v;
+  return { status: res.status, headers, body };
+}
