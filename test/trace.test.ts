@@ -149,6 +149,24 @@ describe('compare', () => {
     expect(result.verdict).toBe('altered');
   });
 
+  it('a page holding the story twice, amid chrome, is still verbatim', () => {
+    const copy = SEED.body.join('\n\n');
+    const page = `Home | World | Login\n\n${SEED.headline}\n\n${copy}\n\nPrint version\n\n${SEED.headline}\n\n${copy}\n\nLeave a Reply`;
+    expect(compare(pageText(page), SEED)).toEqual({ verdict: 'verbatim', coverage: 1, alteredPassages: [] });
+  });
+
+  it('paragraphs out of order are found in part and never called verbatim', () => {
+    const result = compare(pageText([...SEED.body].reverse().join('\n\n')), SEED);
+    expect(result.verdict).toBe('altered');
+    expect(result.coverage).toBeLessThan(0.5);
+  });
+
+  it('degenerate pages (one word repeated, the story words sorted) are none', () => {
+    for (const page of ['the '.repeat(100_000), 'Gantz '.repeat(50_000), SEED.body.join(' ').split(' ').sort().join(' ')]) {
+      expect(compare(pageText(page), SEED)).toEqual({ verdict: 'none', coverage: 0, alteredPassages: [] });
+    }
+  });
+
   it('unrelated news text is none', () => {
     expect(compare(pageText(UNRELATED_NEWS), SEED).verdict).toBe('none');
     expect(compare(pageText(UNRELATED.body.join('\n\n')), SEED).verdict).toBe('none');

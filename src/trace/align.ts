@@ -27,18 +27,31 @@ function lcs(a: readonly string[], a0: number, a1: number, b: readonly string[],
   }
 }
 
-/** Words occurring once in each range, as pairs in story order, reduced to their longest increasing run in the page. */
-function uniqueAnchors(a: readonly string[], a0: number, a1: number, b: readonly string[], b0: number, b1: number): Alignment {
+/** A story word that repeats on the page more often than this is no anchor: it would pair by chance. */
+const MAX_REPEATS = 8;
+
+/**
+ * Anchors: words occurring once in the story range and once on the page (patience diff); when
+ * there are none — a page holding the story twice has none — words once in the story and at most
+ * MAX_REPEATS times on the page. Either way reduced to the longest chain increasing on both sides.
+ */
+function anchors(a: readonly string[], a0: number, a1: number, b: readonly string[], b0: number, b1: number, repeats: number): Alignment {
   const inA = new Map<string, number>();
   for (let i = a0; i < a1; i++) inA.set(a[i]!, inA.has(a[i]!) ? -1 : i);
-  const inB = new Map<string, number>();
-  for (let j = b0; j < b1; j++) if (inA.has(b[j]!)) inB.set(b[j]!, inB.has(b[j]!) ? -1 : j);
+  const inB = new Map<string, number[]>();
+  for (let j = b0; j < b1; j++) {
+    if ((inA.get(b[j]!) ?? -1) < 0) continue;
+    const seen = inB.get(b[j]!);
+    if (!seen) inB.set(b[j]!, [j]);
+    else if (seen.length <= repeats) seen.push(j);
+  }
   const pairs: Array<readonly [number, number]> = [];
   for (let i = a0; i < a1; i++) {
-    const j = inB.get(a[i]!);
-    if (inA.get(a[i]!) === i && j !== undefined && j >= 0) pairs.push([i, j]);
+    const js = inA.get(a[i]!) === i ? inB.get(a[i]!) : undefined;
+    // Descending page order within one story word, so the chain takes at most one of them.
+    if (js && js.length <= repeats) for (let k = js.length - 1; k >= 0; k--) pairs.push([i, js[k]!]);
   }
-  // Longest increasing subsequence by page index (patience sorting), so anchors never cross.
+  // Longest strictly increasing subsequence by page index (patience sorting), so anchors never cross.
   const tails: number[] = [];
   const prev = new Int32Array(pairs.length).fill(-1);
   for (let k = 0; k < pairs.length; k++) {
@@ -62,11 +75,12 @@ function alignRange(a: readonly string[], a0: number, a1: number, b: readonly st
   const tail: Alignment = [];
   while (a0 < a1 && b0 < b1 && a[a1 - 1] === b[b1 - 1]) tail.push([--a1, --b1]);
   if (a0 < a1 && b0 < b1) {
-    const anchors = uniqueAnchors(a, a0, a1, b, b0, b1);
-    if (anchors.length) {
+    let chain = anchors(a, a0, a1, b, b0, b1, 1);
+    if (!chain.length) chain = anchors(a, a0, a1, b, b0, b1, MAX_REPEATS);
+    if (chain.length) {
       let i = a0;
       let j = b0;
-      for (const [ai, bj] of anchors) {
+      for (const [ai, bj] of chain) {
         alignRange(a, i, ai, b, j, bj, out);
         out.push([ai, bj]);
         i = ai + 1;
