@@ -239,6 +239,21 @@ describe('traceText', () => {
     expect(none).toEqual({ verdict: 'none', matches: [] });
   });
 
+  it('one sentence from past the excerpt, quoted in other news, is reported as a leak', async () => {
+    const late = SEED.body[6]!.split('. ')[2]!;
+    const result = await traceText(`${UNRELATED_NEWS}\n\nMeanwhile: ${late}\n\nMarkets closed higher.`, false, lookup);
+    expect(result.verdict).toBe('altered');
+    expect(result.matches.map((m) => m.slug)).toEqual([SLUG]);
+    expect(result.matches[0]!.coverage).toBeLessThan(0.1);
+  });
+
+  it('a receipt names its delivery even when the text around it is not ours', async () => {
+    const result = await traceText(`${UNRELATED_NEWS}\nReceipt: ${receipt}`, false, lookup);
+    expect(result.verdict).toBe('none');
+    expect(result.matches).toHaveLength(1);
+    expect(result.matches[0]).toMatchObject({ slug: SLUG, verdict: 'none', receipts: [{ receipt, licensee: 'demo-newsroom', credential: jti }] });
+  });
+
   it('bad input never throws: empty, binary-ish, markup only', async () => {
     for (const [text, html] of [['', false], ['\u0000\uffff\ud800', false], ['<<<>>>&&&;', true], ['<script>', true]] as const) {
       expect((await traceText(text, html, lookup)).verdict).toBe('none');

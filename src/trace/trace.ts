@@ -6,10 +6,8 @@ import { htmlToText } from './html-text.ts';
 import { findReceipts } from './receipts.ts';
 import type { TraceLookup, TraceMatch, TraceResult, Verdict } from './types.ts';
 
-/** Story versions compared in full per trace: a page rarely reprints more than a few stories. */
-export const CANDIDATES = 10;
-/** A version sharing fewer fingerprints than this is not worth a comparison. */
-const MIN_SHARED = 2;
+/** Story versions compared in full per trace (about a millisecond each): a page rarely reprints more. */
+export const CANDIDATES = 20;
 /** Severity, for the overall verdict: the worst match decides. */
 const RANK: Record<Verdict, number> = { verbatim: 3, altered: 2, excerpt: 1, none: 0 };
 
@@ -28,7 +26,8 @@ export async function traceText(input: string, isHtml: boolean, lookup: TraceLoo
     ids.length ? lookup.receipts(ids) : Promise.resolve([]),
   ]);
   const refs = new Map<string, { slug: string; version: number }>();
-  for (const c of ranked) if (c.shared >= MIN_SHARED) refs.set(`${c.slug}@${c.version}`, c);
+  // Even one shared fingerprint earns a comparison: one is all a 12-word quote is guaranteed (W + K − 1).
+  for (const c of ranked) if (c.shared > 0) refs.set(`${c.slug}@${c.version}`, c);
   for (const r of receipts) refs.set(`${r.slug}@${r.version}`, r);
 
   const best = new Map<string, TraceMatch>();
