@@ -144,18 +144,21 @@ for (let r = 0; r < 7; r++) {
 runs.sort((a, b) => a - b);
 console.log(`\ntrace of a ${(page.length / 1e6).toFixed(2)} MB HTML page against ${STORIES} stories: median ${runs[3]!.toFixed(1)} ms, best ${runs[0]!.toFixed(1)} ms, worst ${runs[6]!.toFixed(1)} ms`);
 console.log('matches:', result.matches.map((m) => `${m.slug} ${m.verdict} ${(m.coverage * 100).toFixed(1)}% passages=${m.alteredPassages.length}`).join('; '));
-t0 = performance.now();
-const text = htmlToText(page);
-console.log(`  html to text ${ms(t0)} (${text.length} chars)`);
-t0 = performance.now();
-const p = pageText(text);
-console.log(`  tokens and k-grams ${ms(t0)} (${p.words.length} words)`);
-t0 = performance.now();
-const pageHashes = new Uint32Array(new Set(winnow(p.kgrams)));
-console.log(`  winnowing ${ms(t0)} (${pageHashes.length} fingerprints)`);
-t0 = performance.now();
-const ranked = candidates(pageHashes, postings, 10);
-console.log(`  candidates ${ms(t0)} (top shared: ${ranked.slice(0, 4).map((c) => c.shared).join(', ')})`);
-t0 = performance.now();
-for (const c of ranked) compare(p, story(indexOf(c.slug)));
-console.log(`  compare x${ranked.length} ${ms(t0)}`);
+/** Median of five runs of one stage, so a GC pause or a busy neighbour does not pass for its cost. */
+function stage<T>(name: string, run: () => T, note: (value: T) => string): T {
+  const times: number[] = [];
+  let value = run();
+  for (let r = 0; r < 5; r++) {
+    const start = performance.now();
+    value = run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`  ${name}: median ${times[2]!.toFixed(1)} ms (${note(value)})`);
+  return value;
+}
+const text = stage('html to text', () => htmlToText(page), (t) => `${t.length} chars`);
+const p = stage('tokens, k-grams, positions', () => pageText(text), (v) => `${v.words.length} words`);
+const pageHashes = stage('winnowing', () => new Uint32Array(new Set(winnow(p.kgrams))), (h) => `${h.length} fingerprints`);
+const ranked = stage('candidates', () => candidates(pageHashes, postings, 20), (r) => `top shared: ${r.slice(0, 4).map((c) => c.shared).join(', ')}`);
+stage(`compare x${ranked.length}`, () => ranked.map((c) => compare(p, story(indexOf(c.slug)))), () => 'regenerating each synthetic body included');
