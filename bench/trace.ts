@@ -3,7 +3,7 @@
 
 import seed from '../feeds/stories/the-israeli-and-moroccan-defense-ministers-meet-in-a-historic-visit.json' with { type: 'json' };
 import { compare, pageText } from '../src/trace/compare.ts';
-import { candidates, fingerprints, kgramHashes, winnow, type VersionRef } from '../src/trace/fingerprint.ts';
+import { candidates, fingerprints, kgramHashes, winnow, winnowedSet, type VersionRef } from '../src/trace/fingerprint.ts';
 import { htmlToText } from '../src/trace/html-text.ts';
 import { bodyText, tokenize } from '../src/trace/normalise.ts';
 import { traceText } from '../src/trace/trace.ts';
@@ -159,6 +159,6 @@ function stage<T>(name: string, run: () => T, note: (value: T) => string): T {
 }
 const text = stage('html to text', () => htmlToText(page), (t) => `${t.length} chars`);
 const p = stage('tokens, k-grams, positions', () => pageText(text), (v) => `${v.words.length} words`);
-const pageHashes = stage('winnowing', () => new Uint32Array(new Set(winnow(p.kgrams))), (h) => `${h.length} fingerprints`);
+const pageHashes = stage('winnowing', () => winnowedSet(p.kgrams), (h) => `${h.length} fingerprints`);
 const ranked = stage('candidates', () => candidates(pageHashes, postings, 20), (r) => `top shared: ${r.slice(0, 4).map((c) => c.shared).join(', ')}`);
 stage(`compare x${ranked.length}`, () => ranked.map((c) => compare(p, story(indexOf(c.slug)))), () => 'regenerating each synthetic body included');

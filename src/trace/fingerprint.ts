@@ -67,14 +67,14 @@ function uniqueSorted(hashes: Uint32Array): Uint32Array {
   return sorted.slice(0, n);
 }
 
-/** The fingerprints of already tokenised text (a page). */
-export function tokenFingerprints(tokens: readonly Token[]): Uint32Array {
-  return uniqueSorted(winnow(kgramHashes(tokens)));
+/** The fingerprints of text whose k-gram hashes are already computed (a page). */
+export function winnowedSet(kgrams: Uint32Array): Uint32Array {
+  return uniqueSorted(winnow(kgrams));
 }
 
 /** The fingerprints of one story version's body: what the store indexes as (hash, slug, version) rows. */
 export function fingerprints(body: readonly string[]): Uint32Array {
-  return tokenFingerprints(tokenize(bodyText(body)));
+  return winnowedSet(kgramHashes(tokenize(bodyText(body))));
 }
 
 export interface VersionRef {

@@ -1,7 +1,7 @@
 // A trace end to end: text (or HTML) in, verdict and matches out, against any store's lookup.
 
 import { compare, pageText } from './compare.ts';
-import { tokenFingerprints } from './fingerprint.ts';
+import { winnowedSet } from './fingerprint.ts';
 import { htmlToText } from './html-text.ts';
 import { findReceipts } from './receipts.ts';
 import type { TraceLookup, TraceMatch, TraceResult, Verdict } from './types.ts';
@@ -22,7 +22,7 @@ export async function traceText(input: string, isHtml: boolean, lookup: TraceLoo
   const page = pageText(text);
   const ids = findReceipts(input, text);
   const [ranked, receipts] = await Promise.all([
-    lookup.candidates(tokenFingerprints(page.tokens), CANDIDATES),
+    lookup.candidates(winnowedSet(page.kgrams), CANDIDATES),
     ids.length ? lookup.receipts(ids) : Promise.resolve([]),
   ]);
   const refs = new Map<string, { slug: string; version: number }>();
@@ -31,8 +31,9 @@ export async function traceText(input: string, isHtml: boolean, lookup: TraceLoo
   for (const r of receipts) refs.set(`${r.slug}@${r.version}`, r);
 
   const best = new Map<string, TraceMatch>();
-  for (const ref of refs.values()) {
-    const story = await lookup.version(ref.slug, ref.version);
+  // Fetched together: on D1 each is a round trip.
+  const stories = await Promise.all([...refs.values()].map((ref) => lookup.version(ref.slug, ref.version)));
+  for (const story of stories) {
     if (!story) continue;
     const result = compare(page, story);
     const carried = receipts.filter((r) => r.slug === story.slug && r.version === story.version);
