@@ -1,5 +1,6 @@
 // Trace (SPEC §14, issue 16): normalising, HTML reduction, fingerprints, comparison, receipts and the report.
 
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import seedStoryFile from '../feeds/stories/the-israeli-and-moroccan-defense-ministers-meet-in-a-historic-visit.json';
 import { receiptId } from '../src/access/receipt.ts';
@@ -273,5 +274,31 @@ describe('report', () => {
     expect(report).toContain('wg-00000000000000000000000a  demo-newsroom  credential jti-9  delivered 2026-03-01T10:00:00Z');
     expect(report).toMatch(/demo-newsroom +1 delivery {2}first 2026-03-01T10:00:00Z {2}last 2026-03-01T10:00:00Z/);
     expect(traceReport({ verdict: 'none', matches: [] })).toBe('Trace verdict: NONE (no story of ours found in this text)\nNo story matched.\n');
+  });
+});
+
+describe('hostile input (seeded properties)', () => {
+  const markup = fc.array(fc.constantFrom('<', '>', '</', '<!--', '-->', '"', "'", '&', ';', '&amp;', '&#x', 'script', 'p', ' ', 'Gantz', '’', '\u0000', '\ud800', 'wg-'), { maxLength: 60 }).map((parts) => parts.join(''));
+
+  it('html-text and tokenize never throw, and offsets always point at the word they name', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), markup), (input) => {
+        const text = htmlToText(input);
+        const tokens = tokenize(text);
+        expect(tokens.filter((t) => tokenize(text.slice(t.start, t.end))[0]?.word !== t.word)).toEqual([]);
+        expect(text).not.toContain('\u0000'); // the paragraph-break marker never leaks into the text
+      }),
+      { seed: 16, numRuns: 300 },
+    );
+  });
+
+  it('a trace of any text or markup returns a verdict and never throws', async () => {
+    const lookup = memoryLookup([SEED]);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ unit: 'binary' }), markup), fc.boolean(), async (input, isHtml) => {
+        expect(['verbatim', 'altered', 'excerpt', 'none']).toContain((await traceText(input, isHtml, lookup)).verdict);
+      }),
+      { seed: 1614, numRuns: 200 },
+    );
   });
 });
