@@ -5,8 +5,8 @@ import { Validator, type Schema } from '@cfworker/json-schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Story } from '../src/catalog/types.ts';
 import type { Bindings } from '../src/settings.ts';
-// The IPTC schema lives beside the repository (../shared), never copied into it.
-import ninjsSchema from '../../shared/schemas/ninjs-schema_3.1.json';
+// The IPTC ninjs 3.1 schema, carried as a fixture (source and license: test/fixtures/README.md).
+import ninjsSchema from './fixtures/ninjs-schema_3.1.json';
 import { bearer, BINDINGS, CONTENT_PATHS, FIRST, gateway, LATE, REVOKED_JTI, seedStory, SLUG, type Gateway } from './support/gateway.ts';
 import { htmlTags, pastExcerpt, readings, scripts, type ReadingOptions } from './support/text.ts';
 import { descendants, kid, kids, parseXml, textOf, type XNode } from './support/xml.ts';

@@ -8,7 +8,7 @@ import { ingest, IngestError, slugify } from '../../src/ingest/ingest.ts';
 import { BINDINGS, LATE, SLUG } from '../support/gateway.ts';
 import { appOver, ROOT, runCli, tempCopies } from './support/scratch.ts';
 
-const SEED = fileURLToPath(new URL('../../../shared/seed/000_363825acce16b393.txt', import.meta.url));
+const SEED = fileURLToPath(new URL('../fixtures/seed/000_363825acce16b393.txt', import.meta.url));
 const STORY_FILE = join(ROOT, 'feeds', 'stories', `${SLUG}.json`);
 const PUBLISHED = '2021-11-24T00:00:00Z';
 const HEADLINE = 'The Israeli and Moroccan defense ministers meet in a historic visit';
