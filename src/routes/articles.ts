@@ -13,13 +13,14 @@ import { storyText } from '../render/story-text.ts';
 import type { StoryView } from '../render/view.ts';
 import { agreement, publicOffer, type Policy } from '../rights/odrl.ts';
 import { tdmHeaders } from '../rights/signals.ts';
+import type { OperatorTerms } from '../rights/terms.ts';
 import type { Settings } from '../settings.ts';
 import { goneNote } from '../render/view.ts';
 import { cached, callerOf, onlyGet, settingsOf, viewFor, type App } from './context.ts';
 
-type Render = (view: StoryView, policy: () => Policy) => string;
+type Render = (view: StoryView, policy: () => Policy, terms: OperatorTerms) => string;
 const FORMATS: Record<'html' | 'json' | 'txt', { type: string; render: Render }> = {
-  html: { type: 'text/html; charset=utf-8', render: storyHtml },
+  html: { type: 'text/html; charset=utf-8', render: (v, _policy, terms) => storyHtml(v, terms) },
   json: { type: 'application/json', render: (v, policy) => `${JSON.stringify(storyNinjs(v, policy()), null, 2)}\n` },
   txt: { type: 'text/plain; charset=utf-8', render: storyText },
 };
@@ -52,7 +53,7 @@ export function register(app: App, data: GatewayData): void {
     const key = `story ${story.slug} ${match[2] ?? 'html'} ${entitlementKey(decision)} ${presence.kind}`;
     return cached(c, data, key, async () => {
       const view = await viewFor(story, decision, settings, presence);
-      const body = format.render(view, () => policyFor(data, decision, view, settings));
+      const body = format.render(view, () => policyFor(data, decision, view, settings), data.registry.terms);
       return rendered(body, format.type, effectiveUpdated(story, now));
     }, { decision, headers: tdmHeaders(settings) });
   });

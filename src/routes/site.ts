@@ -47,7 +47,7 @@ export function register(app: App, data: GatewayData): void {
 
   app.get('/license', async (c) => {
     await callerOf(c, data);
-    return cached(c, data, 'license', () => rendered(licenseHtml(settingsOf(c), notices), 'text/html; charset=utf-8', newest), { decision: PUBLIC });
+    return cached(c, data, 'license', () => rendered(licenseHtml(settingsOf(c), notices, data.registry.terms), 'text/html; charset=utf-8', newest), { decision: PUBLIC });
   });
 
   // Problem `type` URIs resolve to a short page (RFC 9457 §3.1.1).
