@@ -3,6 +3,13 @@
 
 import { newApp } from './app.ts';
 import { loadData, type DataFiles } from './data.ts';
+import { withRequestOrigin } from './http/origin-bindings.ts';
+import type { Bindings } from './settings.ts';
 import files from '../build/data.json';
 
-export default newApp(loadData(files as DataFiles));
+const app = newApp(loadData(files as DataFiles));
+
+// Links follow the Worker's own origin unless WIREGATE_PUBLIC_URL is set (see origin-bindings.ts).
+export default {
+  fetch: (request: Request, env: Bindings, ctx: Parameters<typeof app.fetch>[2]) => app.fetch(request, withRequestOrigin(env, request), ctx),
+};

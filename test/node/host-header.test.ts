@@ -1,0 +1,36 @@
+// On Node the public URL is configured (or the default), never taken from the client's Host header (issue 10).
+
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadData } from '../../src/data.ts';
+import { readDataFiles } from '../../src/node/files.ts';
+import { startServer } from '../../src/node/server.ts';
+
+function get(url: string, host: string): Promise<{ link: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { Host: host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ link: String(res.headers.link ?? ''), body }));
+    });
+    req.on('error', reject).end();
+  });
+}
+
+describe('the Node server and the Host header', () => {
+  let url = '';
+  let close = () => {};
+  beforeAll(async () => {
+    const node = await startServer({ data: loadData(readDataFiles()), bindings: {}, port: 0 });
+    url = node.url;
+    close = () => node.server.close();
+  });
+  afterAll(() => close());
+
+  it('a forged Host changes no link: the default public URL stands', async () => {
+    const { link, body } = await get(`${url}/robots.txt`, 'evil.example');
+    expect(link).toContain('<http://localhost:8787/license>');
+    expect(link).not.toContain('evil.example');
+    expect(body).not.toContain('evil.example');
+  });
+});
