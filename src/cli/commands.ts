@@ -4,15 +4,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { FeedDef, Story } from '../catalog/types.ts';
 import { checkData, formatProblem, loadData } from '../data.ts';
-import { ingest, IngestError } from '../ingest/ingest.ts';
+import { ingest, IngestError, SLUG } from '../ingest/ingest.ts';
 import { demoKey, demoReceiptSecret, LOCAL_DIR, loadSigningKey, newKeyPair, writePrivate } from '../node/demo.ts';
 import { dataDirs, readDataFiles } from '../node/files.ts';
 import { bindingsFromEnv, startServer } from '../node/server.ts';
-import { parseTtl, signToken } from '../node/token.ts';
+import { signToken } from '../node/token.ts';
+import { checkTokenRequest, parseTtl } from './token-request.ts';
 import { receiptId } from '../access/receipt.ts';
 import { settingsFrom } from '../settings.ts';
 import { lifecycleCommands } from './lifecycle.ts';
 import { writeSyntheticCatalog } from './synth.ts';
+import { UsageError } from './usage.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 type Command = (flags: Flags, args: string[]) => Promise<number>;
@@ -24,7 +26,7 @@ const KEYS_DIR = join(LOCAL_DIR, 'keys');
 
 function need(flags: Flags, name: string): string {
   const value = flags[name];
-  if (typeof value !== 'string' || value === '') throw new Error(`--${name} is required`);
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
   return value;
 }
 
@@ -48,12 +50,19 @@ const pack: Command = async (flags) => {
 
 const ingestCmd: Command = async (flags, args) => {
   const [file] = args;
-  if (!file) throw new Error('usage: wiregate ingest <file> --feed <id>');
+  if (!file) throw new UsageError('usage: wiregate ingest <file> --feed <id>');
   const feedId = need(flags, 'feed');
+  const slug = typeof flags['slug'] === 'string' ? flags['slug'] : undefined;
+  if (slug !== undefined && !SLUG.test(slug)) throw new UsageError(`--slug "${slug}" must be lower-case letters and digits joined by single hyphens`);
   const published = typeof flags['published'] === 'string' ? flags['published'] : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   let story: Story;
   try {
-    story = ingest(readFileSync(file), { feed: feedId, published, ...(typeof flags['source'] === 'string' ? { source: flags['source'] } : {}) });
+    story = ingest(readFileSync(file), {
+      feed: feedId,
+      published,
+      ...(typeof flags['source'] === 'string' ? { source: flags['source'] } : {}),
+      ...(slug !== undefined ? { slug } : {}),
+    });
   } catch (e) {
     if (e instanceof IngestError) {
       err(`wiregate ingest: ${file}: ${e.message}; nothing was written`);
@@ -114,18 +123,19 @@ const keysGenerate: Command = async (flags) => {
 };
 
 const token: Command = async (flags) => {
-  const key = flags['demo'] ? await demoKey() : await loadSigningKey(signingKeyPath(flags));
   const settings = settingsFrom(bindingsFromEnv());
-  out(
-    await signToken(key, {
-      sub: need(flags, 'sub'),
-      scope: need(flags, 'scope'),
-      ttlSeconds: parseTtl(typeof flags['ttl'] === 'string' ? flags['ttl'] : '1d'),
-      issuer: settings.issuer,
-      audience: settings.audience,
-      ...(typeof flags['jti'] === 'string' ? { jti: flags['jti'] } : {}),
-    }),
-  );
+  const sub = need(flags, 'sub');
+  const scope = need(flags, 'scope');
+  const ttlSeconds = parseTtl(typeof flags['ttl'] === 'string' ? flags['ttl'] : '1d', settings.maxTokenSeconds);
+  const now = Date.now();
+  const expires = (Math.floor(now / 1000) + ttlSeconds) * 1000;
+  checkTokenRequest(loadData(readDataFiles()).registry, sub, scope, now, expires);
+  const key = flags['demo'] ? await demoKey() : await loadSigningKey(signingKeyPath(flags));
+  const jti = typeof flags['jti'] === 'string' ? flags['jti'] : crypto.randomUUID();
+  const signed = await signToken(key, { sub, scope, ttlSeconds, issuer: settings.issuer, audience: settings.audience, jti }, now);
+  // The token alone on stdout (for $(…)); what `wiregate receipt` and an operator's records need, on stderr.
+  err(`jti:     ${jti}\nkid:     ${key.kid}\nsub:     ${sub}\nscope:   ${scope}\nexpires: ${new Date(expires).toISOString().replace(/\.\d{3}Z$/, 'Z')}`);
+  out(signed);
   return 0;
 };
 

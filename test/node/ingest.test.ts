@@ -134,6 +134,37 @@ describe('ingest() of the seed story', () => {
   });
 });
 
+describe('ingest() of the tail: chrome anywhere after the last paragraph, a copyright line without a blank line', () => {
+  const story = ingest(seedBytes, { feed: 'world', published: PUBLISHED });
+  const body = story.body.join('\n\n');
+  const variants: { name: string; text: string }[] = [
+    { name: 'chrome before the copyright line', text: `${HEADLINE}\n\n${body}\n\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *\n\n${RIGHTS_LINE}\n` },
+    { name: 'chrome on both sides of the copyright line', text: `${HEADLINE}\n\n${body}\n\nLeave a Reply\n\n${RIGHTS_LINE}\n\nYour email address will not be published. Required fields are marked *\n` },
+    { name: 'chrome lines with no blank line between them', text: `${HEADLINE}\n\n${body}\n\n${RIGHTS_LINE}\nLeave a Reply\nYour email address will not be published. Required fields are marked *\n` },
+    { name: 'a copyright line right under the last paragraph', text: `${HEADLINE}\n\n${body}\n${RIGHTS_LINE}\n\nLeave a Reply\n` },
+    { name: 'a copyright line right under chrome right under the last paragraph', text: `${HEADLINE}\n\n${body}\nLeave a Reply\n${RIGHTS_LINE}\n` },
+  ];
+  for (const v of variants) {
+    it(`${v.name}: the same body, notice and terms`, () => {
+      const got = ingest(Buffer.from(v.text, 'utf8'), { feed: 'world', published: PUBLISHED });
+      expect(got.body).toEqual(story.body);
+      expect(got.copyrightNotice).toBe(NOTICE);
+      expect(got.usageTerms).toBe(TERMS);
+      expect(JSON.stringify(got)).not.toMatch(/Leave a Reply|Your email address/);
+    });
+  }
+
+  it('still refuses text after the copyright line that is not page chrome', () => {
+    const text = `${HEADLINE}\n\n${body}\n\n${RIGHTS_LINE}\n\nA paragraph of the next story.\n`;
+    expect(() => ingest(Buffer.from(text, 'utf8'), { feed: 'world', published: PUBLISHED })).toThrow(/copyright line/);
+  });
+
+  it('takes a given slug, and refuses one outside the slug grammar', () => {
+    expect(ingest(seedBytes, { feed: 'world', published: PUBLISHED, slug: 'defense-ministers-2' }).slug).toBe('defense-ministers-2');
+    expect(() => ingest(seedBytes, { feed: 'world', published: PUBLISHED, slug: 'Bad Slug' })).toThrow(IngestError);
+  });
+});
+
 // ---- refusals ----
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1]);
@@ -275,6 +306,26 @@ describe('wiregate ingest', () => {
     const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', '2022-01-01T00:00:00Z');
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('nothing was written');
+    expect(snapshot(join(dir, 'feeds'))).toEqual(before);
+  }, 30_000);
+
+  it('--slug ingests under the given slug beside the story of the same headline (e.g. a replacement after a kill)', async () => {
+    const dir = tempCopy();
+    const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', '2022-01-01T00:00:00Z', '--slug', 'defense-ministers-replacement');
+    expect(r.status, r.stderr).toBe(0);
+    const written = JSON.parse(readFileSync(join(dir, 'feeds', 'stories', 'defense-ministers-replacement.json'), 'utf8')) as { slug: string; headline: string };
+    expect(written).toMatchObject({ slug: 'defense-ministers-replacement', headline: HEADLINE });
+    expect((JSON.parse(readFileSync(join(dir, 'feeds', 'world.json'), 'utf8')) as { stories: string[] }).stories).toEqual(['defense-ministers-replacement', SLUG]);
+    expect(wiregate(dir, 'check').status).toBe(0);
+    expect((await appOver(dir).request('/articles/defense-ministers-replacement', {}, BINDINGS)).status).toBe(200);
+  }, 30_000);
+
+  it('refuses a malformed --slug with exit 2 and writes nothing', () => {
+    const dir = tempCopy();
+    const before = snapshot(join(dir, 'feeds'));
+    const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--slug', 'Not/A Slug');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--slug .* lower-case/);
     expect(snapshot(join(dir, 'feeds'))).toEqual(before);
   }, 30_000);
 });
