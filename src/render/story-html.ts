@@ -2,10 +2,10 @@
 
 import { escapeHtml as h } from './escape.ts';
 import type { OperatorTerms } from '../rights/terms.ts';
-import { humanDate, page } from './html-page.ts';
+import { feedLinks, humanDate, page } from './html-page.ts';
 import { howToLicenseHtml } from './how-to-license.ts';
 import { jsonLdScript, newsArticle } from './json-ld.ts';
-import { EXCERPT_NOTE, leadNotes, type StoryView } from './view.ts';
+import { EXCERPT_NOTE, feedUrl, leadNotes, type StoryView } from './view.ts';
 
 export function storyHtml(view: StoryView, terms: OperatorTerms): string {
   const { story, attribution: a } = view;
@@ -13,6 +13,7 @@ export function storyHtml(view: StoryView, terms: OperatorTerms): string {
     `<link rel="canonical" href="${h(a.canonicalUrl)}">`,
     `<link rel="alternate" type="application/json" href="${h(a.canonicalUrl)}.json">`,
     `<link rel="alternate" type="text/plain" href="${h(a.canonicalUrl)}.txt">`,
+    ...story.feeds.map((id) => feedLinks(id, `Feed ${id}`, (feed, file) => feedUrl(a.baseUrl, feed, file)).trimEnd()),
     `<meta name="robots" content="${view.tier === 'licensed' ? 'noindex, noarchive' : 'max-snippet:-1, noarchive'}">`,
     '<meta name="tdm-reservation" content="1">',
     `<meta name="tdm-policy" content="${h(a.tdmPolicyUrl)}">`,
