@@ -1,10 +1,13 @@
 // On Node the public URL is configured (or the default), never taken from the client's Host header (issue 10).
 
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadData } from '../../src/data.ts';
 import { readDataFiles } from '../../src/node/files.ts';
 import { startServer } from '../../src/node/server.ts';
+import { ROOT } from './support/scratch.ts';
 
 function get(url: string, host: string): Promise<{ link: string; body: string }> {
   return new Promise((resolve, reject) => {
@@ -32,5 +35,13 @@ describe('the Node server and the Host header', () => {
     expect(link).toContain('<http://localhost:8787/license>');
     expect(link).not.toContain('evil.example');
     expect(body).not.toContain('evil.example');
+  });
+});
+
+describe('a first deploy', () => {
+  it('wrangler.toml sets no public URL and nothing on localhost (the Worker follows its own origin)', () => {
+    const settings = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8').split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+    expect(settings.filter((l) => /localhost|127\.0\.0\.1/.test(l))).toEqual([]);
+    expect(settings.filter((l) => l.startsWith('WIREGATE_PUBLIC_URL'))).toEqual([]);
   });
 });
