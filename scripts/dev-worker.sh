@@ -6,4 +6,4 @@ export WRANGLER_SEND_METRICS=false
 node bin/wiregate.mjs pack
 npx wrangler d1 migrations apply DB --local
 npx wrangler d1 execute DB --local --file build/seed.sql
-exec npx wrangler dev "$@"
+exec npx tsx scripts/dev-worker.ts "$@"

@@ -6,6 +6,7 @@ import { identifyCaller, keySourceFor } from './access/access.ts';
 import { tokenInUrlProblem } from './access/credentials.ts';
 import { Problem, problemResponse } from './http/problem.ts';
 import { register as admin } from './routes/admin.ts';
+import { refusalResponse } from './render/error-page.ts';
 import { register as articles } from './routes/articles.ts';
 import type { App, AppEnv } from './routes/context.ts';
 import { register as feeds } from './routes/feeds.ts';
@@ -50,18 +51,18 @@ export function newApp(storeFor: StoreFor): App {
   admin(app);
   usage(app);
 
-  app.notFound((c) => answer(tokenInUrlProblem(c.req.raw) ?? new Problem('not_found', { detail: 'No such resource.' }), c.env));
+  app.notFound((c) => answer(tokenInUrlProblem(c.req.raw) ?? new Problem('not_found', { detail: 'No such resource.' }), c.env, c.req.raw));
   app.onError((err, c) => {
-    if (err instanceof Problem) return answer(err, c.env);
+    if (err instanceof Problem) return answer(err, c.env, c.req.raw);
     // Never log the error's message: it could quote a token or story text.
     console.error(`wiregate: unhandled ${err instanceof Error ? err.name : typeof err} on ${c.req.method}`);
-    return answer(new Problem('internal_error'), c.env);
+    return answer(new Problem('internal_error'), c.env, c.req.raw);
   });
   return app;
 }
 
 /** A problem response even when the settings themselves are broken (then without the license links). */
-function answer(problem: Problem, env: Bindings | undefined): Response {
+function answer(problem: Problem, env: Bindings | undefined, request?: Request): Response {
   let settings: Settings | undefined;
   try {
     settings = settingsFrom(env);
@@ -69,5 +70,5 @@ function answer(problem: Problem, env: Bindings | undefined): Response {
     console.error('wiregate: invalid settings; check the WIREGATE_* variables');
     return problemResponse(new Problem('internal_error'), '', {});
   }
-  return problemResponse(problem, settings.publicUrl, settings.responseHeaders);
+  return refusalResponse(request, problem, settings.publicUrl, settings.responseHeaders);
 }

@@ -2,6 +2,7 @@
 // Nothing of the catalog is bundled: the Worker's size does not depend on the number of stories.
 
 import { newApp } from './app.ts';
+import { withRequestOrigin } from './http/origin-bindings.ts';
 import { Problem } from './http/problem.ts';
 import { settingsFrom, type Bindings } from './settings.ts';
 import { d1Driver, type D1Like } from './store/d1-driver.ts';
@@ -10,15 +11,15 @@ import { Store } from './store/store.ts';
 
 export type WorkerEnv = Bindings & { readonly DB?: D1Like };
 
-/** One store per bindings object, so its snapshot is shared by every request of the isolate. */
+/** One store per D1 binding, so its snapshot is shared by every request of the isolate (whatever its origin). */
 const stores = new WeakMap<object, Store>();
 export function storeFor(env: WorkerEnv): Store {
-  let store = stores.get(env);
+  // Without the D1 binding there is nothing to serve from: a 503, never an empty catalog.
+  if (!env.DB) throw new Problem('store_unavailable', { detail: 'The store (D1 binding DB) is not configured.', retryAfter: 60 });
+  let store = stores.get(env.DB);
   if (!store) {
-    // Without the D1 binding there is nothing to serve from: a 503, never an empty catalog.
-    if (!env.DB) throw new Problem('store_unavailable', { detail: 'The store (D1 binding DB) is not configured.', retryAfter: 60 });
     store = new Store(d1Driver(env.DB), { ttlMs: settingsFrom(env).stateTtlMs });
-    stores.set(env, store);
+    stores.set(env.DB, store);
   }
   return store;
 }
@@ -26,7 +27,8 @@ export function storeFor(env: WorkerEnv): Store {
 const app = newApp((env) => storeFor(env as WorkerEnv));
 
 export default {
-  fetch: app.fetch,
+  // Links follow the Worker's own origin unless WIREGATE_PUBLIC_URL is set (see origin-bindings.ts).
+  fetch: (request: Request, env: WorkerEnv, ctx: Parameters<typeof app.fetch>[2]) => app.fetch(request, withRequestOrigin(env, request), ctx),
   /** Every minute (wrangler.toml [triggers]): tell the WebSub hub about embargoes that ended in the last one. */
   async scheduled(controller: { scheduledTime: number }, env: WorkerEnv): Promise<void> {
     const until = controller.scheduledTime;

@@ -431,7 +431,9 @@ describe('Accept variants and format parameters, anonymously', () => {
     '*/*',
     'text/*;q=1, application/*;q=0.1',
     'garbage',
-    '\u00e9\u00e8;;;q=z, , ,',
+    // Non-ASCII (obs-text) in Node; workerd accepts it too but logs a warning per request, so there the
+    // same junk arrives as ASCII (the fuzz suite's headerSafe does the same).
+    IN_WORKERD ? '??;;;q=z, , ,' : '\u00e9\u00e8;;;q=z, , ,',
     'application/json; profile="full"',
   ];
   const QUERIES = [

@@ -1,7 +1,7 @@
 // SPEC §3 holds on every route, not only on content: a token in the URL or two credentials is a 400,
 // a bad token a 401, even where the answer would be the same for everyone.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BINDINGS, bearer, gateway } from './support/gateway.ts';
 
 const PUBLIC_DOCS = ['/', '/license', '/license.xml', '/robots.txt', '/.well-known/tdmrep.json', '/rights/offer.jsonld', '/rights/tdm-policy.jsonld', '/problems/token-expired'];
@@ -30,8 +30,12 @@ describe('credentials are judged on every route', () => {
 
   it('a remote key set over plain http is refused unless it is on loopback', async () => {
     const gw = await gateway();
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     const res = await gw.request('/', undefined, { ...BINDINGS, WIREGATE_JWKS_URL: 'http://keys.example/jwks.json' });
     expect(res.status).toBe(500);
+    // The operator learns of it on the error log (asserted, not printed), never the client.
+    expect(log.mock.calls.map(([line]) => String(line))).toContain('wiregate: invalid settings; check the WIREGATE_* variables');
+    log.mockRestore();
     const ok = await gw.request('/', undefined, { ...BINDINGS, WIREGATE_JWKS_URL: 'http://127.0.0.1:9/jwks.json' });
     expect(ok.status).toBe(200);
   });

@@ -1,6 +1,6 @@
 // Faults fail closed: a missing receipt secret or broken settings never yield more than the excerpt.
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BINDINGS, bearer, CONTENT_PATHS, gateway, LATE } from './support/gateway.ts';
 
 describe('fail closed', () => {
@@ -23,6 +23,8 @@ describe('fail closed', () => {
     ['a public URL that is not a URL', { WIREGATE_PUBLIC_URL: 'not a url' }],
     ['a negative excerpt budget', { WIREGATE_EXCERPT_WORDS: '-5' }],
   ])('broken settings (%s) give a 500 problem with no story text, for anonymous and licensed requests', async (_name, broken) => {
+    // The operator is told, once per refused request, on the error log; asserted here rather than printed.
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     const gw = await gateway();
     const bindings = { ...BINDINGS, ...broken };
     for (const path of CONTENT_PATHS) {
@@ -33,5 +35,12 @@ describe('fail closed', () => {
         expect(await res.text()).not.toContain(LATE);
       }
     }
+    expect(log).toHaveBeenCalled();
+    for (const [line] of log.mock.calls) {
+      expect(String(line)).toMatch(/^wiregate: (unhandled SettingsError on GET|invalid settings; check the WIREGATE_\* variables)$/);
+    }
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
   });
 });

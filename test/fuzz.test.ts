@@ -161,7 +161,12 @@ async function wellFormed(res: Response, method: string, where: () => string): P
   const headerText = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
   expect(res.status, `${where()}: no 5xx, only known statuses`).toSatisfy((s: number) => KNOWN_STATUSES.has(s));
   expect(res.headers.get('link') ?? '', `${where()}: Link rel="license"`).toMatch(/rel="license"/);
-  if (res.status >= 400 && method !== 'HEAD') {
+  if (res.status >= 400 && method !== 'HEAD' && res.headers.get('content-type') === 'text/html; charset=utf-8') {
+    // A browser on an HTML route gets the refusal as a page (issue 10): the same status and a problem code.
+    expect(res.headers.get('cache-control'), where()).toBe('no-store');
+    expect(text, `${where()}: HTML error page states the status`).toContain(`HTTP status ${res.status}`);
+    expect(text, `${where()}: HTML error page names a problem code`).toMatch(/problem code <a href="[^"]+"><code>[a-z_]+<\/code><\/a>/);
+  } else if (res.status >= 400 && method !== 'HEAD') {
     expect(res.headers.get('content-type'), where()).toBe('application/problem+json');
     expect(res.headers.get('cache-control'), where()).toBe('no-store');
     let problem: Record<string, unknown> = {};

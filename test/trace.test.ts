@@ -176,7 +176,7 @@ describe('compare', () => {
 
 describe('receipts', () => {
   it('finds receipt ids as minted, once each, and nothing inside longer tokens', async () => {
-    const id = await receiptId('secret', 'jti-1', SLUG, 1);
+    const id = await receiptId('secret', { iss: 'wiregate-local', sub: 'demo-newsroom', jti: 'jti-1' }, SLUG, 1);
     expect(id).toMatch(/^wg-[0-9a-f]{24}$/);
     expect(findReceipts(`Receipt: ${id}. Again: ${id.toUpperCase().replace('WG-', 'wg-')}`, `x${id} ${id}0 wg-123`)).toEqual([id]);
   });
@@ -188,7 +188,7 @@ describe('traceText', () => {
   let receipt: string;
 
   beforeAll(async () => {
-    receipt = await receiptId(BINDINGS.WIREGATE_RECEIPT_SECRET!, jti, SLUG, 1);
+    receipt = await receiptId(BINDINGS.WIREGATE_RECEIPT_SECRET!, { iss: 'wiregate-local', sub: 'demo-newsroom', jti }, SLUG, 1);
     const ledger: ReceiptRecord[] = [
       { receipt, licensee: 'demo-newsroom', credential: jti, deliveredAt: '2026-03-01T10:00:00Z', slug: SLUG, version: 1 },
       { receipt: 'wg-000000000000000000000001', licensee: 'other-news', credential: 'other-jti', deliveredAt: '2026-03-04T09:00:00Z', slug: SLUG, version: 1 },

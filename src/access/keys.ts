@@ -95,7 +95,7 @@ export class RemoteKeySet {
       const retryAfter = Math.max(1, Math.ceil((this.#failedUntil - this.#opts.now()) / 1000));
       throw new Problem('keys_unavailable', { detail: 'The key set that signs license tokens cannot be fetched right now.', retryAfter });
     }
-    throw new Problem('token_key_unknown', { detail: 'The token names a key that is not trusted.' });
+    throw new Problem('token_key_unknown', { detail: 'The token names a signing key (kid) that is not in this gateway\'s trusted key set: only tokens signed by a key whose public half the operator has published are accepted.' });
   }, {
     generation: () => {
       const loaded = this.#loaded;

@@ -141,7 +141,7 @@ function detailFor(err: unknown): string {
     case 'token_lifetime_exceeded': return 'The token was issued too long ago.';
     case 'token_signature_invalid': return 'The token signature does not verify.';
     case 'token_header_invalid': return 'The token header (alg, typ or crit) is not accepted.';
-    case 'token_key_unknown': return 'The token names a key that is not trusted.';
+    case 'token_key_unknown': return 'The token names a signing key (kid) that is not in this gateway\'s trusted key set: only tokens signed by a key whose public half the operator has published are accepted.';
     case 'token_claims_invalid': {
       const claim = err instanceof errors.JWTClaimValidationFailed ? err.claim : '';
       return ['iss', 'aud', 'exp', 'iat', 'jti', 'sub'].includes(claim)

@@ -4,20 +4,21 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { FeedDef, Story } from '../catalog/types.ts';
 import { checkData, formatProblem, loadData } from '../data.ts';
-import { ingest, IngestError } from '../ingest/ingest.ts';
+import { ingest, IngestError, SLUG } from '../ingest/ingest.ts';
 import { demoKey, demoReceiptSecret, LOCAL_DIR, loadSigningKey, newKeyPair, writePrivate } from '../node/demo.ts';
 import { dataDirs, readDataFiles } from '../node/files.ts';
-import { importFiles } from '../store/import.ts';
+import { importFiles, importStatements, sqlScript } from '../store/import.ts';
 import { Store } from '../store/store.ts';
 import { addSigningKey, publishStory, putFeed, readStory } from '../store/writes.ts';
 import { isoInstant, lifecycleCommands } from './lifecycle.ts';
 import { cliActor, EXIT_REFUSED, remoteCall, withLocalStore } from './store-access.ts';
-import { importStatements, sqlScript } from '../store/import.ts';
 import { bindingsFromEnv, openNodeStore, startServer, storePath } from '../node/server.ts';
-import { parseTtl, signToken } from '../node/token.ts';
+import { signToken } from '../node/token.ts';
+import { checkTokenRequest, parseTtl } from './token-request.ts';
 import { receiptId } from '../access/receipt.ts';
 import { settingsFrom } from '../settings.ts';
 import { writeSyntheticCatalog } from './synth.ts';
+import { UsageError } from './usage.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 type Command = (flags: Flags, args: string[]) => Promise<number>;
@@ -29,7 +30,7 @@ const KEYS_DIR = join(LOCAL_DIR, 'keys');
 
 function need(flags: Flags, name: string): string {
   const value = flags[name];
-  if (typeof value !== 'string' || value === '') throw new Error(`--${name} is required`);
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
   return value;
 }
 
@@ -58,17 +59,25 @@ const pack: Command = async (flags) => {
 
 const ingestCmd: Command = async (flags, args) => {
   const [file] = args;
-  if (!file) throw new Error('usage: wiregate ingest <file> --feed <id>');
+  if (!file) throw new UsageError('usage: wiregate ingest <file> --feed <id>');
   const feedId = need(flags, 'feed');
+  const slug = typeof flags['slug'] === 'string' ? flags['slug'] : undefined;
+  if (slug !== undefined && !SLUG.test(slug)) throw new UsageError(`--slug "${slug}" must be lower-case letters and digits joined by single hyphens`);
   const published = typeof flags['published'] === 'string' ? isoInstant(flags['published']) : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const bytes = readFileSync(file);
   if (typeof flags['remote'] === 'string' && !flags['dry-run']) {
+    if (slug !== undefined) throw new UsageError('--slug works on the local store only; with --remote, publish a story record (POST /admin/stories, application/json)');
     const query = new URLSearchParams({ feed: feedId, published });
     return remoteCall('ingest', flags['remote'], 'POST', `/admin/stories?${query}`, { type: 'text/plain; charset=utf-8', data: bytes });
   }
   let story: Story;
   try {
-    story = ingest(bytes, { feed: feedId, published, ...(typeof flags['source'] === 'string' ? { source: flags['source'] } : {}) });
+    story = ingest(bytes, {
+      feed: feedId,
+      published,
+      ...(typeof flags['source'] === 'string' ? { source: flags['source'] } : {}),
+      ...(slug !== undefined ? { slug } : {}),
+    });
   } catch (e) {
     if (e instanceof IngestError) {
       err(`wiregate ingest: ${file}: ${e.message}; nothing was written`);
@@ -133,36 +142,35 @@ function keysDir(flags: Flags): string {
 }
 
 const OPERATOR_GRANTS = ['stories:write', 'licensees:write', 'usage:read', 'trace', 'admin'];
+const OPERATOR_MAX_SECONDS = 30 * 86_400;
 
 const token: Command = async (flags) => {
   const operator = flags['operator'] === true;
-  const key = flags['demo'] && !operator ? await demoKey() : await loadSigningKey(signingKeyPath(flags));
   const settings = settingsFrom(bindingsFromEnv());
+  const sub = need(flags, 'sub');
   const scope = need(flags, 'scope');
-  const ttlSeconds = parseTtl(typeof flags['ttl'] === 'string' ? flags['ttl'] : '1d');
+  const ttlSeconds = parseTtl(typeof flags['ttl'] === 'string' ? flags['ttl'] : '1d', operator ? OPERATOR_MAX_SECONDS : settings.maxTokenSeconds);
+  const now = Date.now();
+  const expires = (Math.floor(now / 1000) + ttlSeconds) * 1000;
   if (operator) {
     const unknown = scope.split(' ').filter((g) => g && !OPERATOR_GRANTS.includes(g));
-    if (unknown.length > 0) {
-      err(`wiregate token: unknown grant(s) ${unknown.join(', ')}; grants are ${OPERATOR_GRANTS.join(', ')}`);
-      return EXIT_REFUSED;
-    }
-    if (ttlSeconds > 30 * 86_400) {
-      err('wiregate token: operator tokens live at most 30 days (--ttl 30d)');
-      return EXIT_REFUSED;
+    if (unknown.length > 0) throw new UsageError(`unknown grant(s) ${unknown.join(', ')}; grants are ${OPERATOR_GRANTS.join(', ')}`);
+  } else {
+    // Refuse what the gateway would refuse, judged against the store it serves.
+    const { sqlite } = await openNodeStore(storePath());
+    try {
+      checkTokenRequest((await new Store(sqlite.driver).snapshot(now)).registry, sub, scope, now, expires);
+    } finally {
+      sqlite.close();
     }
   }
+  const key = flags['demo'] && !operator ? await demoKey() : await loadSigningKey(signingKeyPath(flags));
   const jti = typeof flags['jti'] === 'string' ? flags['jti'] : crypto.randomUUID();
-  out(
-    await signToken(key, {
-      sub: need(flags, 'sub'),
-      scope,
-      ttlSeconds,
-      issuer: settings.issuer,
-      audience: settings.audience,
-      jti,
-      typ: operator ? 'operator+jwt' : 'license+jwt',
-    }),
-  );
+  const typ = operator ? 'operator+jwt' : 'license+jwt';
+  const signed = await signToken(key, { sub, scope, ttlSeconds, issuer: settings.issuer, audience: settings.audience, jti, typ }, now);
+  // The token alone on stdout (for $(…)); what `wiregate receipt` and an operator's records need, on stderr.
+  err(`jti:     ${jti}\nkid:     ${key.kid}\nsub:     ${sub}\nscope:   ${scope}\nexpires: ${new Date(expires).toISOString().replace(/\.\d{3}Z$/, 'Z')}`);
+  out(signed);
   return 0;
 };
 

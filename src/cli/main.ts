@@ -1,68 +1,75 @@
-// The wiregate CLI: serve, ingest, check, pack, keys generate, token.
+// The wiregate CLI: parses the command line, answers --help and --version, and runs a command.
 
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { commands } from './commands.ts';
+import { commandHelp, overview, UsageError } from './usage.ts';
 
-const USAGE = `wiregate — syndication and rights-enforcement gateway for wire copy
+const OPTIONS = {
+  feed: { type: 'string' },
+  published: { type: 'string' },
+  source: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  out: { type: 'string' },
+  alg: { type: 'string' },
+  kid: { type: 'string' },
+  sub: { type: 'string' },
+  scope: { type: 'string' },
+  ttl: { type: 'string' },
+  key: { type: 'string' },
+  jti: { type: 'string' },
+  demo: { type: 'boolean' },
+  until: { type: 'string' },
+  reason: { type: 'string' },
+  note: { type: 'string' },
+  file: { type: 'string' },
+  stories: { type: 'string' },
+  slug: { type: 'string' },
+  version: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  iss: { type: 'string' },
+  operator: { type: 'boolean' },
+  remote: { type: 'string' },
+  licensee: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  group: { type: 'string' },
+  csv: { type: 'boolean' },
+  feeds: { type: 'string' },
+  label: { type: 'string' },
+  expires: { type: 'string' },
+} as const;
 
-  wiregate serve [--demo]                      serve the store (WIREGATE_DB) on Node (PORT, HOST)
-  wiregate ingest <file> --feed <id> [--published <iso>] [--source <name>] [--dry-run] [--remote <url>]
-  wiregate import                              sync feeds/ and licenses/ into the store (idempotent)
-  wiregate check                               validate feeds/ and licenses/
-  wiregate pack [--out build]                  export feeds/ and licenses/ as build/seed.sql for D1
-  wiregate keys generate [--operator] [--alg ES256|EdDSA] [--kid <id>]
-  wiregate token --sub <licensee> --scope "feed:<id> ..." --ttl 30d [--key <file>] [--demo]
-  wiregate token --operator --sub <name> --scope "stories:write licensees:write usage:read trace admin" --ttl 7d
-
-  Lifecycle commands act on the local store, or with --remote <url> (and WIREGATE_OPERATOR_TOKEN)
-  on a running deployment through the operator API.
-  wiregate embargo <slug> --until <iso>        hold a story until the release instant
-  wiregate release <slug>                      release an embargoed or withheld story now
-  wiregate kill <slug> --reason <text>         kill: 410 everywhere, tombstone in Atom, advisory to licensees
-  wiregate withhold <slug> --reason <text>     withhold: like kill, but release can undo it
-  wiregate correct <slug> --note <text> [--file <wire text>]   new version with a correction note
-  wiregate receipt --sub <licensee> --jti <id> --slug <slug> [--iss <issuer>] [--version N] [--demo]
-                                               the receipt a token's copy carries (--iss: WIREGATE_ISSUER)
-  wiregate synth [--stories 10000] [--out build/synth]   a synthetic catalog for tests and benchmarks
-`;
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `wiregate ${pkg.version}\n`;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      feed: { type: 'string' },
-      published: { type: 'string' },
-      source: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      out: { type: 'string' },
-      alg: { type: 'string' },
-      kid: { type: 'string' },
-      sub: { type: 'string' },
-      scope: { type: 'string' },
-      ttl: { type: 'string' },
-      key: { type: 'string' },
-      jti: { type: 'string' },
-      iss: { type: 'string' },
-      demo: { type: 'boolean' },
-      until: { type: 'string' },
-      reason: { type: 'string' },
-      note: { type: 'string' },
-      file: { type: 'string' },
-      stories: { type: 'string' },
-      slug: { type: 'string' },
-      version: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      operator: { type: 'boolean' },
-      remote: { type: 'string' },
-    },
-  });
+  // `--version` alone asks for the program's version; `receipt --version N` is a story version.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    process.stdout.write(version());
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    // node:util names the unknown or malformed option; nothing else of the command line is echoed.
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}; see wiregate --help`);
+  }
+  const { values, positionals } = parsed;
   const [name, ...rest] = positionals;
   const key = name === 'keys' ? `keys ${rest.shift() ?? ''}`.trim() : name;
-  const command = key ? commands[key] : undefined;
-  if (values.help || !command) {
-    process.stdout.write(USAGE);
+  if (!key) {
+    process.stdout.write(overview());
     return values.help ? 0 : 2;
+  }
+  const command = commands[key];
+  if (!command) throw new UsageError(`unknown command: ${key}; see wiregate --help`);
+  if (values.help) {
+    process.stdout.write(commandHelp(key) ?? overview());
+    return 0;
   }
   return command(values, rest);
 }
@@ -73,6 +80,6 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`wiregate: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    process.exitCode = err instanceof UsageError ? 2 : 1;
   },
 );

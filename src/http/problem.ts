@@ -85,12 +85,38 @@ export class Problem extends Error {
 
 /** `common` are the headers every response carries (the license links). */
 export function problemResponse(problem: Problem, baseUrl: string, common: Readonly<Record<string, string>>): Response {
+  const body = problemBody(problem, baseUrl);
+  return new Response(JSON.stringify(body), { status: body.status, headers: problemHeaders(problem, common, 'application/problem+json') });
+}
+
+export interface ProblemBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: ProblemCode;
+}
+
+/** The RFC 9457 members; an HTML error page shows the same ones. */
+export function problemBody(problem: Problem, baseUrl: string): ProblemBody {
+  const spec: CodeSpec = CODES[problem.code];
+  return {
+    type: `${baseUrl}/problems/${problem.code.replaceAll('_', '-')}`,
+    title: spec.title,
+    status: spec.status,
+    detail: problem.options.detail ?? spec.title,
+    code: problem.code,
+  };
+}
+
+/** Challenge, Retry-After and Allow as the refusal needs them, whatever the body's format. */
+export function problemHeaders(problem: Problem, common: Readonly<Record<string, string>>, contentType: string): Record<string, string> {
   const spec: CodeSpec = CODES[problem.code];
   const { detail = spec.title, scheme = 'Bearer', retryAfter, allow } = problem.options;
   // A plain object, not Headers: the Node adapter writes it straight out.
   const headers: Record<string, string> = {
     ...common,
-    'Content-Type': 'application/problem+json',
+    'Content-Type': contentType,
     'Cache-Control': 'no-store',
   };
   if (spec.challenge === 'none') {
@@ -104,12 +130,5 @@ export function problemResponse(problem: Problem, baseUrl: string, common: Reado
   if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
   if (allow) headers['Allow'] = allow;
   if (problem.options.headers) Object.assign(headers, problem.options.headers);
-  const body = {
-    type: `${baseUrl}/problems/${problem.code.replaceAll('_', '-')}`,
-    title: spec.title,
-    status: spec.status,
-    detail,
-    code: problem.code,
-  };
-  return new Response(JSON.stringify(body), { status: spec.status, headers });
+  return headers;
 }

@@ -12,7 +12,12 @@ export interface IngestOptions {
   readonly published: string;
   /** Overrides the source named in the copyright line. */
   readonly source?: string;
+  /** Overrides the slug made from the headline (e.g. a replacement for a killed story keeps its headline). */
+  readonly slug?: string;
 }
+
+/** The slug grammar the routes accept (SPEC §1). */
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Web-page furniture that follows the story on the page it was scraped from. */
 const CHROME: readonly RegExp[] = [
@@ -50,26 +55,18 @@ export function ingest(bytes: Uint8Array, options: IngestOptions): Story {
     throw new IngestError('the first paragraph is not a one-line headline');
   }
   while (paragraphs[0]?.trim() === headline) paragraphs.shift();
-  while (paragraphs.length > 0 && CHROME.some((re) => re.test(paragraphs.at(-1)!.trim()))) paragraphs.pop();
-
-  const rightsLine = paragraphs.pop()?.trim() ?? '';
-  const rights = COPYRIGHT.exec(rightsLine);
-  if (!rights) {
-    throw new IngestError(
-      'the story does not end with a copyright line ("Copyright YEAR HOLDER. …"); ' +
-        'text after it must be recognisable page chrome',
-    );
-  }
-  if (paragraphs.length === 0) throw new IngestError('the story has a headline but no body');
-  const body = paragraphs;
-  if (body.some((p) => COPYRIGHT.test(p.trim()))) {
+  const { body, rightsLine } = splitTail(paragraphs);
+  const rights = COPYRIGHT.exec(rightsLine)!;
+  if (body.length === 0) throw new IngestError('the story has a headline but no body');
+  if (body.some((p) => p.split('\n').some((line) => COPYRIGHT.test(line.trim())))) {
     throw new IngestError('a copyright line appears inside the body; the story is not one wire item');
   }
 
   const rightsHolder = rights[2]!.trim();
   const { notice, terms } = splitRights(rightsLine);
-  const slug = slugify(headline);
+  const slug = options.slug ?? slugify(headline);
   if (!slug) throw new IngestError('the headline has no letters or digits to make a slug from');
+  if (!SLUG.test(slug)) throw new IngestError(`the slug "${slug}" is not lower-case letters and digits joined by single hyphens`);
   return {
     slug,
     headline,
@@ -85,6 +82,40 @@ export function ingest(bytes: Uint8Array, options: IngestOptions): Story {
     feeds: [options.feed],
     body,
   };
+}
+
+/**
+ * The body and the copyright line, with page chrome dropped wherever it sits after the last body
+ * paragraph: after the copyright line or before it. The copyright line may follow the last paragraph
+ * without a blank line; it is then cut from that paragraph, whose text stays as written.
+ */
+function splitTail(paragraphs: readonly string[]): { body: string[]; rightsLine: string } {
+  const body = [...paragraphs];
+  dropChrome(body);
+  const lines = body.pop()?.split('\n') ?? [];
+  const at = lines.findIndex((line) => COPYRIGHT.test(line.trim()));
+  if (at < 0) {
+    throw new IngestError(
+      'the story does not end with a copyright line ("Copyright YEAR HOLDER. …"); ' +
+        'text after it must be recognisable page chrome',
+    );
+  }
+  if (at > 0) body.push(lines.slice(0, at).join('\n'));
+  dropChrome(body);
+  return { body, rightsLine: lines.slice(at).join('\n').trim() };
+}
+
+/** Pops trailing chrome lines and paragraphs ("Leave a Reply", "Your email address…") off the end. */
+function dropChrome(paragraphs: string[]): void {
+  while (paragraphs.length > 0) {
+    const lines = paragraphs.at(-1)!.split('\n');
+    const kept = lines.length;
+    while (lines.length > 0 && (lines.at(-1)!.trim() === '' || CHROME.some((re) => re.test(lines.at(-1)!.trim())))) lines.pop();
+    if (lines.length === kept) return;
+    paragraphs.pop();
+    // Only whole chrome lines go: a paragraph that keeps text is kept exactly as it was up to them.
+    if (lines.length > 0) return void paragraphs.push(lines.join('\n'));
+  }
 }
 
 /** "Copyright 2021 AP. All rights reserved. This material may not…" → notice and usage terms. */

@@ -27,13 +27,3 @@ export function signToken(key: SigningKey, req: TokenRequest, now = Date.now()):
     .setExpirationTime(iat + req.ttlSeconds)
     .sign(key.privateKey);
 }
-
-/** "30d", "12h", "90m", "3600s" or plain seconds. */
-export function parseTtl(text: string): number {
-  const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  if (!m) throw new Error(`--ttl "${text}" is not a duration such as 30d, 12h, 90m or 3600s`);
-  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
-  const seconds = Number(m[1]) * unit;
-  if (seconds <= 0) throw new Error('--ttl must be positive');
-  return seconds;
-}

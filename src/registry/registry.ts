@@ -2,7 +2,7 @@
 
 import { FieldReader, ID, parseJson } from '../catalog/fields.ts';
 import type { DataFile, DataProblem } from '../catalog/types.ts';
-import { readTerms, type OperatorTerms } from '../rights/terms.ts';
+import { DEFAULT_TERMS, readTerms, type OperatorTerms } from '../rights/terms.ts';
 
 export interface Licensee {
   readonly id: string;
@@ -70,9 +70,11 @@ export function loadRegistry(files: readonly DataFile[]): { registry: Registry; 
     problems.push(...reader.problems);
   }
   if (!terms && !files.some((f) => f.path === 'terms.json')) {
-    problems.push({ file: 'licenses/terms.json', field: '(file)', message: 'is missing: the operator must state contact, license server, payment and AI-use terms', severity: 'error' });
+    // Optional (SPEC §2): a directory with only licensees, jwks.json and revoked.json must start.
+    problems.push({ file: 'licenses/terms.json', field: '(file)', message: 'is absent: defaults apply and the license pages say no contact is configured; add it to state contact, license server, payment and AI-use terms', severity: 'warning' });
   }
-  return { registry: { licensees, jwks, revoked, terms: terms ?? PLACEHOLDER_TERMS }, problems };
+  // An invalid terms.json is an error (loadData refuses to start), so the defaults stand in only when it is absent.
+  return { registry: { licensees, jwks, revoked, terms: terms ?? DEFAULT_TERMS }, problems };
 }
 
 function readLicensee(reader: FieldReader, raw: unknown, path: string): Licensee | undefined {
@@ -191,13 +193,3 @@ export function feedWarnings(registry: Registry, feedIds: ReadonlySet<string>): 
   }
   return out;
 }
-
-/** Only ever seen together with a DataError: loadData refuses to start without real terms. */
-const PLACEHOLDER_TERMS: OperatorTerms = Object.freeze<OperatorTerms>({
-  operator: '',
-  contact: { email: '', url: '' },
-  licenseServer: '',
-  payment: { type: 'subscription', url: '' },
-  aiUse: { search: 'yes', 'ai-input': 'no', 'ai-train': 'no' },
-  blockedCrawlers: [],
-});

@@ -3,7 +3,7 @@
 import type { FeedInfo, Story } from '../catalog/types.ts';
 import type { Settings } from '../settings.ts';
 import { escapeHtml as h } from './escape.ts';
-import { humanDate, page } from './html-page.ts';
+import { feedLinks, humanDate, page } from './html-page.ts';
 import { urlsFor } from './view.ts';
 
 /** `stories` are the newest ones the public may see (embargoed, killed and withheld ones are left out). */
@@ -51,5 +51,6 @@ ${feeds}
 <ul>
 ${list}
 </ul>`;
-  return page({ title: 'wiregate — wire stories', base: urls.base, main });
+  const head = [...catalog.feeds.values()].map((f) => feedLinks(f.id, f.title, urls.feed)).join('');
+  return page({ title: 'wiregate — wire stories', base: urls.base, head, main });
 }

@@ -1,16 +1,19 @@
 // The story as an HTML page: headline, dateline, excerpt or full text, attribution, how to license.
 
 import { escapeHtml as h } from './escape.ts';
-import { humanDate, page } from './html-page.ts';
+import type { OperatorTerms } from '../rights/terms.ts';
+import { feedLinks, humanDate, page } from './html-page.ts';
+import { howToLicenseHtml } from './how-to-license.ts';
 import { jsonLdScript, newsArticle } from './json-ld.ts';
-import { EXCERPT_NOTE, leadNotes, type StoryView } from './view.ts';
+import { EXCERPT_NOTE, feedUrl, leadNotes, type StoryView } from './view.ts';
 
-export function storyHtml(view: StoryView): string {
+export function storyHtml(view: StoryView, terms: OperatorTerms): string {
   const { story, attribution: a } = view;
   const head = [
     `<link rel="canonical" href="${h(a.canonicalUrl)}">`,
     `<link rel="alternate" type="application/json" href="${h(a.canonicalUrl)}.json">`,
     `<link rel="alternate" type="text/plain" href="${h(a.canonicalUrl)}.txt">`,
+    ...story.feeds.map((id) => feedLinks(id, `Feed ${id}`, (feed, file) => feedUrl(a.baseUrl, feed, file)).trimEnd()),
     `<meta name="robots" content="${view.tier === 'licensed' ? 'noindex, noarchive' : 'max-snippet:-1, noarchive'}">`,
     '<meta name="tdm-reservation" content="1">',
     `<meta name="tdm-policy" content="${h(a.tdmPolicyUrl)}">`,
@@ -26,7 +29,7 @@ ${noticeHtml(view)}
 ${view.paragraphs.map((p) => `<p>${h(p)}</p>`).join('\n')}
 </div>
 ${attributionHtml(view)}
-${view.tier === 'public' ? licenseCta(a.licenseUrl) : ''}
+${view.tier === 'public' ? licenseCta(a.licenseUrl, terms) : ''}
 </article>`;
   return page({ title: story.headline, base: a.baseUrl, head, main });
 }
@@ -57,9 +60,11 @@ function attributionHtml(view: StoryView): string {
 </aside>`;
 }
 
-function licenseCta(licenseUrl: string): string {
+function licenseCta(licenseUrl: string, terms: OperatorTerms): string {
   return `<section class="license-cta">
 <h2>License this story</h2>
-<p>Partner newsrooms receive the full text, in this page and in full-text RSS, Atom and JSON feeds, with a signed license token sent as <code>Authorization: Bearer &lt;token&gt;</code>. Read the <a href="${h(licenseUrl)}">license terms</a> to find out how to become a licensee.</p>
+<p>Licensed partner newsrooms receive the full text of this story and of every story in their feeds.</p>
+${howToLicenseHtml(terms)}
+<p>Read the <a href="${h(licenseUrl)}">license terms</a>.</p>
 </section>`;
 }

@@ -30,6 +30,11 @@ export interface StoryView {
   readonly embargoedUntil?: string;
 }
 
+/** A feed's URL under a base; urlsFor().feed for callers that hold settings, this for those that hold the base. */
+export function feedUrl(base: string, id: string, file = ''): string {
+  return `${base}/feeds/${id}/${file}`;
+}
+
 export function urlsFor(settings: Settings) {
   const base = settings.publicUrl;
   return {
@@ -40,7 +45,7 @@ export function urlsFor(settings: Settings) {
     offer: `${base}/rights/offer.jsonld`,
     operator: `${base}/#operator`,
     article: (slug: string) => `${base}/articles/${slug}`,
-    feed: (id: string, file = '') => `${base}/feeds/${id}/${file}`,
+    feed: (id: string, file = '') => feedUrl(base, id, file),
   };
 }
 

@@ -20,8 +20,7 @@ function assigner(terms: OperatorTerms, settings: Settings): Policy {
     '@type': 'Party',
     uid: urlsFor(settings).operator,
     'vcard:fn': terms.operator,
-    'vcard:hasEmail': `mailto:${terms.contact.email}`,
-    'vcard:hasURL': terms.contact.url,
+    ...(terms.contact ? { 'vcard:hasEmail': `mailto:${terms.contact.email}`, 'vcard:hasURL': terms.contact.url } : {}),
   };
 }
 

@@ -37,7 +37,7 @@ export function rslContent(o: ContentOptions): Xml {
     null,
     el(`${p}permits`, { type: 'usage' }, 'all'),
     el(`${p}permits`, { type: 'user' }, 'commercial'),
-    el(`${p}payment`, { type: o.terms.payment.type }, el(`${p}custom`, null, o.terms.payment.url)),
+    el(`${p}payment`, { type: o.terms.payment.type }, o.terms.payment.url !== undefined && el(`${p}custom`, null, o.terms.payment.url)),
   );
   return el(
     `${p}content`,
@@ -46,7 +46,7 @@ export function rslContent(o: ContentOptions): Xml {
     full,
     el(`${p}legal`, { type: 'warranty' }, 'authority'),
     el(`${p}legal`, { type: 'disclaimer' }, 'as-is'),
-    el(`${p}copyright`, { type: 'organization', contactEmail: o.terms.contact.email, contactUrl: o.terms.contact.url }, o.rightsHolder),
+    el(`${p}copyright`, { type: 'organization', contactEmail: o.terms.contact?.email, contactUrl: o.terms.contact?.url }, o.rightsHolder),
     el(`${p}terms`, null, o.termsUrl),
   );
 }

@@ -7,11 +7,12 @@ export type Signal = 'yes' | 'no';
 export interface OperatorTerms {
   /** Who runs this gateway and offers the licenses (the ODRL assigner). */
   readonly operator: string;
-  readonly contact: { readonly email: string; readonly url: string };
-  /** RSL license server (the `server` attribute of `<content>`). */
-  readonly licenseServer: string;
-  /** RSL payment type for a full-text license. */
-  readonly payment: { readonly type: PaymentType; readonly url: string };
+  /** Absent when licenses/terms.json is: the license pages then say plainly that no contact is configured. */
+  readonly contact?: { readonly email: string; readonly url: string };
+  /** RSL license server (the `server` attribute of `<content>`); absent without terms.json. */
+  readonly licenseServer?: string;
+  /** RSL payment type for a full-text license; the URL is absent without terms.json. */
+  readonly payment: { readonly type: PaymentType; readonly url?: string };
   /** Content-signal style stance for uses of the public excerpt. */
   readonly aiUse: { readonly search: Signal; readonly 'ai-input': Signal; readonly 'ai-train': Signal };
   /** User agents told `Disallow: /` in robots.txt; empty by default, so search indexing is never blocked unasked. */
@@ -24,6 +25,17 @@ export type PaymentType = (typeof PAYMENT_TYPES)[number];
 const FIELDS = ['operator', 'contact', 'licenseServer', 'payment', 'aiUse', 'blockedCrawlers'];
 const HTTP_URL = /^https?:\/\/[^\s"<>]+$/;
 const EMAIL = /^[^\s@"<>]+@[^\s@"<>]+\.[^\s@"<>]+$/;
+
+/**
+ * The terms when licenses/terms.json is absent (SPEC §2: optional): no contact, no license server,
+ * the conservative AI-use stance (search only) and no crawler blocked.
+ */
+export const DEFAULT_TERMS: OperatorTerms = Object.freeze<OperatorTerms>({
+  operator: 'The operator of this gateway',
+  payment: { type: 'subscription' },
+  aiUse: { search: 'yes', 'ai-input': 'no', 'ai-train': 'no' },
+  blockedCrawlers: [],
+});
 
 export function readTerms(reader: FieldReader, raw: unknown): OperatorTerms | undefined {
   const obj = reader.object(raw);

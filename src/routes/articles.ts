@@ -16,9 +16,9 @@ import type { OperatorTerms } from '../rights/terms.ts';
 import type { Settings } from '../settings.ts';
 import { cached, onlyGet, viewFor, type App } from './context.ts';
 
-type Render = (view: StoryView, policy: () => Policy) => string;
+type Render = (view: StoryView, policy: () => Policy, terms: OperatorTerms) => string;
 const FORMATS: Record<'html' | 'json' | 'txt', { type: string; render: Render }> = {
-  html: { type: 'text/html; charset=utf-8', render: storyHtml },
+  html: { type: 'text/html; charset=utf-8', render: (v, _policy, terms) => storyHtml(v, terms) },
   json: { type: 'application/json', render: (v, policy) => `${JSON.stringify(storyNinjs(v, policy()), null, 2)}\n` },
   txt: { type: 'text/plain; charset=utf-8', render: storyText },
 };
@@ -48,7 +48,7 @@ export function register(app: App): void {
         const key = `story ${story.slug} ${suffix} ${entitlementKey(decision)} ${presence.kind}`;
         return cached(c, key, async () => {
           const view = await viewFor(story, decision, settings, presence);
-          const body = format.render(view, () => policyFor(state.registry.terms, decision, view, settings));
+          const body = format.render(view, () => policyFor(state.registry.terms, decision, view, settings), state.registry.terms);
           const r = await rendered(body, format.type, effectiveUpdated(story, now));
           return view.license ? { ...r, items: [{ slug: story.slug, version: story.version, receipt: view.license.receipt }] } : r;
         }, { decision, headers: tdmHeaders(settings) }, suffix);

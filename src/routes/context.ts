@@ -58,7 +58,7 @@ export async function viewFor(story: Story, decision: Decision, settings: Settin
 /** The receipt for a licensed copy; without the server secret, licensed copies are refused (fail closed). */
 export function receiptFor(story: { readonly slug: string; readonly version: number }, decision: Decision & { tier: 'licensed' }, settings: Settings): Promise<string> {
   if (!settings.receiptSecret) {
-    throw new Problem('receipts_unavailable', { detail: 'Licensed copies cannot be receipted on this deployment.', retryAfter: 300 });
+    throw new Problem('receipts_unavailable', { detail: 'Licensed copies cannot be receipted on this deployment: the operator has not configured a receipt secret.', retryAfter: 300 });
   }
   return receiptId(settings.receiptSecret, decision.token, story.slug, story.version);
 }

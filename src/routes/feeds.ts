@@ -21,6 +21,8 @@ const FORMATS: Record<string, { type: string; name: string; render: (v: FeedView
 };
 
 const PAGE = /^[1-9]\d{0,5}$/;
+/** A feed that exists asked for in a format that does not: name the ones that do. */
+const FORMAT_HINT = `No such feed format; this feed is served as ${Object.keys(FORMATS).join(', ')}.`;
 
 export function register(app: App): void {
   app.get('/feeds/:feed/:file', async (c) => {
@@ -29,7 +31,7 @@ export function register(app: App): void {
     const format = Object.hasOwn(FORMATS, c.req.param('file')) ? FORMATS[c.req.param('file')] : undefined;
     const pageParam = c.req.query('page');
     if (!feed || !format || (pageParam !== undefined && !PAGE.test(pageParam))) {
-      throw new Problem('not_found', { detail: 'No such feed.' });
+      throw new Problem('not_found', { detail: feed && !format ? FORMAT_HINT : 'No such feed.' });
     }
     const page = Number(pageParam ?? '1');
     const now = Date.now();

@@ -29,7 +29,7 @@ export function register(app: App): void {
 
   app.get('/license', async (c) => {
     const { settings, state } = c.var;
-    return cached(c, 'license', async () => rendered(licenseHtml(settings, (await state.rights()).notices), 'text/html; charset=utf-8', state.updated), { decision: PUBLIC });
+    return cached(c, 'license', async () => rendered(licenseHtml(settings, (await state.rights()).notices, state.registry.terms), 'text/html; charset=utf-8', state.updated), { decision: PUBLIC });
   });
 
   // Problem `type` URIs resolve to a short page (RFC 9457 §3.1.1).

@@ -152,7 +152,7 @@ describe('wiregate keys generate and token', () => {
     expect(wiregate(dir, 'check').status).toBe(0);
 
     const tok = wiregate(dir, 'token', '--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '1h');
-    expect(tok.stderr).toBe('');
+    expect(tok.stderr).toContain('kid:     cli-test-key'); // the token's facts go to stderr, the token alone to stdout
     expect(tok.status).toBe(0);
     const token = tok.stdout.trim();
     expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -370,4 +370,105 @@ describe('wiregate receipt', () => {
     expect(noSecret.status).not.toBe(0);
     expect(noSecret.output).toMatch(/WIREGATE_RECEIPT_SECRET/);
   });
+});
+
+// ---- a CLI that helps (issue 10): token refuses what the server would refuse; --version, unknown command, --help ----
+
+describe('wiregate token refuses, with exit 2, what the server would refuse', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = tempCopy();
+    writeJson(join(dir, 'licenses', 'paused-news.json'), {
+      id: 'paused-news', name: 'Paused News', status: 'suspended', license: 'LIC-P-1', feeds: ['world'],
+      validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z',
+    });
+    writeJson(join(dir, 'licenses', 'over-news.json'), {
+      id: 'over-news', name: 'Over News', status: 'active', license: 'LIC-O-1', feeds: ['world'],
+      validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z',
+    });
+  });
+  const token = (...args: string[]) => wiregate(dir, 'token', '--demo', ...args);
+
+  it.each([
+    ['an unknown licensee', ['--sub', 'nobody', '--scope', 'feed:world', '--ttl', '1h'], /"nobody" is not a licensee/],
+    ['a suspended licensee', ['--sub', 'paused-news', '--scope', 'feed:world', '--ttl', '1h'], /"paused-news" is suspended/],
+    ['a lapsed license', ['--sub', 'over-news', '--scope', 'feed:world', '--ttl', '1h'], /license of "over-news" ended/],
+    ['a scope that is not feed:<id>', ['--sub', 'demo-newsroom', '--scope', 'world', '--ttl', '1h'], /"world" is not feed:<id>/],
+    ['an empty feed id', ['--sub', 'demo-newsroom', '--scope', 'feed:', '--ttl', '1h'], /"feed:" is not feed:<id>/],
+    ['a feed the licensee lacks', ['--sub', 'demo-newsroom', '--scope', 'feed:world feed:sports', '--ttl', '1h'], /not licensed for feed "sports"/],
+    ['a bare-number ttl', ['--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '30'], /--ttl "30" needs a unit/],
+    ['a ttl past the 400-day maximum', ['--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '401d'], /longer than the gateway accepts \(400 days/],
+    ['a missing --sub', ['--scope', 'feed:world', '--ttl', '1h'], /--sub is required/],
+  ])('%s', (_name, args, message) => {
+    const r = token(...args);
+    expect(r.status, r.output).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
+  it('a ttl past WIREGATE_MAX_TOKEN_DAYS', () => {
+    const r = runCli(['token', '--demo', '--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '31d'], { cwd: dir, env: { WIREGATE_MAX_TOKEN_DAYS: '30' } });
+    expect(r.status, r.output).toBe(2);
+    expect(r.stderr).toMatch(/30 days/);
+  }, 30_000);
+
+  it('a good request: the token alone on stdout; jti, kid, sub, scope and expiry on stderr, matching the token', () => {
+    const r = token('--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '12h', '--jti', 'cli-jti-1');
+    expect(r.status, r.output).toBe(0);
+    const jwt = r.stdout.trim();
+    expect(r.stdout).toBe(`${jwt}\n`);
+    const claims = decodeJwt(jwt);
+    const header = decodeProtectedHeader(jwt);
+    expect(claims.exp! - claims.iat!).toBe(12 * 3600);
+    expect(r.stderr).toContain('jti:     cli-jti-1');
+    expect(r.stderr).toContain(`kid:     ${header.kid}`);
+    expect(r.stderr).toContain('sub:     demo-newsroom');
+    expect(r.stderr).toContain('scope:   feed:world');
+    expect(r.stderr).toContain(`expires: ${new Date(claims.exp! * 1000).toISOString().replace('.000Z', 'Z')}`);
+    expect(r.stderr).not.toContain(jwt);
+  }, 30_000);
+
+  it.each([['30s', 30], ['90m', 5400], ['30d', 30 * 86_400]])('--ttl %s is %i seconds', (ttl, seconds) => {
+    const claims = decodeJwt(token('--sub', 'demo-newsroom', '--scope', 'feed:*', '--ttl', ttl).stdout.trim());
+    expect(claims.exp! - claims.iat!).toBe(seconds);
+  }, 30_000);
+});
+
+describe('wiregate --version, unknown commands and --help', () => {
+  it('--version prints the package version', () => {
+    const r = wiregate(ROOT, '--version');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`wiregate ${(readJson(join(ROOT, 'package.json')) as { version: string }).version}\n`);
+  }, 30_000);
+
+  it('an unknown command says so on stderr and exits 2', () => {
+    const r = wiregate(ROOT, 'frobnicate');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown command: frobnicate/);
+    expect(r.stdout).toBe('');
+  }, 30_000);
+
+  it('an unknown option exits 2 and points at --help', () => {
+    const r = wiregate(ROOT, 'check', '--frobnicate');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--frobnicate.*wiregate --help/s);
+  }, 30_000);
+
+  it('<command> --help shows that command, not the overview', () => {
+    const r = wiregate(ROOT, 'token', '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: wiregate token --sub/);
+    expect(r.stdout).toMatch(/--ttl/);
+    expect(r.stdout).not.toMatch(/wiregate serve/);
+    const k = wiregate(ROOT, 'keys', 'generate', '--help');
+    expect(k.stdout).toMatch(/^usage: wiregate keys generate/);
+  }, 30_000);
+
+  it('--help alone lists every command', async () => {
+    const { commands } = await import('../../src/cli/commands.ts');
+    const r = wiregate(ROOT, '--help');
+    expect(r.status).toBe(0);
+    for (const name of Object.keys(commands)) expect(r.stdout, name).toContain(`wiregate ${name}`);
+  }, 30_000);
 });

@@ -8,7 +8,7 @@ import { ingest, IngestError, slugify } from '../../src/ingest/ingest.ts';
 import { BINDINGS, LATE, SLUG } from '../support/gateway.ts';
 import { appOver, ROOT, runCli, tempCopies } from './support/scratch.ts';
 
-const SEED = fileURLToPath(new URL('../../../shared/seed/000_363825acce16b393.txt', import.meta.url));
+const SEED = fileURLToPath(new URL('../fixtures/seed/000_363825acce16b393.txt', import.meta.url));
 const STORY_FILE = join(ROOT, 'feeds', 'stories', `${SLUG}.json`);
 const PUBLISHED = '2021-11-24T00:00:00Z';
 const HEADLINE = 'The Israeli and Moroccan defense ministers meet in a historic visit';
@@ -131,6 +131,37 @@ describe('ingest() of the seed story', () => {
   it('accepts CRLF line endings with the same body', () => {
     const crlf = Buffer.from(seedText.replace(/\n/g, '\r\n'), 'utf8');
     expect(ingest(crlf, { feed: 'world', published: PUBLISHED }).body).toEqual(story.body);
+  });
+});
+
+describe('ingest() of the tail: chrome anywhere after the last paragraph, a copyright line without a blank line', () => {
+  const story = ingest(seedBytes, { feed: 'world', published: PUBLISHED });
+  const body = story.body.join('\n\n');
+  const variants: { name: string; text: string }[] = [
+    { name: 'chrome before the copyright line', text: `${HEADLINE}\n\n${body}\n\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *\n\n${RIGHTS_LINE}\n` },
+    { name: 'chrome on both sides of the copyright line', text: `${HEADLINE}\n\n${body}\n\nLeave a Reply\n\n${RIGHTS_LINE}\n\nYour email address will not be published. Required fields are marked *\n` },
+    { name: 'chrome lines with no blank line between them', text: `${HEADLINE}\n\n${body}\n\n${RIGHTS_LINE}\nLeave a Reply\nYour email address will not be published. Required fields are marked *\n` },
+    { name: 'a copyright line right under the last paragraph', text: `${HEADLINE}\n\n${body}\n${RIGHTS_LINE}\n\nLeave a Reply\n` },
+    { name: 'a copyright line right under chrome right under the last paragraph', text: `${HEADLINE}\n\n${body}\nLeave a Reply\n${RIGHTS_LINE}\n` },
+  ];
+  for (const v of variants) {
+    it(`${v.name}: the same body, notice and terms`, () => {
+      const got = ingest(Buffer.from(v.text, 'utf8'), { feed: 'world', published: PUBLISHED });
+      expect(got.body).toEqual(story.body);
+      expect(got.copyrightNotice).toBe(NOTICE);
+      expect(got.usageTerms).toBe(TERMS);
+      expect(JSON.stringify(got)).not.toMatch(/Leave a Reply|Your email address/);
+    });
+  }
+
+  it('still refuses text after the copyright line that is not page chrome', () => {
+    const text = `${HEADLINE}\n\n${body}\n\n${RIGHTS_LINE}\n\nA paragraph of the next story.\n`;
+    expect(() => ingest(Buffer.from(text, 'utf8'), { feed: 'world', published: PUBLISHED })).toThrow(/copyright line/);
+  });
+
+  it('takes a given slug, and refuses one outside the slug grammar', () => {
+    expect(ingest(seedBytes, { feed: 'world', published: PUBLISHED, slug: 'defense-ministers-2' }).slug).toBe('defense-ministers-2');
+    expect(() => ingest(seedBytes, { feed: 'world', published: PUBLISHED, slug: 'Bad Slug' })).toThrow(IngestError);
   });
 });
 
@@ -275,6 +306,26 @@ describe('wiregate ingest', () => {
     const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', '2022-01-01T00:00:00Z');
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('nothing was written');
+    expect(snapshot(join(dir, 'feeds'))).toEqual(before);
+  }, 30_000);
+
+  it('--slug ingests under the given slug beside the story of the same headline (e.g. a replacement after a kill)', async () => {
+    const dir = tempCopy();
+    const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', '2022-01-01T00:00:00Z', '--slug', 'defense-ministers-replacement');
+    expect(r.status, r.stderr).toBe(0);
+    const written = JSON.parse(readFileSync(join(dir, 'feeds', 'stories', 'defense-ministers-replacement.json'), 'utf8')) as { slug: string; headline: string };
+    expect(written).toMatchObject({ slug: 'defense-ministers-replacement', headline: HEADLINE });
+    expect((JSON.parse(readFileSync(join(dir, 'feeds', 'world.json'), 'utf8')) as { stories: string[] }).stories).toEqual(['defense-ministers-replacement', SLUG]);
+    expect(wiregate(dir, 'check').status).toBe(0);
+    expect((await (await appOver(dir)).request('/articles/defense-ministers-replacement', {}, BINDINGS)).status).toBe(200);
+  }, 30_000);
+
+  it('refuses a malformed --slug with exit 2 and writes nothing', () => {
+    const dir = tempCopy();
+    const before = snapshot(join(dir, 'feeds'));
+    const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--slug', 'Not/A Slug');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--slug .* lower-case/);
     expect(snapshot(join(dir, 'feeds'))).toEqual(before);
   }, 30_000);
 });

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { BINDINGS, bearer, FIRST, LATE, SLUG } from '../support/gateway.ts';
 import { appOver, cleanEnv, CLI, ROOT, tempCopies } from './support/scratch.ts';
 
-const SEED = join(ROOT, '..', 'shared', 'seed', '000_363825acce16b393.txt');
+const SEED = join(ROOT, 'test', 'fixtures', 'seed', '000_363825acce16b393.txt');
 const STORY = join('feeds', 'stories', `${SLUG}.json`);
 const FEED_URLS = ['rss.xml', 'atom.xml', 'feed.json'].map((f) => `https://wire.example/feeds/world/${f}`);
 

@@ -4,7 +4,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BINDINGS, LATE } from '../support/gateway.ts';
+import { NO_CONTACT } from '../../src/render/how-to-license.ts';
+import { BINDINGS, LATE, SLUG } from '../support/gateway.ts';
 import { descendants, parseXml, textOf } from '../support/xml.ts';
 import { appOver, readJson, ROOT, runCli, tempCopies, writeJson } from './support/scratch.ts';
 
@@ -40,7 +41,6 @@ describe('licenses/terms.json in the repository', () => {
 
 describe('wiregate check refuses broken operator terms', () => {
   const BREAKS: { name: string; file: string; field: string | RegExp; breakIt: (dir: string) => void }[] = [
-    { name: 'a missing terms.json', file: TERMS, field: /\(file\)|missing/, breakIt: (dir) => rmSync(join(dir, TERMS)) },
     { name: 'invalid JSON', file: TERMS, field: /JSON/, breakIt: (dir) => writeFileSync(join(dir, TERMS), '{"operator": ') },
     { name: 'a non-object', file: TERMS, field: '(root)', breakIt: (dir) => writeJson(join(dir, TERMS), ['x']) },
     { name: 'a bad contact email', file: TERMS, field: 'contact.email', breakIt: (dir) => setTerms(dir, (t) => ({ ...t, contact: { ...(t['contact'] as Json), email: 'licensing-at-example' } })) },
@@ -164,5 +164,41 @@ describe('terms.json is the one source of truth', () => {
     const terms = bundle.licenses.find((f) => f.path === 'terms.json');
     expect(terms, 'terms.json in the bundle').toBeDefined();
     expect(JSON.parse(terms!.text)).toEqual(readJson(join(ROOT, TERMS)));
+  }, 30_000);
+});
+
+describe('terms.json is optional (SPEC §2)', () => {
+  it('without it, check warns (exit 0), the gateway starts, and the license pages say plainly that no contact is configured', async () => {
+    const dir = tempCopy();
+    rmSync(join(dir, TERMS));
+    const r = check(dir);
+    expect(r.status, r.output).toBe(0);
+    expect(r.output).toMatch(/warning: licenses\/terms\.json: \(file\) is absent/);
+    for (const path of ['/license', `/articles/${SLUG}`]) {
+      const html = await fetchText(dir, path);
+      expect(html, path).toContain(NO_CONTACT);
+      expect(html, path).not.toContain('mailto:');
+      expect(html, path).not.toMatch(/Authorization|Bearer/);
+    }
+    const root = parseXml(await fetchText(dir, '/license.xml'), 'license.xml');
+    const els = (local: string) => [root, ...descendants(root)].filter((n) => n.uri === RSL_NS && n.local === local);
+    expect(els('content')[0]?.attrs['server'], 'no license server is invented').toBeUndefined();
+    expect(els('copyright')[0]?.attrs['contactEmail']).toBeUndefined();
+    const offer = JSON.parse(await fetchText(dir, '/rights/offer.jsonld')) as Json;
+    expect(offer['assigner'] as Json).not.toHaveProperty('vcard:hasEmail');
+    const robots = await fetchText(dir, '/robots.txt');
+    expect(robots).toMatch(/^Content-Signal: search=yes, ai-input=no, ai-train=no$/m);
+  }, 30_000);
+
+  it("with it, /license and the story page give the operator's contact in words for people", async () => {
+    const dir = tempCopy();
+    setTerms(dir, (t) => ({ ...t, operator: 'Other Desk', contact: { email: 'rights@other.example', url: 'https://other.example/rights' } }));
+    for (const path of ['/license', `/articles/${SLUG}`]) {
+      const html = await fetchText(dir, path);
+      expect(html, path).toContain('write to Other Desk at <a href="mailto:rights@other.example">rights@other.example</a>');
+      expect(html, path).toContain('href="https://other.example/rights"');
+      expect(html, path).not.toContain(NO_CONTACT);
+      expect(html, path).not.toMatch(/Authorization|Bearer/);
+    }
   }, 30_000);
 });
