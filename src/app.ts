@@ -12,6 +12,7 @@ import type { App, AppEnv } from './routes/context.ts';
 import { register as feeds } from './routes/feeds.ts';
 import { register as rights } from './routes/rights.ts';
 import { register as site } from './routes/site.ts';
+import { register as trace } from './routes/trace.ts';
 import { register as usage } from './routes/usage.ts';
 import { settingsFrom, type Bindings, type Settings } from './settings.ts';
 import type { Store } from './store/store.ts';
@@ -50,6 +51,7 @@ export function newApp(storeFor: StoreFor): App {
   rights(app);
   admin(app);
   usage(app);
+  trace(app);
 
   app.notFound((c) => answer(tokenInUrlProblem(c.req.raw) ?? new Problem('not_found', { detail: 'No such resource.' }), c.env, c.req.raw));
   app.onError((err, c) => {

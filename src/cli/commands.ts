@@ -18,6 +18,7 @@ import { checkTokenRequest, parseTtl } from './token-request.ts';
 import { receiptId } from '../access/receipt.ts';
 import { settingsFrom } from '../settings.ts';
 import { writeSyntheticCatalog } from './synth.ts';
+import { traceCmd, usageCmd } from './reports.ts';
 import { UsageError } from './usage.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -228,6 +229,8 @@ export const commands: Record<string, Command> = {
   serve: serveCmd,
   ingest: ingestCmd,
   import: importCmd,
+  usage: usageCmd,
+  trace: traceCmd,
   check,
   pack,
   'keys generate': keysGenerate,

@@ -35,6 +35,8 @@ const OPTIONS = {
   to: { type: 'string' },
   group: { type: 'string' },
   csv: { type: 'boolean' },
+  json: { type: 'boolean' },
+  html: { type: 'boolean' },
   feeds: { type: 'string' },
   label: { type: 'string' },
   expires: { type: 'string' },

@@ -43,6 +43,14 @@ export async function withLocalStore(verb: string, work: (db: SqlDriver, setting
 
 /** One operator API call; prints the answer (or the problem's detail) and returns the exit code. */
 export async function remoteCall(verb: string, base: string, method: string, path: string, body?: { type: string; data: string | Uint8Array }): Promise<number> {
+  const answer = await remoteFetch(verb, base, method, path, body);
+  if (typeof answer === 'number') return answer;
+  out(JSON.stringify(answer, null, 2));
+  return 0;
+}
+
+/** One operator API call: its JSON answer, or an exit code once the refusal has been printed. */
+export async function remoteFetch(verb: string, base: string, method: string, path: string, body?: { type: string; data: string | Uint8Array }): Promise<unknown> {
   const token = process.env['WIREGATE_OPERATOR_TOKEN'];
   if (!token) {
     err(`wiregate ${verb}: --remote needs WIREGATE_OPERATOR_TOKEN (make one with \`wiregate token --operator\`)`);
@@ -52,7 +60,7 @@ export async function remoteCall(verb: string, base: string, method: string, pat
   try {
     res = await fetch(new URL(path, base), {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': body.type } : {}) },
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(body ? { 'Content-Type': body.type } : {}) },
       ...(body ? { body: body.data as BodyInit } : {}),
       signal: AbortSignal.timeout(30_000),
     });
@@ -61,17 +69,14 @@ export async function remoteCall(verb: string, base: string, method: string, pat
     return 1;
   }
   const text = await res.text();
-  if (res.ok) {
-    out(text.trimEnd());
-    return 0;
-  }
-  let detail = `HTTP ${res.status}`;
+  let parsed: unknown;
   try {
-    const problem = JSON.parse(text) as { code?: string; detail?: string };
-    detail = `${problem.detail ?? ''} (${problem.code ?? res.status})`;
+    parsed = JSON.parse(text);
   } catch {
-    // not a problem document; the status says enough
+    parsed = undefined;
   }
-  err(`wiregate ${verb}: ${detail}`);
+  if (res.ok) return parsed ?? {};
+  const problem = (parsed ?? {}) as { code?: string; detail?: string };
+  err(`wiregate ${verb}: ${problem.detail ?? `HTTP ${res.status}`} (${problem.code ?? res.status})`);
   return res.status >= 500 ? 1 : EXIT_REFUSED;
 }

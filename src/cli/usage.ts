@@ -44,6 +44,14 @@ export const HELP: Readonly<Record<string, CommandHelp>> = {
   withhold: { synopsis: 'withhold <slug> --reason <text>', summary: 'withhold: like kill, but release can undo it (lifecycle commands take --remote <url> too)' },
   correct: { synopsis: 'correct <slug> --note <text> [--file <wire text>]', summary: 'new version with a correction note' },
   receipt: { synopsis: 'receipt --sub <licensee> --jti <id> --slug <slug> [--iss <issuer>] [--version N] [--demo]', summary: "the receipt a token's copy carries (--iss defaults to WIREGATE_ISSUER)" },
+  usage: {
+    synopsis: 'usage [--from <iso>] [--to <iso>] [--licensee <id>] [--group day|story|format|credential|licensee] [--csv] [--remote <url>]',
+    summary: 'deliveries from the usage ledger, this month by default',
+  },
+  trace: {
+    synopsis: 'trace <file|-> [--html] [--json] [--remote <url>]',
+    summary: 'is this page one of our stories, altered, and whose copy is it? (a report for the rights desk)',
+  },
   synth: { synopsis: 'synth [--stories 10000] [--out build/synth]', summary: 'a synthetic catalog for tests and benchmarks' },
 };
 

@@ -6,6 +6,7 @@ import type { DataFiles } from '../data.ts';
 import { loadData } from '../data.ts';
 import { readKeySet } from '../registry/registry.ts';
 import { iso } from './snapshot.ts';
+import { fingerprintStatement } from './trace-lookup.ts';
 import { sql, type SqlDriver, type Statement } from './sql.ts';
 import { auditRow, type Actor } from './writes.ts';
 
@@ -40,6 +41,7 @@ export function importStatements(files: DataFiles, actor: Actor, now: number, to
         story.slug, story.version, story.status, story.published, story.updated, until, record, crypto.randomUUID(),
       ),
       sql(`INSERT OR IGNORE INTO story_versions (slug, version, record, created) VALUES (?, ?, ?, ?)`, story.slug, story.version, record, iso(now)),
+      fingerprintStatement(story),
     );
   }
   for (const feed of catalog.feeds.values()) {

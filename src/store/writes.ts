@@ -8,6 +8,7 @@ import type { Licensee } from '../registry/registry.ts';
 import { iso, parseStory } from './snapshot.ts';
 import { sql, type SqlDriver, type Statement } from './sql.ts';
 import { sameContent } from './story-changes.ts';
+import { fingerprintStatement } from './trace-lookup.ts';
 
 /** Who made a change, for the audit log: an operator token's `sub`, or "cli:<user>". */
 export interface Actor {
@@ -28,6 +29,8 @@ function storyStatements(story: Story, writeId: string, now: number): Statement[
       `INSERT OR IGNORE INTO story_versions (slug, version, record, created) SELECT ?, ?, ?, ? WHERE ${guard}`,
       story.slug, story.version, JSON.stringify(story), iso(now), story.slug, writeId,
     ),
+    // The trace index follows every publish and correction (SPEC §14).
+    fingerprintStatement(story, guard, [story.slug, writeId]),
   ];
 }
 
