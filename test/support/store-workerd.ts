@@ -33,6 +33,11 @@ function slot(): number {
 }
 
 export async function testStore(files: DataFiles, options: StoreOptions = { ttlMs: 0 }): Promise<Store> {
+  return new Store(d1Driver(await testD1(files)), options);
+}
+
+/** A real D1 database of the pool, migrated and filled from `files`: what the Worker's `DB` binding holds. */
+export async function testD1(files: DataFiles): Promise<D1Like> {
   const bindings = env as unknown as Record<string, unknown>;
   const db = bindings[`TEST_DB_${slot()}`] as D1Like & Parameters<typeof applyD1Migrations>[0];
   await applyD1Migrations(db, bindings['TEST_MIGRATIONS'] as Parameters<typeof applyD1Migrations>[1]);
@@ -44,5 +49,5 @@ export async function testStore(files: DataFiles, options: StoreOptions = { ttlM
     sql(`UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`),
   ]);
   await importFiles(driver, files, { operator: 'test' }, Date.now());
-  return new Store(driver, options);
+  return db;
 }
