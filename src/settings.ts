@@ -69,7 +69,7 @@ const NO_ENV: Bindings = {};
 
 function parseSettings(env: Bindings): Settings {
   const publicUrl = (env.WIREGATE_PUBLIC_URL || 'http://localhost:8787').replace(/\/+$/, '');
-  if (!URL.canParse(publicUrl)) throw new SettingsError('WIREGATE_PUBLIC_URL is not an absolute URL');
+  if (!isAbsoluteUrl(publicUrl)) throw new SettingsError('WIREGATE_PUBLIC_URL is not an absolute URL');
   const algorithms = (env.WIREGATE_ALGORITHMS || 'ES256,EdDSA').split(/[\s,]+/).filter(Boolean);
   const bad = algorithms.filter((a) => !ALLOWED_ALGORITHMS.has(a));
   if (bad.length > 0 || algorithms.length === 0) {
@@ -119,4 +119,13 @@ function positive(value: string | undefined, fallback: number, name: string): nu
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new SettingsError(`${name} must be a positive whole number`);
   return n;
+}
+
+function isAbsoluteUrl(text: string): boolean {
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,8 +2,8 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FeedDef, Story } from '../catalog/types.ts';
-import { checkData, formatProblem, loadData } from '../data.ts';
+import type { Story } from '../catalog/types.ts';
+import { checkData, formatProblem } from '../data.ts';
 import { ingest, IngestError, SLUG } from '../ingest/ingest.ts';
 import { demoKey, demoReceiptSecret, LOCAL_DIR, loadSigningKey, newKeyPair, writePrivate } from '../node/demo.ts';
 import { dataDirs, readDataFiles } from '../node/files.ts';

@@ -53,8 +53,8 @@ export interface ProblemOptions {
   /** Safe, fixed text: never a token, key or story text. */
   readonly detail?: string;
   /** The scheme the request used, for the challenge (SPEC §4). */
-  readonly scheme?: 'Bearer' | 'License';
-  readonly retryAfter?: number;
+  readonly scheme?: 'Bearer' | 'License' | undefined;
+  readonly retryAfter?: number | undefined;
   readonly allow?: string;
   /** Further headers the refusal carries (RateLimit on a 429). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -69,7 +69,7 @@ export class Problem extends Error {
   constructor(code: ProblemCode, options: ProblemOptions = {}) {
     // A refusal is an answer, not a fault: no stack trace. Capturing one costs more than the
     // rest of a refused request (V8 and workerd honour stackTraceLimit; elsewhere it is a no-op).
-    const E = Error as { stackTraceLimit?: number };
+    const E = Error as { stackTraceLimit?: number | undefined };
     const limit = E.stackTraceLimit;
     E.stackTraceLimit = 0;
     super(code);

@@ -107,7 +107,7 @@ async function storyFromRequest(c: AdminCtx, now: number): Promise<Story> {
   if (type === 'application/json') {
     let raw: unknown;
     try {
-      raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      raw = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
     } catch {
       throw new Problem('invalid_field', { detail: '(body): is not valid UTF-8 JSON.' });
     }
