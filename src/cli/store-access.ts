@@ -32,7 +32,7 @@ export async function withLocalStore(verb: string, work: (db: SqlDriver, setting
     return await work(sqlite.driver, settingsFrom(bindingsFromEnv()));
   } catch (e) {
     if (e instanceof Problem) {
-      err(`wiregate ${verb}: ${e.options.detail ?? e.code}; nothing was changed`);
+      err(`wiregate ${verb}: ${(e.options.detail ?? e.code).replace(/\.$/, '')}; nothing was changed`);
       return e.status >= 500 ? 1 : EXIT_REFUSED;
     }
     throw e;
