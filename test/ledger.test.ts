@@ -3,6 +3,7 @@
 // under parallel load, without touching the public tier or another licensee; reports per licensee.
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RUNTIME } from '#test-store';
 import { sql } from '../src/store/sql.ts';
 import { bearer, CONTENT_PATHS, gateway, LATE, SLUG, type Gateway } from './support/gateway.ts';
 
@@ -75,6 +76,9 @@ describe('quotas', () => {
     }
     expect(ok[0]!.headers.get('ratelimit')).toMatch(/"minute";r=\d+;t=\d+/);
     expect((await rows('quota-desk')).length).toBe(10);
+    // Inside workerd the counting was the Durable Object's, as deployed (the store holds no counter).
+    const counters = await gw.store.db.all<{ n: number }>(sql(`SELECT COUNT(*) AS n FROM quota_usage`));
+    expect(counters[0]!.n > 0).toBe(RUNTIME === 'node');
     // The public tier and another licensee are untouched.
     expect((await gw.request(`/articles/${SLUG}.txt`)).status).toBe(200);
     expect((await gw.request(`/articles/${SLUG}.txt`, bearer(await gw.token({ sub: 'other-desk' })))).status).toBe(200);

@@ -97,7 +97,7 @@ export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>,
     country: c.var.caller.country(),
   } as const;
   // A 304 carries no copy: it counts as a request, never as a delivery.
-  const accounting = await account(c.var.store.db, facts, response.status === 200 ? (rendered.items ?? []) : [], Date.now());
+  const accounting = await account(c.var.store.db, facts, response.status === 200 ? (rendered.items ?? []) : [], Date.now(), c.var.store.options.quotas);
   if (!accounting.admitted) {
     throw new Problem('quota_exceeded', { detail: 'This license is past its quota; try again later.', retryAfter: accounting.retryAfter, headers: rateLimitHeaders(accounting.quotas) });
   }

@@ -7,6 +7,7 @@ import type { DataFiles } from '../../src/data.ts';
 import { d1Driver, type D1Like } from '../../src/store/d1-driver.ts';
 import { importFiles } from '../../src/store/import.ts';
 import { sql } from '../../src/store/sql.ts';
+import { durableQuotas, type NamespaceLike } from '../../src/store/quota-counter.ts';
 import { Store, type StoreOptions } from '../../src/store/store.ts';
 
 export const RUNTIME = 'workerd';
@@ -33,7 +34,10 @@ function slot(): number {
 }
 
 export async function testStore(files: DataFiles, options: StoreOptions = { ttlMs: 0 }): Promise<Store> {
-  return new Store(d1Driver(await testD1(files)), options);
+  // Quotas count in the Worker's Durable Objects (QUOTAS), as deployed; a prefix per gateway keeps
+  // one test's counters from another's.
+  const quotas = durableQuotas((env as unknown as { QUOTAS: NamespaceLike }).QUOTAS, `${crypto.randomUUID()}:`);
+  return new Store(d1Driver(await testD1(files)), { quotas, ...options });
 }
 
 /** A real D1 database of the pool, migrated and filled from `files`: what the Worker's `DB` binding holds. */
