@@ -4,7 +4,8 @@
 import { Hono } from 'hono';
 import { identifyCaller, keySourceFor } from './access/access.ts';
 import { tokenInUrlProblem } from './access/credentials.ts';
-import { Problem, problemResponse } from './http/problem.ts';
+import { Problem } from './problem.ts';
+import { problemResponse } from './http/problem-response.ts';
 import { register as admin } from './routes/admin.ts';
 import { refusalResponse } from './render/error-page.ts';
 import { register as articles } from './routes/articles.ts';

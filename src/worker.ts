@@ -3,7 +3,7 @@
 
 import { newApp } from './app.ts';
 import { withRequestOrigin } from './http/origin-bindings.ts';
-import { Problem } from './http/problem.ts';
+import { Problem } from './problem.ts';
 import { settingsFrom, type Bindings } from './settings.ts';
 import { d1Driver, type D1Like } from './store/d1-driver.ts';
 import { durableQuotas, type NamespaceLike } from './store/quota-counter.ts';

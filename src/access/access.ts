@@ -1,6 +1,6 @@
 // The decision point every content route asks: who is this (before any lookup), then what may they have.
 
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Settings } from '../settings.ts';
 import { readCredential, type Scheme } from './credentials.ts';

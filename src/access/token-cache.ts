@@ -2,7 +2,7 @@
 // signature check per token, not one per request. Revocation and licensee status are still
 // checked on every request (they are not part of what is cached).
 
-import { Problem, type ProblemCode } from '../http/problem.ts';
+import { Problem, type ProblemCode } from '../problem.ts';
 import type { Settings } from '../settings.ts';
 import type { KeySource } from './keys.ts';
 import { checkHeader, checkShape, verifyToken, type TokenKind, type VerifiedToken } from './verify-token.ts';

@@ -1,7 +1,7 @@
 // The verification policy of SPEC §3: one wrapper over jose.jwtVerify with every option set.
 
 import { decodeProtectedHeader, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
-import { Problem, type ProblemCode } from '../http/problem.ts';
+import { Problem, type ProblemCode } from '../problem.ts';
 import type { Settings } from '../settings.ts';
 import type { KeySource } from './keys.ts';
 

@@ -2,7 +2,7 @@
 // through the operator API (`--remote <url>` with WIREGATE_OPERATOR_TOKEN).
 
 import { userInfo } from 'node:os';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { bindingsFromEnv, openNodeStore, storePath } from '../node/server.ts';
 import { settingsFrom, type Settings } from '../settings.ts';
 import type { SqlDriver } from '../store/sql.ts';

@@ -1,6 +1,6 @@
 // Request bodies for the operator API: one media type per route, at most 1 MB, read with a bound.
 
-import { Problem } from './problem.ts';
+import { Problem } from '../problem.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

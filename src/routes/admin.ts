@@ -5,7 +5,7 @@ import { identifyOperator, requireGrant, type Grant, type Operator } from '../ac
 import { readStoryRecord } from '../catalog/catalog.ts';
 import type { Story } from '../catalog/types.ts';
 import { readBody, readJsonObject, stringField } from '../http/body.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { ingest, IngestError } from '../ingest/ingest.ts';
 import { iso } from '../store/snapshot.ts';
 import * as changes from '../store/story-changes.ts';

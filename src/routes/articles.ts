@@ -3,7 +3,7 @@
 import { grantedFeeds, type Decision } from '../access/decide.ts';
 import { effectiveUpdated } from '../access/lifecycle.ts';
 import { decideStory } from '../access/story-decision.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { entitlementKey } from '../http/render-cache.ts';
 import { rendered } from '../http/respond.ts';
 import { storyHtml } from '../render/story-html.ts';

@@ -7,7 +7,7 @@ import type { Decision } from '../access/decide.ts';
 import type { Presence } from '../access/lifecycle.ts';
 import { receiptId } from '../access/receipt.ts';
 import type { Story } from '../catalog/types.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { RenderCache } from '../http/render-cache.ts';
 import type { ReceiptTemplate } from '../http/receipt-template.ts';
 import { deliver, type Delivery, type Rendered } from '../http/respond.ts';

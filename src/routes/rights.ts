@@ -1,7 +1,7 @@
 // Machine-readable terms: RSL at /license.xml, robots.txt, TDMRep, and the ODRL Offer and Agreement.
 
 import { grantedFeeds, PUBLIC } from '../access/decide.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { entitlementKey } from '../http/render-cache.ts';
 import { rendered } from '../http/respond.ts';
 import { agreement, publicOffer, tdmPolicy } from '../rights/odrl.ts';

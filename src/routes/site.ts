@@ -1,7 +1,7 @@
 // The index, the health check and the license terms: pages that never carry story text past titles.
 
 import { PUBLIC } from '../access/decide.ts';
-import { CODES, Problem } from '../http/problem.ts';
+import { CODES, Problem } from '../problem.ts';
 import { rendered } from '../http/respond.ts';
 import { escapeHtml } from '../render/escape.ts';
 import { page } from '../render/html-page.ts';

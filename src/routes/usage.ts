@@ -2,7 +2,7 @@
 // own figures (its license token; never another licensee's rows).
 
 import type { Context } from 'hono';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { GROUPS, thisMonth, usageCsv, usageReport, type Group, type UsageReport } from '../store/usage.ts';
 import { instantOf, json, route } from './admin.ts';
 import { onlyGet, type App, type AppEnv } from './context.ts';

@@ -2,7 +2,7 @@
 // Node checks the generation on every request (a microsecond SQLite read); Workers at most every
 // half TTL, and never serves a snapshot older than the TTL (503 store_unavailable instead).
 
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import type { PublicJwk } from '../registry/registry.ts';
 import type { QuotaPort } from './ledger.ts';
 import { loadSnapshot, type Snapshot } from './snapshot.ts';
