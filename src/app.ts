@@ -4,9 +4,12 @@
 import { Hono } from 'hono';
 import { identifyCaller, keySourceFor } from './access/access.ts';
 import { tokenInUrlProblem } from './access/credentials.ts';
+import { otherCredential } from './access/other-credentials.ts';
 import { Problem, problemResponse } from './http/problem.ts';
 import { register as admin } from './routes/admin.ts';
 import { register as articles } from './routes/articles.ts';
+import { register as desk } from './routes/desk.ts';
+import { register as privateFeeds } from './routes/private-feeds.ts';
 import type { App, AppEnv } from './routes/context.ts';
 import { register as feeds } from './routes/feeds.ts';
 import { register as rights } from './routes/rights.ts';
@@ -37,7 +40,8 @@ export function newApp(storeFor: StoreFor): App {
     const state = await store.snapshot();
     c.set('state', state);
     if (!isAdmin) {
-      c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry) }));
+      const other = otherCredential(c.req.raw, c.req.path, store.db, state.registry);
+      c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry), other }));
     }
     await next();
   });
@@ -45,6 +49,8 @@ export function newApp(storeFor: StoreFor): App {
   site(app);
   articles(app);
   feeds(app);
+  privateFeeds(app);
+  desk(app);
   rights(app);
   admin(app);
 

@@ -23,6 +23,10 @@ const USAGE = `wiregate — syndication and rights-enforcement gateway for wire 
   wiregate correct <slug> --note <text> [--file <wire text>]   new version with a correction note
   wiregate receipt --sub <licensee> --jti <id> --slug <slug> [--iss <issuer>] [--version N] [--demo]
                                                the receipt a token's copy carries (--iss: WIREGATE_ISSUER)
+  wiregate feed-key issue --licensee <id> --feeds <id>[,<id>] [--label <text>] [--expires <iso>] [--remote <url>]
+                                               a private feed URL for feed readers (SPEC §11); the key is shown once
+  wiregate feed-key list --licensee <id> [--remote <url>]      keys by id and label, with sharing flags (never the key)
+  wiregate feed-key revoke <key id> --licensee <id> [--remote <url>]
   wiregate synth [--stories 10000] [--out build/synth]   a synthetic catalog for tests and benchmarks
 `;
 
@@ -55,10 +59,14 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       operator: { type: 'boolean' },
       remote: { type: 'string' },
+      licensee: { type: 'string' },
+      feeds: { type: 'string' },
+      label: { type: 'string' },
+      expires: { type: 'string' },
     },
   });
   const [name, ...rest] = positionals;
-  const key = name === 'keys' ? `keys ${rest.shift() ?? ''}`.trim() : name;
+  const key = name === 'keys' || name === 'feed-key' ? `${name} ${rest.shift() ?? ''}`.trim() : name;
   const command = key ? commands[key] : undefined;
   if (values.help || !command) {
     process.stdout.write(USAGE);

@@ -59,7 +59,8 @@ function attributionHtml(view: StoryView): string {
 
 function licenseCta(licenseUrl: string): string {
   return `<section class="license-cta">
-<h2>License this story</h2>
-<p>Partner newsrooms receive the full text, in this page and in full-text RSS, Atom and JSON feeds, with a signed license token sent as <code>Authorization: Bearer &lt;token&gt;</code>. Read the <a href="${h(licenseUrl)}">license terms</a> to find out how to become a licensee.</p>
+<h2>Want the full story?</h2>
+<p><strong>Partner newsrooms:</strong> <a href="/desk">sign in to the licensee desk</a> with your license token to read the full text on this page, or use your private feed URLs in any feed reader.</p>
+<p><strong>Everyone else:</strong> this is a free excerpt. Republishing it, or the full story, needs a license; the <a href="${h(licenseUrl)}">license terms</a> say who may use it and how to become a partner.</p>
 </section>`;
 }

@@ -50,7 +50,8 @@ export function register(app: App): void {
           const view = await viewFor(story, decision, settings, presence);
           const body = format.render(view, () => policyFor(state.registry.terms, decision, view, settings));
           return rendered(body, format.type, effectiveUpdated(story, now));
-        }, { decision, headers: tdmHeaders(settings) });
+        // The story page is where a desk session counts (SPEC §12): caches must key on the cookie too.
+        }, { decision, headers: tdmHeaders(settings), ...(suffix === 'html' ? { vary: 'Cookie' } : {}) });
       }
     }
   });
