@@ -97,7 +97,10 @@ describe('signing in', () => {
     }
   });
 
-  it('answers other methods with 405', async () => {
+  it('answers HEAD like GET without a body, and other methods with 405', async () => {
+    const head = await gw.request('/desk', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
     expect((await gw.request('/desk/session')).status).toBe(405);
     expect((await gw.request('/desk', { method: 'POST' })).status).toBe(405);
     expect((await gw.request('/desk/sign-out')).status).toBe(405);
@@ -146,6 +149,9 @@ describe('the session as a credential', () => {
     }
     const pub = await gw.request(`/articles/${SLUG}`);
     expect(pub.headers.get('vary')).toBe('Authorization, Cookie');
+    for (const path of ['/', '/license', '/problems/token-expired']) {
+      expect((await gw.request(path)).headers.get('vary'), path).toMatch(/^Authorization, (Accept, )?Cookie$/);
+    }
     expect(await pub.text()).not.toContain(LATE);
     // A feed with a valid token and the cookie: the cookie is no credential there, so one credential.
     const feed = await gw.request('/feeds/world/rss.xml', withCookie(cookie, { Authorization: `Bearer ${await gw.token()}` }));

@@ -143,6 +143,13 @@ describe('private feeds', () => {
     expect(theirs.items[0]?._rights.receipt).not.toBe(expected);
   });
 
+  it('answer HEAD without a body', async () => {
+    const head = await gw.request(`/private/${k.key}/feeds/world/rss.xml`, { method: 'HEAD', headers: { 'X-Client-IP': '192.0.2.10' } }, B);
+    expect(head.status).toBe(200);
+    expect(head.headers.get('cache-control')).toBe('private, no-store');
+    expect(await head.text()).toBe('');
+  });
+
   it('answer If-None-Match with 304, still private', async () => {
     const first = await poll(k.key, 'atom.xml');
     const etag = first.headers.get('etag')!;
