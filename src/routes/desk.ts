@@ -2,7 +2,7 @@
 // and read the wire in the browser with a __Host- session cookie. Every desk answer is private, no-store.
 
 import { keySourceFor } from '../access/access.ts';
-import { entitle, grantedFeeds, identify, isRefusal, type Identity } from '../access/decide.ts';
+import { entitle, grantedFeeds, identify, isRefusal, PUBLIC, type Identity } from '../access/decide.ts';
 import { feedWindow } from '../access/feed-window.ts';
 import { statusOf } from '../access/feed-keys.ts';
 import { endSession, hasSessionCookie, sessionClearCookie, sessionCookie, sessionSetCookie, startSession } from '../access/sessions.ts';
@@ -111,7 +111,10 @@ async function desk(c: Ctx): Promise<Response> {
     for (const id of ids) {
       const info = state.feeds.get(id);
       if (!info) continue;
-      const window = await feedWindow(state, id, verdict, now, 1, DESK_STORIES);
+      // Per feed, as a feed request would be judged (territories too): where the license does not
+      // reach, the desk lists what the public sees, never an embargoed headline.
+      const forFeed = entitle(identity, { resourceFeeds: [id], country: caller.country, now });
+      const window = await feedWindow(state, id, isRefusal(forFeed) ? PUBLIC : forFeed, now, 1, DESK_STORIES);
       feeds.push({ id, title: info.title, stories: window.items.map((w) => w.story) });
     }
   }
