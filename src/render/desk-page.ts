@@ -6,7 +6,8 @@ import { escapeHtml as h } from './escape.ts';
 import { humanDate, page } from './html-page.ts';
 
 const STYLE = `<style>
-main:has(> .desk){max-width:68rem;font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:16px}
+main:has(> .desk){font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:16px}
+main:has(> .desk.wide){max-width:68rem}
 .desk h1{font-size:1.6rem;margin:.2rem 0}.desk h2{font-size:1.05rem;text-transform:uppercase;letter-spacing:.06em;color:#444;margin:2.2rem 0 .8rem;border-bottom:2px solid #1b1b1b;padding-bottom:.3rem}
 .desk .bar{display:flex;flex-wrap:wrap;gap:.75rem 1.5rem;align-items:center;justify-content:space-between}
 .desk .who p{margin:.1rem 0;color:#555}
@@ -27,7 +28,7 @@ main:has(> .desk){max-width:68rem;font-family:system-ui,-apple-system,'Segoe UI'
 .desk .tag{display:inline-block;font-size:12px;font-weight:600;padding:.05rem .45rem;border-radius:3px;background:#e7f4ea;color:#1e5b22}
 .desk .tag.warn{background:#fff4d6;color:#6b4e00}.desk .tag.off{background:#eee;color:#555}
 .desk .scroll{overflow-x:auto}
-.desk form.signin{display:grid;gap:.6rem;max-width:36rem}
+.desk form.signin{display:grid;gap:.6rem;margin-bottom:1.5rem}
 .desk label{font-weight:600}
 .desk textarea{font:14px/1.4 ui-monospace,Menlo,Consolas,monospace;width:100%;box-sizing:border-box;min-height:8rem;padding:.6rem;border:2px solid #888;border-radius:4px;word-break:break-all}
 .desk .hint{color:#555;font-size:14px;margin:0}
@@ -36,8 +37,9 @@ main:has(> .desk){max-width:68rem;font-family:system-ui,-apple-system,'Segoe UI'
 </style>
 `;
 
-function shell(base: string, title: string, body: string): string {
-  return page({ title, base, head: `<meta name="robots" content="noindex, nofollow">\n${STYLE}`, main: `<div class="desk">\n${body}\n</div>` });
+/** `wide`: the desk itself (a grid of feeds); forms and refusals keep the reading width. */
+function shell(base: string, title: string, body: string, wide = false): string {
+  return page({ title, base, head: `<meta name="robots" content="noindex, nofollow">\n${STYLE}`, main: `<div class="desk${wide ? ' wide' : ''}">\n${body}\n</div>` });
 }
 
 export interface SignInFacts {
@@ -56,7 +58,7 @@ export function signInPage(base: string, facts: SignInFacts = {}): string {
 <p>For editors at partner newsrooms: read the full wire in this browser, see your feeds and your private feed URLs.</p>
 ${refusal}${ended}<form class="signin" method="post" action="/desk/session">
 <label for="token">License token</label>
-<textarea id="token" name="token" required autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="token-hint"></textarea>
+<textarea id="token" name="token" required autofocus autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="token-hint"></textarea>
 <p class="hint" id="token-hint">Paste the license token your agency issued. It is checked once and not kept: this browser gets a session of at most 12 hours, and never longer than the token itself.</p>
 <div><button class="primary" type="submit">Sign in</button></div>
 </form>
@@ -110,7 +112,7 @@ ${d.usage ?? '<p class="empty">Usage figures are not available yet.</p>'}
 </section>
 <section aria-labelledby="keys-h"><h2 id="keys-h">Private feed URLs</h2>
 ${keysTable(d.keys)}
-</section>`);
+</section>`, true);
 }
 
 function feedCard(feed: DeskFeed): string {

@@ -87,9 +87,20 @@ describe('the desk in Chromium', () => {
   });
   afterAll(() => context.close());
 
-  it('signs in from the keyboard and sets an HttpOnly, Secure, SameSite=Strict __Host- cookie', async () => {
+  it('refuses a bad token with a 401 page that names the code, and sets no cookie', async () => {
     await page.goto(`${base}/desk`);
     await shoot(page, 'desk-sign-in');
+    await page.getByLabel('License token').fill('not-a-license-token');
+    const answer = page.waitForResponse((r) => r.url() === `${base}/desk/session`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect((await answer).status()).toBe(401);
+    await expect.poll(() => page.textContent('[role=alert]')).toContain('token_malformed');
+    expect(await context.cookies()).toHaveLength(0);
+    await shoot(page, 'desk-refused');
+  });
+
+  it('signs in from the keyboard and sets an HttpOnly, Secure, SameSite=Strict __Host- cookie', async () => {
+    await page.goto(`${base}/desk`);
     await page.getByLabel('License token').focus();
     await page.keyboard.insertText(token());
     await page.keyboard.press('Tab');
