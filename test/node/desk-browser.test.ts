@@ -76,6 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise<void>((resolve) => (elsewhere ? elsewhere.server.close(() => resolve()) : resolve()));
+  await served?.stop();
 });
 
 describe('the desk in Chromium', () => {

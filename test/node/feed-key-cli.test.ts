@@ -1,7 +1,7 @@
 // `wiregate feed-key issue|list|revoke` (SPEC §11) against a running server with --remote and an
 // operator token, and the receipt of a feed-key copy recomputed with `wiregate receipt --iss feed-key`.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATE, SLUG } from '../support/gateway.ts';
 import { runCli, tempCopies } from './support/scratch.ts';
 import { serveIn, type Served } from './support/serve.ts';
@@ -25,6 +25,8 @@ beforeAll(async () => {
   expect(token.status, token.output).toBe(0);
   env = { WIREGATE_OPERATOR_TOKEN: token.stdout.trim() };
 }, 60_000);
+
+afterAll(() => served?.stop());
 
 describe('wiregate feed-key --remote', () => {
   it('issues (key shown once), lists (never the key), revokes; the URL then answers 410', async () => {

@@ -57,7 +57,10 @@ beforeAll(async () => {
   proxy = await recordingProxy(served.port);
 }, 60_000);
 
-afterAll(() => new Promise<void>((resolve) => (proxy ? proxy.server.close(() => resolve()) : resolve())));
+afterAll(async () => {
+  await new Promise<void>((resolve) => (proxy ? proxy.server.close(() => resolve()) : resolve()));
+  await served?.stop();
+});
 
 const feedUrl = (file: string) => `http://127.0.0.1:${proxy.port}/private/${key}/feeds/world/${file}`;
 
