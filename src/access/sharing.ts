@@ -12,8 +12,12 @@ export const DEFAULT_SHARING = Object.freeze({ maxNetworksPerDay: 5, action: 'fl
 /** The socket address the Node entry saw for a request (Workers have none: CF-Connecting-IP instead). */
 const socketAddresses = new WeakMap<Request, string>();
 
+/**
+ * Called by the Node entry for every request. A socket without an address is recorded as unknown,
+ * so a client's own CF-Connecting-IP is never believed on Node.
+ */
 export function rememberSocketAddress(request: Request, address: string | undefined): void {
-  if (address) socketAddresses.set(request, address);
+  socketAddresses.set(request, address ?? '');
 }
 
 /**
@@ -24,7 +28,9 @@ export function rememberSocketAddress(request: Request, address: string | undefi
  */
 export function clientAddress(request: Request, settings: Settings): string | undefined {
   if (settings.clientIpHeader) return firstAddress(request.headers.get(settings.clientIpHeader));
-  return socketAddresses.get(request) ?? firstAddress(request.headers.get('cf-connecting-ip'));
+  const socket = socketAddresses.get(request);
+  if (socket !== undefined) return socket || undefined;
+  return firstAddress(request.headers.get('cf-connecting-ip'));
 }
 
 function firstAddress(value: string | null): string | undefined {

@@ -89,6 +89,8 @@ async function signIn(c: Ctx): Promise<Response> {
     const status = spec.status === 503 ? 503 : 401;
     return html(c, signInPage(settings.publicUrl, { refusal: { code, title: spec.title, detail } }), status);
   }
+  // Signing in again replaces the browser's session: the one it held ends here.
+  await endSession(store.db, sessionCookie(c.req.raw));
   const { value, maxAge } = await startSession(store.db, identity, Date.now());
   return html(c, '', 303, { Location: '/desk', 'Set-Cookie': sessionSetCookie(value, maxAge) });
 }
