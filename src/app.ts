@@ -4,11 +4,14 @@
 import { Hono } from 'hono';
 import { identifyCaller, keySourceFor } from './access/access.ts';
 import { tokenInUrlProblem } from './access/credentials.ts';
+import { otherCredential } from './access/other-credentials.ts';
 import { Problem } from './problem.ts';
 import { problemResponse } from './http/problem-response.ts';
 import { register as admin } from './routes/admin.ts';
 import { refusalResponse } from './render/error-page.ts';
 import { register as articles } from './routes/articles.ts';
+import { register as desk } from './routes/desk.ts';
+import { register as privateFeeds } from './routes/private-feeds.ts';
 import type { App, AppEnv } from './routes/context.ts';
 import { register as feeds } from './routes/feeds.ts';
 import { register as rights } from './routes/rights.ts';
@@ -41,7 +44,8 @@ export function newApp(storeFor: StoreFor): App {
     const state = await store.snapshot();
     c.set('state', state);
     if (!isAdmin) {
-      c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry) }));
+      const other = otherCredential(c.req.raw, c.req.path, store.db, state.registry);
+      c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry), other }));
     }
     await next();
   });
@@ -49,6 +53,8 @@ export function newApp(storeFor: StoreFor): App {
   site(app);
   articles(app);
   feeds(app);
+  privateFeeds(app);
+  desk(app);
   rights(app);
   admin(app);
   usage(app);

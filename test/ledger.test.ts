@@ -114,3 +114,22 @@ describe('reports', () => {
     expect((await gw.request('/admin/usage?group=nope', bearer(op))).status).toBe(422);
   });
 });
+
+describe('the ledger names the credential', () => {
+  it('a private feed URL records feed-key deliveries under the key id', async () => {
+    const op = await gw.operatorToken({ scope: 'licensees:write' });
+    const issued = await gw.request('/admin/licensees/other-desk/feed-keys', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${op}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ feeds: ['world'], label: 'newsroom reader' }),
+    });
+    expect(issued.status).toBe(201);
+    const { id, urls } = (await issued.json()) as { id: string; urls: { rss: string } };
+    const res = await gw.request(urls.rss);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(LATE);
+    const last = (await rows('other-desk')).at(-1)!;
+    expect(last).toMatchObject({ credential_kind: 'feed-key', credential: id, format: 'rss', slug: SLUG });
+    expect(JSON.stringify(last)).not.toContain(new URL(urls.rss).pathname.split('/')[2]!);
+  });
+});

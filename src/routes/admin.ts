@@ -10,6 +10,7 @@ import { ingest, IngestError } from '../ingest/ingest.ts';
 import { iso } from '../store/snapshot.ts';
 import * as changes from '../store/story-changes.ts';
 import { changeStory, publishStory, readStory } from '../store/writes.ts';
+import { register as registerFeedKeys } from './admin-feed-keys.ts';
 import { register as registerRegistry } from './admin-registry.ts';
 import type { App, AppEnv } from './context.ts';
 
@@ -99,6 +100,7 @@ export function register(app: App): void {
     POST: lifecycle('kill', (s, b, now) => changes.takeDown(s, 'canceled', stringField(b, 'reason'), now)),
   });
   registerRegistry(app);
+  registerFeedKeys(app);
 }
 
 /** The story a publish carries: wire text ingested as `wiregate ingest` does, or a story record. */

@@ -51,7 +51,8 @@ export function register(app: App): void {
           const body = format.render(view, () => policyFor(state.registry.terms, decision, view, settings), state.registry.terms);
           const r = await rendered(body, format.type, effectiveUpdated(story, now));
           return view.license ? { ...r, items: [{ slug: story.slug, version: story.version, receipt: view.license.receipt }] } : r;
-        }, { decision, headers: tdmHeaders(settings) }, suffix);
+        // The story page is where a desk session counts (SPEC §12): caches must key on the cookie too.
+        }, { decision, headers: tdmHeaders(settings), ...(suffix === 'html' ? { vary: 'Cookie' } : {}) }, suffix);
       }
     }
   });

@@ -14,6 +14,7 @@ import { cached, maxAgeUntil, onlyGet, type App } from './context.ts';
 const INDEX_STORIES = 50;
 
 export function register(app: App): void {
+  // Every public HTML response varies on Cookie too (SPEC §12), though no session changes these pages.
   app.get('/', async (c) => {
     const { settings, state } = c.var;
     const now = Date.now();
@@ -24,12 +25,12 @@ export function register(app: App): void {
       const body = wantsJson ? `${JSON.stringify(indexJson(state, stories, settings), null, 2)}\n` : indexHtml(state, stories, settings);
       const lastModified = stories.reduce((max, s) => (effectiveUpdated(s, now) > max ? effectiveUpdated(s, now) : max), '1970-01-01T00:00:00Z');
       return rendered(body, wantsJson ? 'application/json' : 'text/html; charset=utf-8', lastModified);
-    }, { decision: PUBLIC, maxAge: maxAgeUntil(settings, nextRelease, now), vary: 'Accept' });
+    }, { decision: PUBLIC, maxAge: maxAgeUntil(settings, nextRelease, now), vary: 'Accept, Cookie' });
   });
 
   app.get('/license', async (c) => {
     const { settings, state } = c.var;
-    return cached(c, 'license', async () => rendered(licenseHtml(settings, (await state.rights()).notices, state.registry.terms), 'text/html; charset=utf-8', state.updated), { decision: PUBLIC });
+    return cached(c, 'license', async () => rendered(licenseHtml(settings, (await state.rights()).notices, state.registry.terms), 'text/html; charset=utf-8', state.updated), { decision: PUBLIC, vary: 'Cookie' });
   });
 
   // Problem `type` URIs resolve to a short page (RFC 9457 §3.1.1).
@@ -41,7 +42,7 @@ export function register(app: App): void {
     return cached(c, `problem ${code}`, async () => {
       const main = `<h1>${escapeHtml(spec.title)}</h1>\n<p>HTTP status ${spec.status}; problem code <code>${escapeHtml(code)}</code>. See the <a href="${escapeHtml(settings.publicUrl)}/license">license terms</a> for how to get access.</p>`;
       return rendered(page({ title: `${spec.title} — wiregate`, base: settings.publicUrl, main }), 'text/html; charset=utf-8', state.updated);
-    }, { decision: PUBLIC });
+    }, { decision: PUBLIC, vary: 'Cookie' });
   });
 
   onlyGet(app, '/', '/healthz', '/license', '/problems/:name');
