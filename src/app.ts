@@ -12,7 +12,8 @@ import { refusalResponse } from './render/error-page.ts';
 import { register as articles } from './routes/articles.ts';
 import { register as desk } from './routes/desk.ts';
 import { register as privateFeeds } from './routes/private-feeds.ts';
-import type { App, AppEnv } from './routes/context.ts';
+import { onlyGet, type App, type AppEnv } from './routes/context.ts';
+import { GET_ONLY } from './routes/table.ts';
 import { register as feeds } from './routes/feeds.ts';
 import { register as rights } from './routes/rights.ts';
 import { register as site } from './routes/site.ts';
@@ -59,6 +60,8 @@ export function newApp(storeFor: StoreFor): App {
   admin(app);
   usage(app);
   trace(app);
+  // Other methods on the GET-only routes: 405 with Allow, from the one route table.
+  for (const route of GET_ONLY) onlyGet(app, route.path);
 
   app.notFound((c) => answer(tokenInUrlProblem(c.req.raw) ?? new Problem('not_found', { detail: 'No such resource.' }), c.env, c.req.raw));
   app.onError((err, c) => {

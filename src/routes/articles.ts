@@ -14,7 +14,7 @@ import { agreement, publicOffer, type Policy } from '../rights/odrl.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import type { OperatorTerms } from '../rights/terms.ts';
 import type { Settings } from '../settings.ts';
-import { cached, onlyGet, viewFor, type App } from './context.ts';
+import { cached, viewFor, type App } from './context.ts';
 
 type Render = (view: StoryView, policy: () => Policy, terms: OperatorTerms) => string;
 const FORMATS: Record<'html' | 'json' | 'txt', { type: string; render: Render }> = {
@@ -56,7 +56,6 @@ export function register(app: App): void {
       }
     }
   });
-  onlyGet(app, '/articles/:file');
 }
 
 /** The licensee's own Agreement for a licensed copy; the public Offer for this story otherwise. */

@@ -12,7 +12,7 @@ import { feedView, type FeedView } from '../render/feed-view.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import { fillTemplate, receiptPlaceholder, receiptTemplate } from '../http/receipt-template.ts';
 import { decideFor, type Caller } from '../access/access.ts';
-import { cached, cachesOf, maxAgeUntil, onlyGet, receiptFor, viewFor, type App, type Ctx } from './context.ts';
+import { cached, cachesOf, maxAgeUntil, receiptFor, viewFor, type App, type Ctx } from './context.ts';
 
 const FORMATS: Record<string, { type: string; name: string; render: (v: FeedView) => string }> = {
   'rss.xml': { type: 'application/rss+xml; charset=utf-8', name: 'rss', render: rssFeed },
@@ -26,7 +26,6 @@ const FORMAT_HINT = `No such feed format; this feed is served as ${Object.keys(F
 
 export function register(app: App): void {
   app.get('/feeds/:feed/:file', (c) => serveFeed(c, c.var.caller, c.req.param('feed'), c.req.param('file')));
-  onlyGet(app, '/feeds/:feed/:file');
 }
 
 /** A feed served at another URL (a private feed, SPEC §11): its own self and paging links, its own cache entries. */

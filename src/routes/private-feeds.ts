@@ -4,7 +4,7 @@
 
 import type { Caller } from '../access/access.ts';
 import { identifyFeedKey } from '../access/feed-keys.ts';
-import { onlyGet, type App } from './context.ts';
+import type { App } from './context.ts';
 import { serveFeed } from './feeds.ts';
 
 /** A capability URL must not leak through Referer from a reader that opens links in a browser view. */
@@ -20,5 +20,4 @@ export function register(app: App): void {
     const base = `${settings.publicUrl}/private/${key}/feeds/${encodeURIComponent(feed)}/`;
     return serveFeed(c, caller, feed, c.req.param('file'), { url: (file) => `${base}${file}`, tag: `key ${identity.token.jti}`, headers: PRIVATE_HEADERS });
   });
-  onlyGet(app, '/private/:key/feeds/:feed/:file');
 }

@@ -8,7 +8,7 @@ import { page } from '../render/html-page.ts';
 import { indexHtml, indexJson } from '../render/index-page.ts';
 import { licenseHtml } from '../render/license-page.ts';
 import { effectiveUpdated } from '../access/lifecycle.ts';
-import { cached, maxAgeUntil, onlyGet, type App } from './context.ts';
+import { cached, maxAgeUntil, type App } from './context.ts';
 
 /** The index lists the newest stories only, so its cost does not grow with the catalog. */
 const INDEX_STORIES = 50;
@@ -45,5 +45,4 @@ export function register(app: App): void {
     }, { decision: PUBLIC, vary: 'Cookie' });
   });
 
-  onlyGet(app, '/', '/healthz', '/license', '/problems/:name');
 }
