@@ -142,7 +142,7 @@ export async function identifyFeedKey(db: SqlDriver, registry: Registry, key: st
     case 'active': break;
   }
   const licensee = registry.licensees.get(record.licensee);
-  if (!licensee || licensee.status !== 'active') {
+  if (licensee?.status !== 'active') {
     throw new Problem('feed_key_licensee_suspended', { detail: 'The license behind this private feed URL is suspended.' });
   }
   const verdict = await watchSharing(db, record.id, licensee, sightingOf(request, settings), now);

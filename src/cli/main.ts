@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(version());
     return 0;
   }
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (e) {

@@ -23,7 +23,8 @@ export function register(app: App): void {
     return cached(c, `index ${wantsJson ? 'json' : 'html'} ${nextRelease ?? '-'}`, async () => {
       const stories = await state.newest(INDEX_STORIES, now);
       const body = wantsJson ? `${JSON.stringify(indexJson(state, stories, settings), null, 2)}\n` : indexHtml(state, stories, settings);
-      const lastModified = stories.reduce((max, s) => (effectiveUpdated(s, now) > max ? effectiveUpdated(s, now) : max), '1970-01-01T00:00:00Z');
+      // ISO 8601 UTC instants compare as text: the latest is the greatest string.
+      const lastModified = stories.map((s) => effectiveUpdated(s, now)).reduce((max, at) => (at > max ? at : max), '1970-01-01T00:00:00Z');
       return rendered(body, wantsJson ? 'application/json' : 'text/html; charset=utf-8', lastModified);
     }, { decision: PUBLIC, maxAge: maxAgeUntil(settings, nextRelease, now), vary: 'Accept, Cookie' });
   });
