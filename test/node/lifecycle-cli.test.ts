@@ -255,6 +255,28 @@ describe('wiregate withhold / kill', () => {
   }, 90_000);
 });
 
+describe('impossible changes: exit 2 with a message, nothing written (issue 10)', () => {
+  it('kill twice, withhold twice, and an embargo in the past are refused', async () => {
+    const dir = tempCopy();
+    const past = await wiregate(dir, ['embargo', SLUG, '--until', '2020-01-01T00:00:00Z']);
+    expect(past.status).toBe(2);
+    expect(past.stderr).toMatch(/future/);
+    expect((await wiregate(dir, ['withhold', SLUG, '--reason', 'Checking.'])).status).toBe(0);
+    const before = await snapshot(dir);
+    const again = await wiregate(dir, ['withhold', SLUG, '--reason', 'Checking again.']);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/withheld already/);
+    expect(await snapshot(dir)).toEqual(before);
+    expect((await wiregate(dir, ['kill', SLUG, '--reason', 'Forged.'])).status).toBe(0);
+    const killed = await snapshot(dir);
+    const twice = await wiregate(dir, ['kill', SLUG, '--reason', 'Another reason.']);
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toMatch(/killed already; nothing was changed/);
+    expect(await snapshot(dir)).toEqual(killed);
+    expect((await readStory(dir))['notice']).toBe('Forged.');
+  }, 60_000);
+});
+
 describe('bad input: non-zero exit, nothing written', () => {
   const CASES: { name: string; args: string[] }[] = [
     { name: 'unknown slug (embargo)', args: ['embargo', 'no-such-story', '--until', '2099-01-01T00:00:00Z'] },
