@@ -18,17 +18,29 @@ export interface Attribution {
   readonly tdmPolicyUrl: string;
 }
 
-export interface StoryView {
+interface ViewBase {
   readonly story: Story;
   readonly attribution: Attribution;
-  readonly tier: 'public' | 'licensed';
   /** The paragraphs this request may have, verbatim: the excerpt, or the whole body. */
   readonly paragraphs: readonly string[];
-  /** Set on the licensed view only. */
-  readonly license?: { readonly line: string; readonly receipt: string };
+}
+
+/** The full text: it cannot be built without its license line and receipt. */
+export interface LicensedView extends ViewBase {
+  readonly tier: 'licensed';
+  readonly license: { readonly line: string; readonly receipt: string };
   /** Set when a licensee with embargo access sees the story before its release instant. */
   readonly embargoedUntil?: string;
 }
+
+/** The public excerpt: no license, no receipt. */
+export interface ExcerptView extends ViewBase {
+  readonly tier: 'public';
+  readonly license?: undefined;
+  readonly embargoedUntil?: undefined;
+}
+
+export type StoryView = LicensedView | ExcerptView;
 
 /** A feed's URL under a base; urlsFor().feed for callers that hold settings, this for those that hold the base. */
 export function feedUrl(base: string, id: string, file = ''): string {
@@ -91,21 +103,22 @@ export function licenseLine(name: string, license: string): string {
   return `Licensed to ${name} under ${license}. Not for redistribution beyond the terms of that license.`;
 }
 
-/** Builds the view for a decision; the receipt is computed by the caller (it needs the secret). */
-export function storyView(story: Story, decision: Decision, settings: Settings, receipt?: string, embargoedUntil?: string): StoryView {
-  const attribution = attributionOf(story, settings);
-  if (decision.tier === 'licensed' && receipt) {
-    const { licensee } = decision;
-    return {
-      story,
-      attribution,
-      tier: 'licensed',
-      paragraphs: story.body,
-      license: { line: licenseLine(licensee.name, licensee.license), receipt },
-      ...(embargoedUntil ? { embargoedUntil } : {}),
-    };
-  }
-  return { story, attribution, tier: 'public', paragraphs: story.body.slice(0, excerptLength(story.body, settings.excerptWords)) };
+/** The full text for a licensed decision; the receipt is required (the caller computes it: it needs the secret). */
+export function licensedView(story: Story, decision: Decision & { tier: 'licensed' }, settings: Settings, receipt: string, embargoedUntil?: string): LicensedView {
+  const { licensee } = decision;
+  return {
+    story,
+    attribution: attributionOf(story, settings),
+    tier: 'licensed',
+    paragraphs: story.body,
+    license: { line: licenseLine(licensee.name, licensee.license), receipt },
+    ...(embargoedUntil ? { embargoedUntil } : {}),
+  };
+}
+
+/** The public excerpt (SPEC §6). */
+export function excerptView(story: Story, settings: Settings): ExcerptView {
+  return { story, attribution: attributionOf(story, settings), tier: 'public', paragraphs: story.body.slice(0, excerptLength(story.body, settings.excerptWords)) };
 }
 
 export const EXCERPT_NOTE = 'This is an excerpt. The full story is available to licensed partners only.';

@@ -11,7 +11,7 @@ import { Problem } from '../problem.ts';
 import { RenderCache } from '../http/render-cache.ts';
 import type { ReceiptTemplate } from '../http/receipt-template.ts';
 import { deliver, type Delivery, type Rendered } from '../http/respond.ts';
-import { storyView, type StoryView } from '../render/view.ts';
+import { excerptView, licensedView, type StoryView } from '../render/view.ts';
 import type { Bindings, Settings } from '../settings.ts';
 import type { Snapshot } from '../store/snapshot.ts';
 import { account, rateLimitHeaders } from '../store/ledger.ts';
@@ -50,9 +50,10 @@ export function cachesOf(state: Snapshot, settings: Settings): Caches {
 
 /** The view a decision allows; a licensed view needs the receipt secret, and fails closed without it. */
 export async function viewFor(story: Story, decision: Decision, settings: Settings, presence?: Presence, placeholder?: string): Promise<StoryView> {
-  if (decision.tier !== 'licensed') return storyView(story, decision, settings);
+  if (decision.tier !== 'licensed') return excerptView(story, settings);
+  // The one fail-closed receipt rule: without the secret, receiptFor refuses (503); there is no fallback.
   const receipt = placeholder ?? (await receiptFor(story, decision, settings));
-  return storyView(story, decision, settings, receipt, presence?.kind === 'embargoed' ? presence.until : undefined);
+  return licensedView(story, decision, settings, receipt, presence?.kind === 'embargoed' ? presence.until : undefined);
 }
 
 /** The receipt for a licensed copy; without the server secret, licensed copies are refused (fail closed). */
