@@ -21,7 +21,7 @@ const { db } = sqlite;
 const stories = (db.prepare('SELECT COUNT(*) FROM stories').pluck().get() as number);
 const rows = (db.prepare('SELECT MAX(rowid) FROM fingerprints').pluck().get() as number);
 // Two stories a third and two thirds of the way into the catalog, as the in-memory bench picks them.
-const bodyOf = (n: number): { slug: string; body: string[] } => {
+const bodyOf = (n: number): { slug: string; body: readonly string[] } => {
   const row = db.prepare('SELECT slug, record FROM story_versions ORDER BY slug LIMIT 1 OFFSET ?').get(n) as { slug: string; record: string };
   return { slug: row.slug, body: (JSON.parse(row.record) as Story).body };
 };
