@@ -25,7 +25,7 @@ export interface StoredCatalog extends Catalog {
 
 export interface GatewayOptions {
   readonly port: number;
-  readonly core?: number;
+  readonly core?: number | undefined;
   readonly receiptSecret: string;
   /** Extra arguments for node before the script (e.g. --cpu-prof). */
   readonly nodeArgs?: readonly string[];

@@ -326,7 +326,7 @@ async function one(p: Plan): Promise<void> {
   let res: Response;
   let text: string;
   try {
-    res = await fetch(`${base}${p.path}`, { method: p.method ?? 'GET', headers: p.headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), redirect: 'manual' });
+    res = await fetch(`${base}${p.path}`, { method: p.method ?? 'GET', ...(p.headers ? { headers: p.headers } : {}), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), redirect: 'manual' });
     text = await res.text();
   } catch (err) {
     fail('errors', `${label}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);

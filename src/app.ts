@@ -4,11 +4,16 @@
 import { Hono } from 'hono';
 import { identifyCaller, keySourceFor } from './access/access.ts';
 import { tokenInUrlProblem } from './access/credentials.ts';
-import { Problem, problemResponse } from './http/problem.ts';
+import { otherCredential } from './access/other-credentials.ts';
+import { Problem } from './problem.ts';
+import { problemResponse } from './http/problem-response.ts';
 import { register as admin } from './routes/admin.ts';
 import { refusalResponse } from './render/error-page.ts';
 import { register as articles } from './routes/articles.ts';
-import type { App, AppEnv } from './routes/context.ts';
+import { register as desk } from './routes/desk.ts';
+import { register as privateFeeds } from './routes/private-feeds.ts';
+import { onlyGet, type App, type AppEnv } from './routes/context.ts';
+import { GET_ONLY } from './routes/table.ts';
 import { register as feeds } from './routes/feeds.ts';
 import { register as rights } from './routes/rights.ts';
 import { register as site } from './routes/site.ts';
@@ -40,7 +45,8 @@ export function newApp(storeFor: StoreFor): App {
     const state = await store.snapshot();
     c.set('state', state);
     if (!isAdmin) {
-      c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry) }));
+      const other = otherCredential(c.req.raw, c.req.path, store.db, state.registry);
+      c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry), other }));
     }
     await next();
   });
@@ -48,10 +54,14 @@ export function newApp(storeFor: StoreFor): App {
   site(app);
   articles(app);
   feeds(app);
+  privateFeeds(app);
+  desk(app);
   rights(app);
   admin(app);
   usage(app);
   trace(app);
+  // Other methods on the GET-only routes: 405 with Allow, from the one route table.
+  for (const route of GET_ONLY) onlyGet(app, route.path);
 
   app.notFound((c) => answer(tokenInUrlProblem(c.req.raw) ?? new Problem('not_found', { detail: 'No such resource.' }), c.env, c.req.raw));
   app.onError((err, c) => {

@@ -7,6 +7,7 @@ export interface Bindings {
   readonly WIREGATE_JWKS_URL?: string;
   readonly WIREGATE_JWKS_MAX_STALE_S?: string;
   readonly WIREGATE_COUNTRY_HEADER?: string;
+  readonly WIREGATE_CLIENT_IP_HEADER?: string;
   readonly WIREGATE_RECEIPT_SECRET?: string;
   readonly WIREGATE_ALGORITHMS?: string;
   readonly WIREGATE_MAX_TOKEN_DAYS?: string;
@@ -26,6 +27,8 @@ export interface Settings {
   /** How long past its cache age a remote key set is still trusted while it cannot be refetched. */
   readonly jwksMaxStaleSeconds: number;
   readonly countryHeader: string | undefined;
+  /** The request header trusted to carry the client's address (feed-key sharing detection, SPEC §11). */
+  readonly clientIpHeader: string | undefined;
   readonly receiptSecret: string | undefined;
   readonly algorithms: readonly string[];
   readonly maxTokenSeconds: number;
@@ -69,7 +72,7 @@ const NO_ENV: Bindings = {};
 
 function parseSettings(env: Bindings): Settings {
   const publicUrl = (env.WIREGATE_PUBLIC_URL || 'http://localhost:8787').replace(/\/+$/, '');
-  if (!URL.canParse(publicUrl)) throw new SettingsError('WIREGATE_PUBLIC_URL is not an absolute URL');
+  if (!isAbsoluteUrl(publicUrl)) throw new SettingsError('WIREGATE_PUBLIC_URL is not an absolute URL');
   const algorithms = (env.WIREGATE_ALGORITHMS || 'ES256,EdDSA').split(/[\s,]+/).filter(Boolean);
   const bad = algorithms.filter((a) => !ALLOWED_ALGORITHMS.has(a));
   if (bad.length > 0 || algorithms.length === 0) {
@@ -91,6 +94,7 @@ function parseSettings(env: Bindings): Settings {
     jwksUrl: env.WIREGATE_JWKS_URL || undefined,
     jwksMaxStaleSeconds: whole(env.WIREGATE_JWKS_MAX_STALE_S, DEFAULT_MAX_STALE_S, 'WIREGATE_JWKS_MAX_STALE_S'),
     countryHeader: env.WIREGATE_COUNTRY_HEADER?.toLowerCase() || undefined,
+    clientIpHeader: env.WIREGATE_CLIENT_IP_HEADER?.toLowerCase() || undefined,
     receiptSecret: env.WIREGATE_RECEIPT_SECRET || undefined,
     algorithms,
     maxTokenSeconds: positive(env.WIREGATE_MAX_TOKEN_DAYS, 400, 'WIREGATE_MAX_TOKEN_DAYS') * 86_400,
@@ -119,4 +123,13 @@ function positive(value: string | undefined, fallback: number, name: string): nu
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new SettingsError(`${name} must be a positive whole number`);
   return n;
+}
+
+function isAbsoluteUrl(text: string): boolean {
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -3,13 +3,16 @@
 
 import { newApp } from './app.ts';
 import { withRequestOrigin } from './http/origin-bindings.ts';
-import { Problem } from './http/problem.ts';
+import { Problem } from './problem.ts';
 import { settingsFrom, type Bindings } from './settings.ts';
 import { d1Driver, type D1Like } from './store/d1-driver.ts';
+import { durableQuotas, type NamespaceLike } from './store/quota-counter.ts';
 import { releaseDue } from './store/releases.ts';
 import { Store } from './store/store.ts';
 
-export type WorkerEnv = Bindings & { readonly DB?: D1Like };
+export type WorkerEnv = Bindings & { readonly DB?: D1Like; readonly QUOTAS?: NamespaceLike };
+
+export { QuotaCounter } from './store/quota-counter.ts';
 
 /** One store per D1 binding, so its snapshot is shared by every request of the isolate (whatever its origin). */
 const stores = new WeakMap<object, Store>();
@@ -18,7 +21,7 @@ export function storeFor(env: WorkerEnv): Store {
   if (!env.DB) throw new Problem('store_unavailable', { detail: 'The store (D1 binding DB) is not configured.', retryAfter: 60 });
   let store = stores.get(env.DB);
   if (!store) {
-    store = new Store(d1Driver(env.DB), { ttlMs: settingsFrom(env).stateTtlMs });
+    store = new Store(d1Driver(env.DB), { ttlMs: settingsFrom(env).stateTtlMs, quotas: env.QUOTAS ? durableQuotas(env.QUOTAS) : undefined });
     stores.set(env.DB, store);
   }
   return store;

@@ -11,8 +11,6 @@ import { decodeSafe, pastExcerpt, readings, unescapeMarkup, type ReadingOptions 
 const IN_WORKERD = typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers';
 const RECEIPT = /wg-[0-9a-f]{24}/;
 const EVIL = 'https://evil.example';
-const FEED_PATHS = CONTENT_PATHS.filter((p) => p.startsWith('/feeds/'));
-const ARTICLE_PATHS = CONTENT_PATHS.filter((p) => p.startsWith('/articles/'));
 
 let gw: Gateway;
 let story: Story;

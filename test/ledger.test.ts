@@ -3,6 +3,7 @@
 // under parallel load, without touching the public tier or another licensee; reports per licensee.
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RUNTIME } from '#test-store';
 import { sql } from '../src/store/sql.ts';
 import { bearer, CONTENT_PATHS, gateway, LATE, SLUG, type Gateway } from './support/gateway.ts';
 
@@ -75,6 +76,9 @@ describe('quotas', () => {
     }
     expect(ok[0]!.headers.get('ratelimit')).toMatch(/"minute";r=\d+;t=\d+/);
     expect((await rows('quota-desk')).length).toBe(10);
+    // Inside workerd the counting was the Durable Object's, as deployed (the store holds no counter).
+    const counters = await gw.store.db.all<{ n: number }>(sql(`SELECT COUNT(*) AS n FROM quota_usage`));
+    expect(counters[0]!.n > 0).toBe(RUNTIME === 'node');
     // The public tier and another licensee are untouched.
     expect((await gw.request(`/articles/${SLUG}.txt`)).status).toBe(200);
     expect((await gw.request(`/articles/${SLUG}.txt`, bearer(await gw.token({ sub: 'other-desk' })))).status).toBe(200);
@@ -108,5 +112,24 @@ describe('reports', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(await csv.text()).toBe('key,deliveries\r\nquota-desk,10\r\n');
     expect((await gw.request('/admin/usage?group=nope', bearer(op))).status).toBe(422);
+  });
+});
+
+describe('the ledger names the credential', () => {
+  it('a private feed URL records feed-key deliveries under the key id', async () => {
+    const op = await gw.operatorToken({ scope: 'licensees:write' });
+    const issued = await gw.request('/admin/licensees/other-desk/feed-keys', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${op}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ feeds: ['world'], label: 'newsroom reader' }),
+    });
+    expect(issued.status).toBe(201);
+    const { id, urls } = (await issued.json()) as { id: string; urls: { rss: string } };
+    const res = await gw.request(urls.rss);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(LATE);
+    const last = (await rows('other-desk')).at(-1)!;
+    expect(last).toMatchObject({ credential_kind: 'feed-key', credential: id, format: 'rss', slug: SLUG });
+    expect(JSON.stringify(last)).not.toContain(new URL(urls.rss).pathname.split('/')[2]!);
   });
 });

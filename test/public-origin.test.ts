@@ -5,15 +5,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { withRequestOrigin } from '../src/http/origin-bindings.ts';
 import { settingsFrom, type Bindings } from '../src/settings.ts';
 import worker from '../src/worker.ts';
-import { bearer, gateway, LATE, SLUG, type Gateway } from './support/gateway.ts';
+import { RUNTIME, testD1 } from '#test-store';
+import { bearer, gateway, LATE, packedFiles, SLUG, type Gateway } from './support/gateway.ts';
 
 const SECRET = { WIREGATE_RECEIPT_SECRET: 'test-receipt-secret-not-for-production' };
 
+/** The Worker entry over a real D1 database filled from the repository's files (workerd only: D1 runs there). */
+let db: unknown;
 async function viaWorker(url: string, env: Bindings): Promise<Response> {
-  return worker.fetch(new Request(url), env, undefined);
+  db ??= await testD1(packedFiles());
+  return worker.fetch(new Request(url), { ...env, DB: db } as Bindings, undefined as never);
 }
 
-describe('the Workers entry without WIREGATE_PUBLIC_URL', () => {
+describe.runIf(RUNTIME === 'workerd')('the Workers entry without WIREGATE_PUBLIC_URL', () => {
   it('links to the origin the request came to: Link header, robots.txt, RSL and the story page', async () => {
     const env: Bindings = { ...SECRET };
     const res = await viaWorker('https://news.example.org/license', env);

@@ -18,7 +18,6 @@ const RSL_TYPE = 'application/rsl+xml';
 const RSL_NS = 'https://rslstandard.org/rsl';
 const ATOM_NS = 'http://www.w3.org/2005/Atom';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
-const CANONICAL = `${BASE}/articles/${SLUG}`;
 const TDM_POLICY_PROFILE = 'http://www.w3.org/ns/tdmrep';
 /** The excerpt of the seed story under the default budget: its first two paragraphs (SPEC §6). */
 const EXCERPT_PARAGRAPHS = 2;

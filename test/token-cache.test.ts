@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { localKeySource, type KeySource } from '../src/access/keys.ts';
 import { verifyTokenCached } from '../src/access/token-cache.ts';
-import { Problem } from '../src/http/problem.ts';
+import { Problem } from '../src/problem.ts';
 import { settingsFrom } from '../src/settings.ts';
 import { BINDINGS, gateway } from './support/gateway.ts';
 

@@ -117,9 +117,9 @@ const SCOPE = (code: string): Refusal => ({ status: 403, error: 'insufficient_sc
 const BAD_REQUEST = (code: string): Refusal => ({ status: 400, error: 'invalid_request', code });
 
 interface Attempt {
-  readonly headers?: HeadersInit;
-  readonly query?: string;
-  readonly bindings?: Bindings;
+  readonly headers?: HeadersInit | undefined;
+  readonly query?: string | undefined;
+  readonly bindings?: Bindings | undefined;
   /** The scheme the challenge must use. */
   readonly scheme: Scheme;
   /** Credential strings that must never be echoed. */
@@ -346,7 +346,7 @@ describe('refused credentials', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const attempt = await c.attempt(gw);
     for (const path of CONTENT_PATHS) {
-      const res = await gw.request(pathWith(path, attempt.query), { headers: attempt.headers }, attempt.bindings);
+      const res = await gw.request(pathWith(path, attempt.query), attempt.headers ? { headers: attempt.headers } : {}, attempt.bindings);
       await expectRefusal(res, attempt, c.refusal, `${c.name} on ${path}`);
     }
   });

@@ -302,3 +302,11 @@ describe('hostile input (seeded properties)', () => {
     );
   });
 });
+
+describe('character references', () => {
+  it('decodes numeric and common named references, and leaves unknown names and bad code points safe', async () => {
+    const { decodeEntities } = await import('../src/trace/entities.ts');
+    expect(decodeEntities('Gantz&rsquo;s &ldquo;visit&rdquo; &amp; more&nbsp;&#8212;&#x2014;')).toBe('Gantz’s “visit” & more\u00a0——');
+    expect(decodeEntities('&notaname; &#0; &#xD800; &#1114112; &amp')).toBe('&notaname; \ufffd \ufffd \ufffd &amp');
+  });
+});

@@ -1,6 +1,6 @@
 // The decision point every content route asks: who is this (before any lookup), then what may they have.
 
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Settings } from '../settings.ts';
 import { readCredential, type Scheme } from './credentials.ts';
@@ -14,6 +14,14 @@ export interface AccessContext {
   readonly registry: Registry;
   /** Keys for this deployment: remote when WIREGATE_JWKS_URL is set, else licenses/jwks.json. */
   readonly keys: KeySource;
+  /** A credential outside the Authorization header on this path: a feed key (§11) or a desk session (§12). */
+  readonly other?: OtherCredential | undefined;
+}
+
+/** A feed key in the path or a session cookie on an HTML page; judged lazily, after the header rules. */
+export interface OtherCredential {
+  /** Its identity, or null: a feed key is judged by its route (404/410/403), an ended session is anonymous. */
+  identity(): Promise<Identity | null>;
 }
 
 export interface Caller {
@@ -27,6 +35,11 @@ export interface Caller {
 export async function identifyCaller(ctx: AccessContext): Promise<Caller> {
   const credential = readCredential(ctx.request);
   const country = () => countryOf(ctx.request, ctx.settings);
+  if (ctx.other) {
+    // SPEC §3: one credential per request; a feed key or a session beside an Authorization header is two.
+    if (credential !== null) throw new Problem('multiple_credentials', { detail: 'Send exactly one credential.', scheme: credential.scheme });
+    return { identity: await ctx.other.identity(), scheme: 'Bearer', country };
+  }
   if (credential === null) return { identity: null, scheme: 'Bearer', country };
   const scheme = credential.scheme;
   try {

@@ -1,6 +1,6 @@
 // Finds the one credential a request carries (SPEC §3): Authorization only, Bearer or License.
 
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 
 export type Scheme = 'Bearer' | 'License';
 

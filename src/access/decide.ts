@@ -1,6 +1,6 @@
 // The pure answers to "who is this?" and "what may they have?": public, licensed, or a refusal code.
 
-import type { ProblemCode } from '../http/problem.ts';
+import type { ProblemCode } from '../problem.ts';
 import type { Licensee } from '../registry/registry.ts';
 import type { VerifiedToken } from './verify-token.ts';
 

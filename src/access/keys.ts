@@ -1,7 +1,7 @@
 // Trusted signing keys: the local set from licenses/jwks.json, or a remote set fetched with bounds.
 
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { privateMembers, type PublicJwk } from '../registry/registry.ts';
 import { DEFAULT_MAX_STALE_S } from '../settings.ts';
 

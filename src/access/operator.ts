@@ -1,6 +1,6 @@
 // Operator tokens (SPEC §10): typ operator+jwt, their own key set, grants in `scope`.
 
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Settings } from '../settings.ts';
 import type { Snapshot } from '../store/snapshot.ts';

@@ -2,7 +2,7 @@
 // (hidden: the same 404 as an unknown slug), gone (410) or a refusal. Routes switch on it.
 
 import type { Story } from '../catalog/types.ts';
-import type { ProblemCode } from '../http/problem.ts';
+import type { ProblemCode } from '../problem.ts';
 import type { Caller } from './access.ts';
 import { entitle, isRefusal, type Decision } from './decide.ts';
 import { isUnreleased, presenceOf, type Presence } from './lifecycle.ts';

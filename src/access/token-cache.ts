@@ -2,7 +2,7 @@
 // signature check per token, not one per request. Revocation and licensee status are still
 // checked on every request (they are not part of what is cached).
 
-import { Problem, type ProblemCode } from '../http/problem.ts';
+import { Problem, type ProblemCode } from '../problem.ts';
 import type { Settings } from '../settings.ts';
 import type { KeySource } from './keys.ts';
 import { checkHeader, checkShape, verifyToken, type TokenKind, type VerifiedToken } from './verify-token.ts';
@@ -16,16 +16,18 @@ const MAX_REFUSALS = 1_000;
 /** A cached success is re-verified at least this often, so a key removed from the key set stops working. */
 const MAX_TRUST_MS = 5 * 60_000;
 /**
- * Refusals that depend on nothing but the token's bytes and the settings. Malformed tokens and headers
- * with an algorithm we never accept are refused before the cache (so garbage never fills it); signature
- * and key failures depend on the key set, which may change, so they are not cached either.
+ * Refusals that depend on nothing but the token's bytes, the settings and the key set. Malformed tokens
+ * and headers with an algorithm we never accept are refused before the cache (so garbage never fills it).
+ * A bad signature depends on the key set too: it is remembered with the key set's generation and
+ * counts only while that set is current (a local set is its own key source, so a new set starts clean).
+ * An unknown key is not remembered: the next request may be the one that fetches a rotated-in key.
  */
-const CACHEABLE_REFUSALS: ReadonlySet<ProblemCode> = new Set(['token_header_invalid', 'token_claims_invalid', 'token_lifetime_exceeded']);
+const CACHEABLE_REFUSALS: ReadonlySet<ProblemCode> = new Set(['token_header_invalid', 'token_claims_invalid', 'token_lifetime_exceeded', 'token_signature_invalid']);
 const REFUSAL_TTL_MS = 60_000;
 
 type Verified = { readonly ok: VerifiedToken; readonly until: number; readonly generation: number };
 // The code and options only: a stored Error would keep its stack (kilobytes) per garbage token.
-type Refused = { readonly refused: ProblemCode; readonly options: Problem['options']; readonly until: number };
+type Refused = { readonly refused: ProblemCode; readonly options: Problem['options']; readonly until: number; readonly generation: number };
 
 interface Caches {
   readonly verified: Map<string, Verified>;
@@ -53,7 +55,7 @@ export async function verifyTokenCached(token: string, keys: KeySource, settings
   if (hit && now < hit.until && hit.generation === generation && generation !== -1) return hit.ok;
   if (hit) cache.verified.delete(key);
   const refusal = cache.refused.get(key);
-  if (refusal && now < refusal.until) throw new Problem(refusal.refused, refusal.options);
+  if (refusal && now < refusal.until && refusal.generation === generation && generation !== -1) throw new Problem(refusal.refused, refusal.options);
   if (refusal) cache.refused.delete(key);
   try {
     const verified = await verifyToken(token, keys, settings, now, kind);
@@ -63,7 +65,7 @@ export async function verifyTokenCached(token: string, keys: KeySource, settings
     return verified;
   } catch (err) {
     if (err instanceof Problem && CACHEABLE_REFUSALS.has(err.code)) {
-      remember(cache.refused, MAX_REFUSALS, key, { refused: err.code, options: err.options, until: now + REFUSAL_TTL_MS });
+      remember(cache.refused, MAX_REFUSALS, key, { refused: err.code, options: err.options, until: now + REFUSAL_TTL_MS, generation });
     }
     throw err;
   }

@@ -1,7 +1,7 @@
 // The verification policy of SPEC §3: one wrapper over jose.jwtVerify with every option set.
 
 import { decodeProtectedHeader, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
-import { Problem, type ProblemCode } from '../http/problem.ts';
+import { Problem, type ProblemCode } from '../problem.ts';
 import type { Settings } from '../settings.ts';
 import type { KeySource } from './keys.ts';
 
@@ -119,18 +119,27 @@ function claimsOf(payload: JWTPayload, issuer: string, maxSeconds: number, kind:
   return { kind, iss: iss ?? issuer, sub, jti, iat, exp, feeds, feedsKey: [...feeds].sort().join(','), scope: entries };
 }
 
+/** jose's errors by their stable `code` (jose's errors.ts), never by class. */
 function codeFor(err: unknown): ProblemCode {
-  if (err instanceof errors.JWTExpired) return err.claim === 'exp' ? 'token_expired' : 'token_lifetime_exceeded';
-  if (err instanceof errors.JWTClaimValidationFailed) {
-    if (err.claim === 'nbf') return 'token_not_yet_valid';
-    if (err.claim === 'iat' && err.reason === 'check_failed') return 'token_not_yet_valid';
-    if (err.claim === 'typ') return 'token_header_invalid';
-    return 'token_claims_invalid';
+  if (!(err instanceof errors.JOSEError)) return 'token_malformed';
+  const claim = (err as { claim?: string }).claim;
+  switch (err.code) {
+    case 'ERR_JWT_EXPIRED':
+      return claim === 'exp' ? 'token_expired' : 'token_lifetime_exceeded';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (claim === 'nbf' || (claim === 'iat' && (err as { reason?: string }).reason === 'check_failed')) return 'token_not_yet_valid';
+      return claim === 'typ' ? 'token_header_invalid' : 'token_claims_invalid';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'token_signature_invalid';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+    case 'ERR_JOSE_NOT_SUPPORTED':
+      return 'token_header_invalid';
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+      return 'token_key_unknown';
+    default:
+      return 'token_malformed';
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed) return 'token_signature_invalid';
-  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) return 'token_header_invalid';
-  if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) return 'token_key_unknown';
-  return 'token_malformed';
 }
 
 /** Fixed texts per code: jose's own messages can quote claim values, so they are never passed on. */
@@ -143,7 +152,7 @@ function detailFor(err: unknown): string {
     case 'token_header_invalid': return 'The token header (alg, typ or crit) is not accepted.';
     case 'token_key_unknown': return 'The token names a signing key (kid) that is not in this gateway\'s trusted key set: only tokens signed by a key whose public half the operator has published are accepted.';
     case 'token_claims_invalid': {
-      const claim = err instanceof errors.JWTClaimValidationFailed ? err.claim : '';
+      const claim = err instanceof errors.JOSEError && err.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? ((err as { claim?: string }).claim ?? '') : '';
       return ['iss', 'aud', 'exp', 'iat', 'jti', 'sub'].includes(claim)
         ? `The ${claim} claim is missing or not accepted.`
         : 'The token claims are not accepted.';

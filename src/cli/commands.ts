@@ -2,14 +2,15 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FeedDef, Story } from '../catalog/types.ts';
-import { checkData, formatProblem, loadData } from '../data.ts';
+import type { Story } from '../catalog/types.ts';
+import { checkData, formatProblem } from '../data.ts';
 import { ingest, IngestError, SLUG } from '../ingest/ingest.ts';
 import { demoKey, demoReceiptSecret, LOCAL_DIR, loadSigningKey, newKeyPair, writePrivate } from '../node/demo.ts';
 import { dataDirs, readDataFiles } from '../node/files.ts';
 import { importFiles, importStatements, sqlScript } from '../store/import.ts';
 import { Store } from '../store/store.ts';
 import { addSigningKey, publishStory, putFeed, readStory } from '../store/writes.ts';
+import { feedKeyCommands } from './feed-keys.ts';
 import { isoInstant, lifecycleCommands } from './lifecycle.ts';
 import { cliActor, EXIT_REFUSED, remoteCall, withLocalStore } from './store-access.ts';
 import { bindingsFromEnv, openNodeStore, startServer, storePath } from '../node/server.ts';
@@ -236,6 +237,7 @@ export const commands: Record<string, Command> = {
   'keys generate': keysGenerate,
   token,
   ...lifecycleCommands,
+  ...feedKeyCommands,
   // Tracing a leaked copy: recompute the receipt for a token id you issued and compare.
   receipt: async (flags) => {
     const settings = settingsFrom(bindingsFromEnv());

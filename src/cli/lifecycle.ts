@@ -7,7 +7,7 @@ import { ingest } from '../ingest/ingest.ts';
 import { notifyHub } from '../store/releases.ts';
 import * as changes from '../store/story-changes.ts';
 import { changeStory } from '../store/writes.ts';
-import { cliActor, out, remoteCall, withLocalStore } from './store-access.ts';
+import { cliActor, err, out, remoteCall, withLocalStore } from './store-access.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -40,7 +40,10 @@ async function lifecycle(verb: string, slug: string | undefined, flags: Flags, b
     const now = Date.now();
     const story = await changeStory(db, slug, verb, cliActor(), now, (s) => next(s, now));
     out(`${verb}: ${slug} is now ${story.status}${story.embargoedUntil && story.status === 'embargoed' ? ` until ${story.embargoedUntil}` : ''} (version ${story.version})`);
-    await notifyHub(settings, story.feeds);
+    for (const ping of await notifyHub(settings, story.feeds)) {
+      if (ping.status === undefined) err(`websub: could not reach the hub for ${ping.url}; subscribers will see the change on their next poll`);
+      else out(`websub: ${ping.url} → hub answered ${ping.status}`);
+    }
     return 0;
   });
 }

@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(version());
     return 0;
   }
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (e) {
@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [name, ...rest] = positionals;
-  const key = name === 'keys' ? `keys ${rest.shift() ?? ''}`.trim() : name;
+  const key = name === 'keys' || name === 'feed-key' ? `${name} ${rest.shift() ?? ''}`.trim() : name;
   if (!key) {
     process.stdout.write(overview());
     return values.help ? 0 : 2;

@@ -2,7 +2,7 @@
 // through the operator API (`--remote <url>` with WIREGATE_OPERATOR_TOKEN).
 
 import { userInfo } from 'node:os';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { bindingsFromEnv, openNodeStore, storePath } from '../node/server.ts';
 import { settingsFrom, type Settings } from '../settings.ts';
 import type { SqlDriver } from '../store/sql.ts';
@@ -32,7 +32,7 @@ export async function withLocalStore(verb: string, work: (db: SqlDriver, setting
     return await work(sqlite.driver, settingsFrom(bindingsFromEnv()));
   } catch (e) {
     if (e instanceof Problem) {
-      err(`wiregate ${verb}: ${e.options.detail ?? e.code}; nothing was changed`);
+      err(`wiregate ${verb}: ${(e.options.detail ?? e.code).replace(/\.$/, '')}; nothing was changed`);
       return e.status >= 500 ? 1 : EXIT_REFUSED;
     }
     throw e;

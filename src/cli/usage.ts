@@ -44,6 +44,12 @@ export const HELP: Readonly<Record<string, CommandHelp>> = {
   withhold: { synopsis: 'withhold <slug> --reason <text>', summary: 'withhold: like kill, but release can undo it (lifecycle commands take --remote <url> too)' },
   correct: { synopsis: 'correct <slug> --note <text> [--file <wire text>]', summary: 'new version with a correction note' },
   receipt: { synopsis: 'receipt --sub <licensee> --jti <id> --slug <slug> [--iss <issuer>] [--version N] [--demo]', summary: "the receipt a token's copy carries (--iss defaults to WIREGATE_ISSUER)" },
+  'feed-key issue': {
+    synopsis: 'feed-key issue --licensee <id> --feeds <id>[,<id>] [--label <text>] [--expires <iso>] [--remote <url>]',
+    summary: 'a private feed URL key for feed readers (shown once; the store keeps its hash)',
+  },
+  'feed-key list': { synopsis: 'feed-key list --licensee <id> [--remote <url>]', summary: 'keys by id and label, with sharing flags (never the key)' },
+  'feed-key revoke': { synopsis: 'feed-key revoke <key id> --licensee <id> [--remote <url>]', summary: 'revoke a feed key: its URLs answer 410' },
   usage: {
     synopsis: 'usage [--from <iso>] [--to <iso>] [--licensee <id>] [--group day|story|format|credential|licensee] [--csv] [--remote <url>]',
     summary: 'deliveries from the usage ledger, this month by default',

@@ -1,6 +1,6 @@
 // Request bodies for the operator API: one media type per route, at most 1 MB, read with a bound.
 
-import { Problem } from './problem.ts';
+import { Problem } from '../problem.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -45,7 +45,7 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
   const { bytes } = await readBody(request, ['application/json']);
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
   } catch {
     throw new Problem('invalid_field', { detail: '(body): is not valid UTF-8 JSON.' });
   }

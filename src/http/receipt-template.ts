@@ -2,7 +2,7 @@
 // (feed page, format, licensee, scope) with placeholders, and each token's copy is assembled
 // from the pre-encoded parts and its receipts: no re-rendering, escaping or full-body hashing.
 
-import { etagOf, type Rendered } from './respond.ts';
+import { etagOf, utf8, type Rendered } from './respond.ts';
 
 const encoder = new TextEncoder();
 
@@ -48,7 +48,7 @@ export async function receiptTemplate(
     last = match.index + match[0].length;
   }
   parts.push(encoder.encode(body.slice(last)));
-  return { parts, slots, etag: await etagOf(encoder.encode(body)), type, lastModified, stories };
+  return { parts, slots, etag: await etagOf(utf8(body)), type, lastModified, stories };
 }
 
 /** One token's copy: the template with its receipts (ASCII) in the slots. */
@@ -69,6 +69,6 @@ export async function fillTemplate(t: ReceiptTemplate, receipts: readonly string
     }
   });
   // The bytes are a function of (template, receipts), so a validator over both is as strong as one over the bytes.
-  const etag = await etagOf(encoder.encode(`${t.etag}\n${receipts.join('\n')}`));
+  const etag = await etagOf(utf8(`${t.etag}\n${receipts.join('\n')}`));
   return { bytes, etag, type: t.type, lastModified: t.lastModified, httpDate: new Date(t.lastModified).toUTCString() };
 }

@@ -54,6 +54,7 @@ export class RenderCache<T extends Rendered | { readonly parts: readonly Uint8Ar
 /** The part of a decision that changes the bytes: nothing for the public; licensee and token for a licensee. */
 export function entitlementKey(decision: Decision): string {
   if (decision.tier !== 'licensed') return 'public';
-  // The receipt depends on the jti, the Agreement on the scope: both are in the key.
-  return `licensed ${decision.licensee.id} ${decision.token.jti} ${decision.token.feedsKey}`;
+  // The receipt depends on the issuer and jti (a feed key's id is a jti under the issuer "feed-key"),
+  // the Agreement on the scope: all are in the key.
+  return `licensed ${decision.licensee.id} ${decision.token.iss} ${decision.token.jti} ${decision.token.feedsKey}`;
 }

@@ -17,6 +17,11 @@ export interface Delivery {
 
 const encoder = new TextEncoder();
 
+/** UTF-8 bytes of `text`. TextEncoder always returns a view of a fresh ArrayBuffer; Workers' types say less. */
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(text) as Uint8Array<ArrayBuffer>;
+}
+
 /** A strong validator from the exact bytes, so any change to a representation changes it. */
 export async function etagOf(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -40,7 +45,7 @@ export interface Rendered {
 export async function rendered(body: string, type: string, lastModified: string): Promise<Rendered> {
   // Encode once, here: the bytes hashed are the bytes sent, and an unpaired surrogate becomes
   // U+FFFD on every runtime (workerd would otherwise send it as invalid UTF-8).
-  const bytes = encoder.encode(body);
+  const bytes = utf8(body);
   return { bytes, etag: await etagOf(bytes), type, lastModified, httpDate: new Date(lastModified).toUTCString() };
 }
 

@@ -1,7 +1,8 @@
 // Node drops header fields past server.maxHeadersCount without a word; a request that hit the limit is refused.
 
 import type { HttpBindings, Http2Bindings } from '@hono/node-server';
-import { Problem, problemResponse } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
+import { problemResponse } from '../http/problem-response.ts';
 import type { Settings } from '../settings.ts';
 
 /**

@@ -3,6 +3,7 @@
 
 import { serve, type ServerType } from '@hono/node-server';
 import { newApp } from '../app.ts';
+import { rememberSocketAddress } from '../access/sharing.ts';
 import type { PublicJwk } from '../registry/registry.ts';
 import type { Bindings } from '../settings.ts';
 import { settingsFrom } from '../settings.ts';
@@ -60,7 +61,15 @@ export async function startServer(options: StartOptions = {}): Promise<{ server:
   const hostname = options.host ?? (process.env['HOST'] || '127.0.0.1');
   const stopReleases = watchReleases(store.db, settings);
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: (request, env) => truncatedHeaders(env, settings) ?? app.fetch(request, bindings), port, hostname }, (info) => {
+    const server = serve({
+      fetch: (request, env) => {
+        // The socket's address, for feed-key sharing detection (SPEC §11) unless a trusted header names the client.
+        rememberSocketAddress(request, env.incoming.socket?.remoteAddress);
+        return truncatedHeaders(env, settings) ?? app.fetch(request, bindings);
+      },
+      port,
+      hostname,
+    }, (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({ server, url: `http://${host}:${info.port}`, store });
     });

@@ -1,7 +1,8 @@
 // Refusals a person can read: the same status, code and detail as the problem+json, as an HTML page,
 // for the pages people open in a browser (/, /articles/{slug}, /license) when the browser asks for HTML.
 
-import { problemBody, problemHeaders, problemResponse, type Problem } from '../http/problem.ts';
+import { problemBody, type Problem } from '../problem.ts';
+import { problemHeaders, problemResponse } from '../http/problem-response.ts';
 import { escapeHtml as h } from './escape.ts';
 import { page } from './html-page.ts';
 

@@ -47,13 +47,16 @@ export interface FeedPageFacts {
   readonly gone: readonly Story[];
   /** When each item last changed for readers (a release instant can be later than `updated`). */
   readonly updatedOf: (story: Story) => string;
+  /** Where this feed is served, when not at its public URL (a private feed): self and paging links use it. */
+  readonly feedUrl?: (file: string) => string;
 }
 
 export function feedView(feed: FeedInfo, items: readonly StoryView[], terms: OperatorTerms, settings: Settings, facts: FeedPageFacts): FeedView {
   const urls = urlsFor(settings);
   const gone = facts.gone.map((story) => ({ story, url: urls.article(story.slug), note: goneNote(story.status as 'canceled' | 'withheld', story.notice ?? '') }));
   const updated = [...items.map((v) => facts.updatedOf(v.story)), ...facts.gone.map((s) => s.updated)].reduce((max, u) => (u > max ? u : max), EPOCH);
-  const pageUrl = (file: string, page: number) => `${urls.feed(feed.id, file)}${page > 1 ? `?page=${page}` : ''}`;
+  const at = facts.feedUrl ?? ((file: string) => urls.feed(feed.id, file));
+  const pageUrl = (file: string, page: number) => `${at(file)}${page > 1 ? `?page=${page}` : ''}`;
   return {
     feed,
     items,

@@ -62,9 +62,9 @@ function attributionHtml(view: StoryView): string {
 
 function licenseCta(licenseUrl: string, terms: OperatorTerms): string {
   return `<section class="license-cta">
-<h2>License this story</h2>
-<p>Licensed partner newsrooms receive the full text of this story and of every story in their feeds.</p>
+<h2>Want the full story?</h2>
+<p><strong>Partner newsrooms:</strong> <a href="/desk">sign in to the licensee desk</a> with your license token to read the full text on this page, or use your private feed URLs in any feed reader.</p>
+<p><strong>Everyone else:</strong> this is a free excerpt. Republishing it, or the full story, needs a license; the <a href="${h(licenseUrl)}">license terms</a> say who may use it.</p>
 ${howToLicenseHtml(terms)}
-<p>Read the <a href="${h(licenseUrl)}">license terms</a>.</p>
 </section>`;
 }

@@ -1,6 +1,6 @@
 // The operator's statement of terms (licenses/terms.json): who to contact, where licenses are had, AI-use stance.
 
-import { FieldReader } from '../catalog/fields.ts';
+import type { FieldReader } from '../catalog/fields.ts';
 
 export type Signal = 'yes' | 'no';
 

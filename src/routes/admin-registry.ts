@@ -2,7 +2,7 @@
 
 import { readFeedRecord } from '../catalog/catalog.ts';
 import { readJsonObject, stringField } from '../http/body.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { readLicenseeRecord } from '../registry/registry.ts';
 import { auditLog, putFeed, putLicensee, revoke } from '../store/writes.ts';
 import { actor, json, route } from './admin.ts';

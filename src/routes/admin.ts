@@ -5,11 +5,12 @@ import { identifyOperator, requireGrant, type Grant, type Operator } from '../ac
 import { readStoryRecord } from '../catalog/catalog.ts';
 import type { Story } from '../catalog/types.ts';
 import { readBody, readJsonObject, stringField } from '../http/body.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { ingest, IngestError } from '../ingest/ingest.ts';
 import { iso } from '../store/snapshot.ts';
 import * as changes from '../store/story-changes.ts';
 import { changeStory, publishStory, readStory } from '../store/writes.ts';
+import { register as registerFeedKeys } from './admin-feed-keys.ts';
 import { register as registerRegistry } from './admin-registry.ts';
 import type { App, AppEnv } from './context.ts';
 
@@ -99,6 +100,7 @@ export function register(app: App): void {
     POST: lifecycle('kill', (s, b, now) => changes.takeDown(s, 'canceled', stringField(b, 'reason'), now)),
   });
   registerRegistry(app);
+  registerFeedKeys(app);
 }
 
 /** The story a publish carries: wire text ingested as `wiregate ingest` does, or a story record. */
@@ -107,7 +109,7 @@ async function storyFromRequest(c: AdminCtx, now: number): Promise<Story> {
   if (type === 'application/json') {
     let raw: unknown;
     try {
-      raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      raw = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
     } catch {
       throw new Problem('invalid_field', { detail: '(body): is not valid UTF-8 JSON.' });
     }

@@ -3,7 +3,7 @@
 import { grantedFeeds, type Decision } from '../access/decide.ts';
 import { effectiveUpdated } from '../access/lifecycle.ts';
 import { decideStory } from '../access/story-decision.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { entitlementKey } from '../http/render-cache.ts';
 import { rendered } from '../http/respond.ts';
 import { storyHtml } from '../render/story-html.ts';
@@ -14,7 +14,7 @@ import { agreement, publicOffer, type Policy } from '../rights/odrl.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import type { OperatorTerms } from '../rights/terms.ts';
 import type { Settings } from '../settings.ts';
-import { cached, onlyGet, viewFor, type App } from './context.ts';
+import { cached, viewFor, type App } from './context.ts';
 
 type Render = (view: StoryView, policy: () => Policy, terms: OperatorTerms) => string;
 const FORMATS: Record<'html' | 'json' | 'txt', { type: string; render: Render }> = {
@@ -51,11 +51,11 @@ export function register(app: App): void {
           const body = format.render(view, () => policyFor(state.registry.terms, decision, view, settings), state.registry.terms);
           const r = await rendered(body, format.type, effectiveUpdated(story, now));
           return view.license ? { ...r, items: [{ slug: story.slug, version: story.version, receipt: view.license.receipt }] } : r;
-        }, { decision, headers: tdmHeaders(settings) }, suffix);
+        // The story page is where a desk session counts (SPEC §12): caches must key on the cookie too.
+        }, { decision, headers: tdmHeaders(settings), ...(suffix === 'html' ? { vary: 'Cookie' } : {}) }, suffix);
       }
     }
   });
-  onlyGet(app, '/articles/:file');
 }
 
 /** The licensee's own Agreement for a licensed copy; the public Offer for this story otherwise. */

@@ -7,7 +7,7 @@ import type { Decision } from '../access/decide.ts';
 import type { Presence } from '../access/lifecycle.ts';
 import { receiptId } from '../access/receipt.ts';
 import type { Story } from '../catalog/types.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { RenderCache } from '../http/render-cache.ts';
 import type { ReceiptTemplate } from '../http/receipt-template.ts';
 import { deliver, type Delivery, type Rendered } from '../http/respond.ts';
@@ -97,7 +97,7 @@ export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>,
     country: c.var.caller.country(),
   } as const;
   // A 304 carries no copy: it counts as a request, never as a delivery.
-  const accounting = await account(c.var.store.db, facts, response.status === 200 ? (rendered.items ?? []) : [], Date.now());
+  const accounting = await account(c.var.store.db, facts, response.status === 200 ? (rendered.items ?? []) : [], Date.now(), c.var.store.options.quotas);
   if (!accounting.admitted) {
     throw new Problem('quota_exceeded', { detail: 'This license is past its quota; try again later.', retryAfter: accounting.retryAfter, headers: rateLimitHeaders(accounting.quotas) });
   }

@@ -2,7 +2,7 @@
 
 import { feedWindow } from '../access/feed-window.ts';
 import { effectiveUpdated } from '../access/lifecycle.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { entitlementKey } from '../http/render-cache.ts';
 import { rendered } from '../http/respond.ts';
 import { atomFeed } from '../render/feed-atom.ts';
@@ -11,8 +11,8 @@ import { rssFeed } from '../render/feed-rss.ts';
 import { feedView, type FeedView } from '../render/feed-view.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import { fillTemplate, receiptPlaceholder, receiptTemplate } from '../http/receipt-template.ts';
-import { decideFor } from '../access/access.ts';
-import { cached, cachesOf, maxAgeUntil, onlyGet, receiptFor, viewFor, type App } from './context.ts';
+import { decideFor, type Caller } from '../access/access.ts';
+import { cached, cachesOf, maxAgeUntil, receiptFor, viewFor, type App, type Ctx } from './context.ts';
 
 const FORMATS: Record<string, { type: string; name: string; render: (v: FeedView) => string }> = {
   'rss.xml': { type: 'application/rss+xml; charset=utf-8', name: 'rss', render: rssFeed },
@@ -25,54 +25,66 @@ const PAGE = /^[1-9]\d{0,5}$/;
 const FORMAT_HINT = `No such feed format; this feed is served as ${Object.keys(FORMATS).join(', ')}.`;
 
 export function register(app: App): void {
-  app.get('/feeds/:feed/:file', async (c) => {
-    const { caller, settings, state } = c.var;
-    const feed = state.feeds.get(c.req.param('feed'));
-    const format = Object.hasOwn(FORMATS, c.req.param('file')) ? FORMATS[c.req.param('file')] : undefined;
-    const pageParam = c.req.query('page');
-    if (!feed || !format || (pageParam !== undefined && !PAGE.test(pageParam))) {
-      throw new Problem('not_found', { detail: feed && !format ? FORMAT_HINT : 'No such feed.' });
-    }
-    const page = Number(pageParam ?? '1');
-    const now = Date.now();
-    const decision = decideFor(caller, [feed.id], now);
-    // Which stories a page shows changes only at embargo releases: the next one is part of the key.
-    const nextRelease = await state.nextRelease(feed.id, now);
-    const page_ = `${feed.id} ${page} ${c.req.param('file')} ${nextRelease ?? '-'}`;
-    // Renders the page; licensed pages get a placeholder per item where its receipt goes.
-    const render = async () => {
-      const window = await feedWindow(state, feed.id, decision, now, page, settings.feedItems);
-      if (page > 1 && window.items.length === 0) throw new Problem('not_found', { detail: 'No such feed page.' });
-      const items = await Promise.all(
-        window.items.map(({ story, presence }, i) => viewFor(story, decision, settings, presence, receiptPlaceholder(i))),
-      );
-      const view = feedView(feed, items, state.registry.terms, settings, {
-        tier: decision.tier,
-        page,
-        hasNext: window.hasNext,
-        gone: window.gone,
-        updatedOf: (story) => effectiveUpdated(story, now),
-      });
-      return { body: format.render(view), updated: view.updated, stories: window.items.map((w) => w.story) };
-    };
-    const delivery = { decision, maxAge: maxAgeUntil(settings, nextRelease, now), headers: tdmHeaders(settings) };
-    if (decision.tier !== 'licensed') {
-      return cached(c, `feed ${page_} public`, async () => {
-        const { body, updated } = await render();
-        return rendered(body, format.type, updated);
-      }, delivery);
-    }
-    const { templates } = cachesOf(state, settings);
-    return cached(c, `feed ${page_} ${entitlementKey(decision)}`, async () => {
-      // What a licensee's page holds depends on the licensee (embargo access), not on the token.
-      const template = await templates.get(`feed ${page_} ${decision.licensee.id}`, async () => {
-        const { body, updated, stories } = await render();
-        return receiptTemplate(body, format.type, updated, stories);
-      });
-      const receipts = await Promise.all(template.stories.map((story) => receiptFor(story, decision, settings)));
-      const items = template.stories.map((story, i) => ({ slug: story.slug, version: story.version, receipt: receipts[i]! }));
-      return { ...(await fillTemplate(template, receipts)), items };
-    }, delivery, format.name);
-  });
-  onlyGet(app, '/feeds/:feed/:file');
+  app.get('/feeds/:feed/:file', (c) => serveFeed(c, c.var.caller, c.req.param('feed'), c.req.param('file')));
+}
+
+/** A feed served at another URL (a private feed, SPEC §11): its own self and paging links, its own cache entries. */
+export interface FeedAddress {
+  /** The URL of this feed in `file` format, for self and paging links. */
+  readonly url: (file: string) => string;
+  /** Names the address in cache keys (never the secret in the URL). */
+  readonly tag: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** One feed page in one format for `caller`: shared by /feeds/… and /private/{key}/feeds/…. */
+export async function serveFeed(c: Ctx, caller: Caller, feedId: string, file: string, address?: FeedAddress): Promise<Response> {
+  const { settings, state } = c.var;
+  const feed = state.feeds.get(feedId);
+  const format = Object.hasOwn(FORMATS, file) ? FORMATS[file] : undefined;
+  const pageParam = c.req.query('page');
+  if (!feed || !format || (pageParam !== undefined && !PAGE.test(pageParam))) {
+    throw new Problem('not_found', { detail: feed && !format ? FORMAT_HINT : 'No such feed.' });
+  }
+  const page = Number(pageParam ?? '1');
+  const now = Date.now();
+  const decision = decideFor(caller, [feed.id], now);
+  // Which stories a page shows changes only at embargo releases: the next one is part of the key.
+  const nextRelease = await state.nextRelease(feed.id, now);
+  const page_ = `${feed.id} ${page} ${file} ${nextRelease ?? '-'}${address ? ` at ${address.tag}` : ''}`;
+  // Renders the page; licensed pages get a placeholder per item where its receipt goes.
+  const render = async () => {
+    const window = await feedWindow(state, feed.id, decision, now, page, settings.feedItems);
+    if (page > 1 && window.items.length === 0) throw new Problem('not_found', { detail: 'No such feed page.' });
+    const items = await Promise.all(
+      window.items.map(({ story, presence }, i) => viewFor(story, decision, settings, presence, receiptPlaceholder(i))),
+    );
+    const view = feedView(feed, items, state.registry.terms, settings, {
+      tier: decision.tier,
+      page,
+      hasNext: window.hasNext,
+      gone: window.gone,
+      updatedOf: (story) => effectiveUpdated(story, now),
+      ...(address ? { feedUrl: address.url } : {}),
+    });
+    return { body: format.render(view), updated: view.updated, stories: window.items.map((w) => w.story) };
+  };
+  const delivery = { decision, maxAge: maxAgeUntil(settings, nextRelease, now), headers: { ...tdmHeaders(settings), ...address?.headers } };
+  if (decision.tier !== 'licensed') {
+    return cached(c, `feed ${page_} public`, async () => {
+      const { body, updated } = await render();
+      return rendered(body, format.type, updated);
+    }, delivery);
+  }
+  const { templates } = cachesOf(state, settings);
+  return cached(c, `feed ${page_} ${entitlementKey(decision)}`, async () => {
+    // What a licensee's page holds depends on the licensee (embargo access), not on the token.
+    const template = await templates.get(`feed ${page_} ${decision.licensee.id}`, async () => {
+      const { body, updated, stories } = await render();
+      return receiptTemplate(body, format.type, updated, stories);
+    });
+    const receipts = await Promise.all(template.stories.map((story) => receiptFor(story, decision, settings)));
+    const items = template.stories.map((story, i) => ({ slug: story.slug, version: story.version, receipt: receipts[i]! }));
+    return { ...(await fillTemplate(template, receipts)), items };
+  }, delivery, format.name);
 }

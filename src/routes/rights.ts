@@ -1,7 +1,7 @@
 // Machine-readable terms: RSL at /license.xml, robots.txt, TDMRep, and the ODRL Offer and Agreement.
 
 import { grantedFeeds, PUBLIC } from '../access/decide.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { entitlementKey } from '../http/render-cache.ts';
 import { rendered } from '../http/respond.ts';
 import { agreement, publicOffer, tdmPolicy } from '../rights/odrl.ts';
@@ -10,7 +10,7 @@ import { RSL_TYPE, rslDocument } from '../rights/rsl.ts';
 import type { Settings } from '../settings.ts';
 import { decideFor } from '../access/access.ts';
 import type { Snapshot } from '../store/snapshot.ts';
-import { cached, onlyGet, type App } from './context.ts';
+import { cached, type App } from './context.ts';
 
 const JSON_LD = 'application/ld+json';
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -45,5 +45,4 @@ export function register(app: App): void {
     return cached(c, `agreement ${entitlementKey(decision)}`, make, { decision });
   });
 
-  onlyGet(app, '/license.xml', '/robots.txt', '/.well-known/tdmrep.json', '/rights/tdm-policy.jsonld', '/rights/offer.jsonld', '/rights/agreement.jsonld');
 }

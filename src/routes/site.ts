@@ -1,19 +1,20 @@
 // The index, the health check and the license terms: pages that never carry story text past titles.
 
 import { PUBLIC } from '../access/decide.ts';
-import { CODES, Problem } from '../http/problem.ts';
+import { CODES, Problem } from '../problem.ts';
 import { rendered } from '../http/respond.ts';
 import { escapeHtml } from '../render/escape.ts';
 import { page } from '../render/html-page.ts';
 import { indexHtml, indexJson } from '../render/index-page.ts';
 import { licenseHtml } from '../render/license-page.ts';
 import { effectiveUpdated } from '../access/lifecycle.ts';
-import { cached, maxAgeUntil, onlyGet, type App } from './context.ts';
+import { cached, maxAgeUntil, type App } from './context.ts';
 
 /** The index lists the newest stories only, so its cost does not grow with the catalog. */
 const INDEX_STORIES = 50;
 
 export function register(app: App): void {
+  // Every public HTML response varies on Cookie too (SPEC §12), though no session changes these pages.
   app.get('/', async (c) => {
     const { settings, state } = c.var;
     const now = Date.now();
@@ -22,14 +23,15 @@ export function register(app: App): void {
     return cached(c, `index ${wantsJson ? 'json' : 'html'} ${nextRelease ?? '-'}`, async () => {
       const stories = await state.newest(INDEX_STORIES, now);
       const body = wantsJson ? `${JSON.stringify(indexJson(state, stories, settings), null, 2)}\n` : indexHtml(state, stories, settings);
-      const lastModified = stories.reduce((max, s) => (effectiveUpdated(s, now) > max ? effectiveUpdated(s, now) : max), '1970-01-01T00:00:00Z');
+      // ISO 8601 UTC instants compare as text: the latest is the greatest string.
+      const lastModified = stories.map((s) => effectiveUpdated(s, now)).reduce((max, at) => (at > max ? at : max), '1970-01-01T00:00:00Z');
       return rendered(body, wantsJson ? 'application/json' : 'text/html; charset=utf-8', lastModified);
-    }, { decision: PUBLIC, maxAge: maxAgeUntil(settings, nextRelease, now), vary: 'Accept' });
+    }, { decision: PUBLIC, maxAge: maxAgeUntil(settings, nextRelease, now), vary: 'Accept, Cookie' });
   });
 
   app.get('/license', async (c) => {
     const { settings, state } = c.var;
-    return cached(c, 'license', async () => rendered(licenseHtml(settings, (await state.rights()).notices, state.registry.terms), 'text/html; charset=utf-8', state.updated), { decision: PUBLIC });
+    return cached(c, 'license', async () => rendered(licenseHtml(settings, (await state.rights()).notices, state.registry.terms), 'text/html; charset=utf-8', state.updated), { decision: PUBLIC, vary: 'Cookie' });
   });
 
   // Problem `type` URIs resolve to a short page (RFC 9457 §3.1.1).
@@ -41,8 +43,7 @@ export function register(app: App): void {
     return cached(c, `problem ${code}`, async () => {
       const main = `<h1>${escapeHtml(spec.title)}</h1>\n<p>HTTP status ${spec.status}; problem code <code>${escapeHtml(code)}</code>. See the <a href="${escapeHtml(settings.publicUrl)}/license">license terms</a> for how to get access.</p>`;
       return rendered(page({ title: `${spec.title} — wiregate`, base: settings.publicUrl, main }), 'text/html; charset=utf-8', state.updated);
-    }, { decision: PUBLIC });
+    }, { decision: PUBLIC, vary: 'Cookie' });
   });
 
-  onlyGet(app, '/', '/healthz', '/license', '/problems/:name');
 }

@@ -2,10 +2,10 @@
 // own figures (its license token; never another licensee's rows).
 
 import type { Context } from 'hono';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { GROUPS, thisMonth, usageCsv, usageReport, type Group, type UsageReport } from '../store/usage.ts';
 import { instantOf, json, route } from './admin.ts';
-import { onlyGet, type App, type AppEnv } from './context.ts';
+import type { App, AppEnv } from './context.ts';
 
 type Ctx = Context<AppEnv>;
 
@@ -48,5 +48,4 @@ export function register(app: App): void {
     if (!identity) throw new Problem('token_required', { detail: 'Present your license token to see your usage.' });
     return answer(c, await usageReport(c.var.store.db, { ...query(c), licensee: identity.licensee.id }));
   });
-  onlyGet(app, '/account/usage');
 }

@@ -33,8 +33,24 @@ export interface QuotaState {
 }
 
 export type Accounting = { readonly admitted: true; readonly quotas: readonly QuotaState[] } | { readonly admitted: false; readonly quotas: readonly QuotaState[]; readonly retryAfter: number };
+export type QuotaVerdict = Accounting;
 
-function windows(now: number): { minute: string; month: string; minuteReset: number; monthReset: number } {
+export interface QuotaLimits {
+  readonly requestsPerMinute?: number | undefined;
+  readonly storiesPerMonth?: number | undefined;
+}
+
+/**
+ * Quota counters kept outside the store (Workers: a Durable Object per licensee). Without one, the
+ * counters are rows of the store, counted in the same transaction as the deliveries.
+ */
+export interface QuotaPort {
+  take(licensee: string, limits: QuotaLimits, stories: number, now: number): Promise<QuotaVerdict>;
+  /** Gives back what `take` counted, when the deliveries could not be written (nothing was sent). */
+  refund(licensee: string, limits: QuotaLimits, stories: number, now: number): Promise<void>;
+}
+
+export function quotaWindows(now: number): { minute: string; month: string; minuteReset: number; monthReset: number } {
   const at = iso(now);
   const d = new Date(now);
   const nextMonth = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
@@ -47,11 +63,11 @@ function windows(now: number): { minute: string; month: string; minuteReset: num
 }
 
 /** Counts one licensed response against the licensee's quota and, if it fits, records its deliveries. */
-export async function account(db: SqlDriver, facts: DeliveryFacts, items: readonly DeliveredItem[], now: number): Promise<Accounting> {
+export async function account(db: SqlDriver, facts: DeliveryFacts, items: readonly DeliveredItem[], now: number, counters?: QuotaPort): Promise<Accounting> {
   const { licensee } = facts;
   const rpm = licensee.quota?.requestsPerMinute;
   const spm = licensee.quota?.storiesPerMonth;
-  const w = windows(now);
+  const w = quotaWindows(now);
   const rows = (guard: string, params: (string | number)[]) =>
     items.map((item) =>
       sql(
@@ -62,6 +78,18 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
   if (!rpm && !spm) {
     await db.batch(rows('', []));
     return { admitted: true, quotas: [] };
+  }
+  if (counters) {
+    // Counted first by the licensee's counter; the deliveries follow, or the count is given back.
+    const verdict = await counters.take(licensee.id, { requestsPerMinute: rpm, storiesPerMonth: spm }, items.length, now);
+    if (!verdict.admitted) return verdict;
+    try {
+      await db.batch(rows('', []));
+    } catch (err) {
+      await counters.refund(licensee.id, { requestsPerMinute: rpm, storiesPerMonth: spm }, items.length, now).catch(() => undefined);
+      throw err;
+    }
+    return verdict;
   }
   const grant = crypto.randomUUID();
   const n = items.length;

@@ -17,23 +17,37 @@ export async function releasedFeeds(db: SqlDriver, since: number, until: number)
   return rows.map((r) => r.feed_id);
 }
 
-/** WebSub (W3C §7): a publish ping per format of every feed; a hub that is down only delays readers. */
-export async function notifyHub(settings: Settings, feedIds: readonly string[]): Promise<void> {
+/** One publish ping: the hub's HTTP status, or undefined when it could not be reached. */
+export interface HubPing {
+  readonly url: string;
+  readonly status: number | undefined;
+}
+
+/**
+ * WebSub (W3C §7): a publish ping per format of every feed; a hub that is down only delays readers.
+ * Returns every ping, so an operator at the CLI learns the hub missed the change.
+ */
+export async function notifyHub(settings: Settings, feedIds: readonly string[]): Promise<HubPing[]> {
   const hub = settings.websubHub;
-  if (!hub) return;
+  if (!hub) return [];
+  const pings: HubPing[] = [];
   for (const id of feedIds) {
     for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+      const url = `${settings.publicUrl}/feeds/${id}/${file}`;
       try {
-        await fetch(hub, {
+        const res = await fetch(hub, {
           method: 'POST',
-          body: new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': `${settings.publicUrl}/feeds/${id}/${file}` }),
+          body: new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': url }),
           signal: AbortSignal.timeout(5_000),
         });
+        pings.push({ url, status: res.status });
       } catch {
         // Subscribers will see the release on their next poll.
+        pings.push({ url, status: undefined });
       }
     }
   }
+  return pings;
 }
 
 /** Tells the hub about every release in (since, until]; returns `until` for the next call. */

@@ -2,8 +2,9 @@
 // Node checks the generation on every request (a microsecond SQLite read); Workers at most every
 // half TTL, and never serves a snapshot older than the TTL (503 store_unavailable instead).
 
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import type { PublicJwk } from '../registry/registry.ts';
+import type { QuotaPort } from './ledger.ts';
 import { loadSnapshot, type Snapshot } from './snapshot.ts';
 import { sql, type SqlDriver } from './sql.ts';
 
@@ -12,6 +13,8 @@ export interface StoreOptions {
   readonly ttlMs: number;
   /** License keys trusted by this process only, never written to the store (the local demo key). */
   readonly extraLicenseKeys?: readonly PublicJwk[];
+  /** Quota counters outside the store (Workers: Durable Objects); else they are store rows. */
+  readonly quotas?: QuotaPort | undefined;
 }
 
 export class Store {

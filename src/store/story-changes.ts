@@ -2,7 +2,7 @@
 // The operator API and the CLI both go through these, so both refuse the same impossible changes.
 
 import type { Story } from '../catalog/types.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import { iso } from './snapshot.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

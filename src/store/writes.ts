@@ -3,7 +3,7 @@
 // other's statements all do nothing (no torn record, no stray audit row).
 
 import type { FeedInfo, Story } from '../catalog/types.ts';
-import { Problem } from '../http/problem.ts';
+import { Problem } from '../problem.ts';
 import type { Licensee } from '../registry/registry.ts';
 import { iso, parseStory } from './snapshot.ts';
 import { sql, type SqlDriver, type Statement } from './sql.ts';

@@ -1,6 +1,6 @@
 // HTML reduced to the text a reader sees: paragraphs separated by blank lines, entities decoded.
 
-import { decodeHTML } from 'entities/decode';
+import { decodeEntities } from './entities.ts';
 
 // Elements whose content is never shown as text (template content is inert; title is the tab, not the page).
 // Not <head>: its end tag is optional, and a page that omits it must not lose its body.
@@ -44,7 +44,7 @@ export function htmlToText(html: string): string {
     const textEnd = lt < 0 ? html.length : lt;
     if (textEnd > i) {
       const raw = html.slice(i, textEnd).replace(SPACE, ' ');
-      out.push(raw.includes('&') ? decodeHTML(raw) : raw);
+      out.push(decodeEntities(raw));
     }
     if (lt < 0) break;
     if (html.startsWith('<!--', lt)) {

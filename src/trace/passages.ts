@@ -31,7 +31,7 @@ export interface SentenceIndex {
 }
 
 // A sentence ends at . ! or ? (with any closing quotes) before a space and a capital, digit or quote.
-const SENTENCE_END = /[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\p{N}])/gu;
+const SENTENCE_END = /[.!?]+["'”’)\]]*(?=\s+["'“‘([]?[\p{Lu}\p{N}])/gu;
 const TRAILING = /^[.,;:!?…"'”’)\]]*/;
 /** A passage is quoted whole up to this many characters: enough for a paragraph, not a page. */
 const MAX_QUOTE = 1200;

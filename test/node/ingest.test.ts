@@ -1,4 +1,4 @@
-// Ingest of wire text (SPEC §1): the pure ingest() and `wiregate ingest` on a scratch copy of the data.
+// Ingest of wire text (SPEC §1): the pure ingest() and `wiregate ingest` into the store of a scratch copy of the data.
 
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ingest, IngestError, slugify } from '../../src/ingest/ingest.ts';
 import { BINDINGS, LATE, SLUG } from '../support/gateway.ts';
-import { appOver, ROOT, runCli, tempCopies } from './support/scratch.ts';
+import { appOver, feedMembers, readJson, ROOT, runCli, storeContents, storedStory, tempCopies } from './support/scratch.ts';
 
 const SEED = fileURLToPath(new URL('../fixtures/seed/000_363825acce16b393.txt', import.meta.url));
 const STORY_FILE = join(ROOT, 'feeds', 'stories', `${SLUG}.json`);
@@ -37,6 +37,11 @@ function snapshot(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
+}
+
+/** What the CLI could change in a scratch copy: the files under feeds/ and every row of its store. */
+async function state(dir: string): Promise<{ files: Record<string, string>; store: Record<string, unknown[]> }> {
+  return { files: snapshot(join(dir, 'feeds')), store: await storeContents(dir) };
 }
 
 /** The paragraphs of the raw seed file, split on blank lines, exactly as they stand in it. */
@@ -198,50 +203,54 @@ describe('ingest() refuses what is not one wire story', () => {
 // ---- the CLI ----
 
 describe('wiregate ingest', () => {
-  it('writes the committed story and feed files from the seed', () => {
+  it('stores the committed story from the seed and adds it to its feed; the files stay as they were', async () => {
     const dir = tempCopy();
-    const committedFeed = readFileSync(join(dir, 'feeds', 'world.json'), 'utf8');
+    // The first open of the store imports feeds/: without the seed story there, the store starts without it.
     rmSync(join(dir, 'feeds', 'stories', `${SLUG}.json`));
-    writeFileSync(join(dir, 'feeds', 'world.json'), `${JSON.stringify({ ...JSON.parse(committedFeed), stories: [] }, null, 2)}\n`);
+    writeFileSync(join(dir, 'feeds', 'world.json'), `${JSON.stringify({ ...readJson(join(ROOT, 'feeds', 'world.json')), stories: [] }, null, 2)}\n`);
+    const files = snapshot(join(dir, 'feeds'));
+    expect(await storedStory(dir, SLUG)).toBeUndefined();
+    expect(await feedMembers(dir, 'world')).toEqual([]);
 
     const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', PUBLISHED);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const written = readFileSync(join(dir, 'feeds', 'stories', `${SLUG}.json`), 'utf8');
-    expect(JSON.parse(written)).toEqual(committed);
-    expect(written).toBe(readFileSync(STORY_FILE, 'utf8'));
-    expect(readFileSync(join(dir, 'feeds', 'world.json'), 'utf8')).toBe(committedFeed);
+    expect(await storedStory(dir, SLUG)).toEqual(committed);
+    expect(await feedMembers(dir, 'world')).toEqual([SLUG]);
+    expect(snapshot(join(dir, 'feeds'))).toEqual(files);
     expect(wiregate(dir, 'check').status).toBe(0);
   }, 30_000);
 
-  it('is idempotent: re-ingesting the seed changes no byte', () => {
+  it('is idempotent: re-ingesting the seed changes nothing in the store or the files', async () => {
     const dir = tempCopy();
-    const before = snapshot(join(dir, 'feeds'));
+    const before = await state(dir);
     for (let i = 0; i < 2; i++) {
       const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', PUBLISHED);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      expect(snapshot(join(dir, 'feeds'))).toEqual(before);
+      expect(r.stdout).toMatch(/^already stored: /);
+      expect(await state(dir)).toEqual(before);
     }
   }, 30_000);
 
-  it('--dry-run prints the story and writes nothing', () => {
+  it('--dry-run prints the story and writes nothing', async () => {
     const dir = tempCopy();
     rmSync(join(dir, 'feeds', 'stories', `${SLUG}.json`));
     writeFileSync(join(dir, 'feeds', 'world.json'), JSON.stringify({ id: 'world', title: 'World', description: 'World news.', language: 'en', stories: [] }));
-    const before = snapshot(join(dir, 'feeds'));
+    const before = await state(dir);
     const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', PUBLISHED, '--dry-run');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(committed);
-    expect(snapshot(join(dir, 'feeds'))).toEqual(before);
+    expect(await state(dir)).toEqual(before);
+    expect(await storedStory(dir, SLUG)).toBeUndefined();
   }, 30_000);
 
   for (const bad of BAD_INPUTS) {
-    it(`refuses ${bad.name} with a clear message, a non-zero exit and nothing written`, () => {
+    it(`refuses ${bad.name} with a clear message, a non-zero exit and nothing written`, async () => {
       const dir = tempCopy();
       const file = join(dir, 'input.txt');
       writeFileSync(file, bad.bytes);
-      const before = snapshot(join(dir, 'feeds'));
+      const before = await state(dir);
       const r = wiregate(dir, 'ingest', file, '--feed', 'world', '--published', PUBLISHED);
       expect(r.status).not.toBe(0);
       expect(r.status).not.toBeNull();
@@ -250,21 +259,21 @@ describe('wiregate ingest', () => {
       expect(r.stderr).toContain('nothing was written');
       expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
       expect(r.stdout).toBe('');
-      expect(snapshot(join(dir, 'feeds'))).toEqual(before);
+      expect(await state(dir)).toEqual(before);
     }, 30_000);
   }
 
   it('adds a second, different story to the same feed; check passes and both are served', async () => {
     const dir = tempCopy();
-    const seedStoryBefore = readFileSync(join(dir, 'feeds', 'stories', `${SLUG}.json`), 'utf8');
+    const seedStoryBefore = await storedStory(dir, SLUG);
+    expect(seedStoryBefore).toEqual(committed);
     const file = join(dir, 'second.txt');
     writeFileSync(file, SECOND_STORY);
     const r = wiregate(dir, 'ingest', file, '--feed', 'world', '--published', '2021-11-25T08:00:00Z');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
 
-    const second = JSON.parse(readFileSync(join(dir, 'feeds', 'stories', `${SECOND_SLUG}.json`), 'utf8')) as Record<string, unknown>;
-    expect(second).toMatchObject({
+    expect(await storedStory(dir, SECOND_SLUG)).toMatchObject({
       slug: SECOND_SLUG,
       headline: 'Storm closes three ports on Morocco’s Atlantic coast',
       dateline: 'Casablanca',
@@ -278,9 +287,8 @@ describe('wiregate ingest', () => {
         'Fishermen  in Agadir — who lost a week of work last winter — said they had  not been warned.',
       ],
     });
-    const feed = JSON.parse(readFileSync(join(dir, 'feeds', 'world.json'), 'utf8')) as { stories: string[] };
-    expect(feed.stories).toEqual([SECOND_SLUG, SLUG]);
-    expect(readFileSync(join(dir, 'feeds', 'stories', `${SLUG}.json`), 'utf8')).toBe(seedStoryBefore);
+    expect(await feedMembers(dir, 'world')).toEqual([SECOND_SLUG, SLUG]);
+    expect(await storedStory(dir, SLUG)).toEqual(seedStoryBefore);
 
     const check = wiregate(dir, 'check');
     expect(check.stderr).toBe('');
@@ -296,36 +304,58 @@ describe('wiregate ingest', () => {
     const pub = await app.request(`/articles/${SECOND_SLUG}.json`, {}, BINDINGS);
     expect(pub.status).toBe(200);
     // the same file again is idempotent too
+    const stored = await state(dir);
     expect(wiregate(dir, 'ingest', file, '--feed', 'world', '--published', '2021-11-25T08:00:00Z').status).toBe(0);
-    expect((JSON.parse(readFileSync(join(dir, 'feeds', 'world.json'), 'utf8')) as { stories: string[] }).stories).toEqual([SECOND_SLUG, SLUG]);
+    expect(await feedMembers(dir, 'world')).toEqual([SECOND_SLUG, SLUG]);
+    expect(await state(dir)).toEqual(stored);
   }, 30_000);
 
-  it('refuses to overwrite a different story under the same slug', () => {
+  it('refuses to overwrite a different story under the same slug: exit 2, a conflict message, the store keeps the old one', async () => {
     const dir = tempCopy();
-    const before = snapshot(join(dir, 'feeds'));
+    // The seed's headline (so its slug) with one body paragraph changed: other content under an existing slug (409).
+    const file = join(dir, 'changed.txt');
+    const changed = seedText.replace('Israel and Morocco established formal relations last year', 'Israel and Morocco established formal relations in 2020');
+    expect(changed).not.toBe(seedText);
+    writeFileSync(file, changed);
+    const before = await state(dir);
+    const r = wiregate(dir, 'ingest', file, '--feed', 'world', '--published', '2022-01-01T00:00:00Z');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/another story is stored under this slug/i);
+    expect(r.stderr).toContain('nothing was changed');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await state(dir)).toEqual(before);
+    expect(await storedStory(dir, SLUG)).toEqual(committed);
+  }, 30_000);
+
+  it('the same wire text with another --published is the same story: already stored, nothing changed', async () => {
+    const dir = tempCopy();
+    const before = await state(dir);
     const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', '2022-01-01T00:00:00Z');
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('nothing was written');
-    expect(snapshot(join(dir, 'feeds'))).toEqual(before);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^already stored: /);
+    expect(await state(dir)).toEqual(before);
+    expect((await storedStory(dir, SLUG))?.['published']).toBe(PUBLISHED);
   }, 30_000);
 
   it('--slug ingests under the given slug beside the story of the same headline (e.g. a replacement after a kill)', async () => {
     const dir = tempCopy();
     const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--published', '2022-01-01T00:00:00Z', '--slug', 'defense-ministers-replacement');
     expect(r.status, r.stderr).toBe(0);
-    const written = JSON.parse(readFileSync(join(dir, 'feeds', 'stories', 'defense-ministers-replacement.json'), 'utf8')) as { slug: string; headline: string };
-    expect(written).toMatchObject({ slug: 'defense-ministers-replacement', headline: HEADLINE });
-    expect((JSON.parse(readFileSync(join(dir, 'feeds', 'world.json'), 'utf8')) as { stories: string[] }).stories).toEqual(['defense-ministers-replacement', SLUG]);
+    const stored = await storedStory(dir, 'defense-ministers-replacement');
+    expect(stored).toMatchObject({ slug: 'defense-ministers-replacement', headline: HEADLINE, published: '2022-01-01T00:00:00Z', body: committed['body'] });
+    expect(await storedStory(dir, SLUG)).toEqual(committed);
+    expect(await feedMembers(dir, 'world')).toEqual(['defense-ministers-replacement', SLUG]);
     expect(wiregate(dir, 'check').status).toBe(0);
     expect((await (await appOver(dir)).request('/articles/defense-ministers-replacement', {}, BINDINGS)).status).toBe(200);
   }, 30_000);
 
-  it('refuses a malformed --slug with exit 2 and writes nothing', () => {
+  it('refuses a malformed --slug with exit 2 and writes nothing', async () => {
     const dir = tempCopy();
-    const before = snapshot(join(dir, 'feeds'));
+    const before = await state(dir);
     const r = wiregate(dir, 'ingest', SEED, '--feed', 'world', '--slug', 'Not/A Slug');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--slug .* lower-case/);
-    expect(snapshot(join(dir, 'feeds'))).toEqual(before);
+    expect(await state(dir)).toEqual(before);
   }, 30_000);
 });

@@ -1,6 +1,6 @@
-// The lifecycle CLI (issue 5) on Node: embargo, release, correct, withhold, kill, each in a scratch copy of
-// feeds/ and licenses/, checked on disk, with `wiregate check`, through an app built over the result, and
-// (for WebSub) against a real hub on loopback.
+// The lifecycle CLI (issue 5) on Node: embargo, release, correct, withhold, kill, each on the store of a
+// scratch copy of feeds/ and licenses/, checked in that store, with `wiregate check` (the files stay valid),
+// through an app built over the store, and (for WebSub) against a real hub on loopback.
 
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,10 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BINDINGS, bearer, FIRST, LATE, SLUG } from '../support/gateway.ts';
-import { appOver, cleanEnv, CLI, ROOT, tempCopies } from './support/scratch.ts';
+import { appOver, cleanEnv, CLI, ROOT, storeContents, storedStory, tempCopies } from './support/scratch.ts';
 
 const SEED = join(ROOT, 'test', 'fixtures', 'seed', '000_363825acce16b393.txt');
-const STORY = join('feeds', 'stories', `${SLUG}.json`);
 const FEED_URLS = ['rss.xml', 'atom.xml', 'feed.json'].map((f) => `https://wire.example/feeds/world/${f}`);
 
 const tempCopy = tempCopies('lifecycle');
@@ -40,11 +39,17 @@ function wiregate(cwd: string, args: string[], env: Record<string, string> = {})
   });
 }
 
-type StoryFile = Record<string, unknown> & { status: string; version: number; updated: string };
-const readStory = (dir: string) => JSON.parse(readFileSync(join(dir, STORY), 'utf8')) as StoryFile;
+type StoredStory = Record<string, unknown> & { status: string; version: number; updated: string };
 
-/** Every file under feeds/ and licenses/ with its bytes: "nothing was written" means this is unchanged. */
-function snapshot(dir: string): Record<string, string> {
+/** The seed story's current record in the CLI's store in `dir`. */
+async function readStory(dir: string): Promise<StoredStory> {
+  const story = await storedStory(dir, SLUG);
+  if (!story) throw new Error(`${SLUG} is not in the store`);
+  return story as StoredStory;
+}
+
+/** Every row of the store and every file under feeds/ and licenses/: "nothing was written" means this is unchanged. */
+async function snapshot(dir: string): Promise<{ files: Record<string, string>; store: Record<string, unknown[]> }> {
   const out: Record<string, string> = {};
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
@@ -55,7 +60,7 @@ function snapshot(dir: string): Record<string, string> {
   };
   walk(join(dir, 'feeds'));
   walk(join(dir, 'licenses'));
-  return out;
+  return { files: out, store: await storeContents(dir) };
 }
 
 async function publicView(dir: string): Promise<{ story: number; json: number; feedItems: number; index: string; ninjs?: Record<string, unknown>; problem?: Record<string, unknown> }> {
@@ -82,15 +87,15 @@ async function expectCheckPasses(dir: string): Promise<void> {
 }
 
 describe('wiregate embargo / release', () => {
-  it('embargo hides the story from an app over the files; release shows it again with a later `updated`', async () => {
+  it('embargo hides the story from an app over the store; release shows it again with a later `updated`', async () => {
     const dir = tempCopy();
-    const original = readStory(dir);
+    const original = await readStory(dir);
     expect((await publicView(dir)).story).toBe(200);
 
     const e = await wiregate(dir, ['embargo', SLUG, '--until', '2099-01-01T00:00:00Z']);
     expect(e.stderr).toBe('');
     expect(e.status).toBe(0);
-    const embargoed = readStory(dir);
+    const embargoed = await readStory(dir);
     expect(embargoed.status).toBe('embargoed');
     expect(embargoed['embargoedUntil']).toBe('2099-01-01T00:00:00Z');
     expect(embargoed['body']).toEqual(original['body']);
@@ -107,7 +112,7 @@ describe('wiregate embargo / release', () => {
     const r = await wiregate(dir, ['release', SLUG]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const released = readStory(dir);
+    const released = await readStory(dir);
     expect(released.status).toBe('usable');
     expect(released).not.toHaveProperty('embargoedUntil');
     expect(Date.parse(released.updated)).toBeGreaterThan(Date.parse(original.updated));
@@ -126,18 +131,18 @@ describe('wiregate embargo / release', () => {
     const dir = tempCopy();
     const r = await wiregate(dir, ['embargo', SLUG, '--until', '2099-01-01T01:30:00+01:00']);
     expect(r.status).toBe(0);
-    expect(readStory(dir)['embargoedUntil']).toBe('2099-01-01T00:30:00Z');
+    expect((await readStory(dir))['embargoedUntil']).toBe('2099-01-01T00:30:00Z');
   }, 30_000);
 });
 
 describe('wiregate correct', () => {
   it('--note bumps the version, records the note, moves `updated`; check still passes; the app shows the correction', async () => {
     const dir = tempCopy();
-    const original = readStory(dir);
+    const original = await readStory(dir);
     const r = await wiregate(dir, ['correct', SLUG, '--note', 'Corrects the spelling of the Moroccan minister name.']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const corrected = readStory(dir);
+    const corrected = await readStory(dir);
     expect(corrected.version).toBe(original.version + 1);
     expect(corrected['correction']).toBe('Corrects the spelling of the Moroccan minister name.');
     expect(corrected.status).toBe('usable');
@@ -154,17 +159,17 @@ describe('wiregate correct', () => {
 
     // A second correction bumps again.
     expect((await wiregate(dir, ['correct', SLUG, '--note', 'Second fix.'])).status).toBe(0);
-    expect(readStory(dir).version).toBe(original.version + 2);
-    expect(readStory(dir)['correction']).toBe('Second fix.');
+    expect((await readStory(dir)).version).toBe(original.version + 2);
+    expect((await readStory(dir))['correction']).toBe('Second fix.');
   }, 60_000);
 
   it('--file re-ingests the wire text: body kept verbatim, version bumped', async () => {
     const dir = tempCopy();
-    const original = readStory(dir);
+    const original = await readStory(dir);
     const r = await wiregate(dir, ['correct', SLUG, '--note', 'Refiled.', '--file', SEED]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const refiled = readStory(dir);
+    const refiled = await readStory(dir);
     expect(refiled['body']).toEqual(original['body']);
     expect(refiled['headline']).toBe(original['headline']);
     expect(refiled.version).toBe(original.version + 1);
@@ -179,7 +184,7 @@ describe('wiregate withhold / kill', () => {
     const w = await wiregate(dir, ['withhold', SLUG, '--reason', 'Pending a legal review.']);
     expect(w.stderr).toBe('');
     expect(w.status).toBe(0);
-    const withheld = readStory(dir);
+    const withheld = await readStory(dir);
     expect(withheld.status).toBe('withheld');
     expect(withheld['notice']).toBe('Pending a legal review.');
     await expectCheckPasses(dir);
@@ -191,7 +196,7 @@ describe('wiregate withhold / kill', () => {
 
     const r = await wiregate(dir, ['release', SLUG]);
     expect(r.status).toBe(0);
-    const released = readStory(dir);
+    const released = await readStory(dir);
     expect(released.status).toBe('usable');
     expect(released).not.toHaveProperty('notice');
     const back = await publicView(dir);
@@ -212,7 +217,7 @@ describe('wiregate withhold / kill', () => {
     const k = await wiregate(dir, ['kill', SLUG, '--reason', 'The story was based on a forged document.']);
     expect(k.stderr).toBe('');
     expect(k.status).toBe(0);
-    const killed = readStory(dir);
+    const killed = await readStory(dir);
     expect(killed.status).toBe('canceled');
     expect(killed['notice']).toBe('The story was based on a forged document.');
     await expectCheckPasses(dir);
@@ -234,7 +239,7 @@ describe('wiregate withhold / kill', () => {
     expect(atom).toContain(`ref="https://wire.example/articles/${SLUG}"`);
     expect(atom).not.toContain('<entry>');
 
-    const frozen = snapshot(dir);
+    const frozen = await snapshot(dir);
     for (const args of [
       ['release', SLUG],
       ['correct', SLUG, '--note', 'Too late.'],
@@ -244,10 +249,32 @@ describe('wiregate withhold / kill', () => {
       const r = await wiregate(dir, args);
       expect(r.status, args.join(' ')).not.toBe(0);
       expect(r.stderr, args.join(' ')).toMatch(/kill/i);
-      expect(snapshot(dir), `${args[0]}: nothing written`).toEqual(frozen);
+      expect(await snapshot(dir), `${args[0]}: nothing written`).toEqual(frozen);
     }
     expect((await publicView(dir)).story).toBe(410);
   }, 90_000);
+});
+
+describe('impossible changes: exit 2 with a message, nothing written (issue 10)', () => {
+  it('kill twice, withhold twice, and an embargo in the past are refused', async () => {
+    const dir = tempCopy();
+    const past = await wiregate(dir, ['embargo', SLUG, '--until', '2020-01-01T00:00:00Z']);
+    expect(past.status).toBe(2);
+    expect(past.stderr).toMatch(/future/);
+    expect((await wiregate(dir, ['withhold', SLUG, '--reason', 'Checking.'])).status).toBe(0);
+    const before = await snapshot(dir);
+    const again = await wiregate(dir, ['withhold', SLUG, '--reason', 'Checking again.']);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/withheld already/);
+    expect(await snapshot(dir)).toEqual(before);
+    expect((await wiregate(dir, ['kill', SLUG, '--reason', 'Forged.'])).status).toBe(0);
+    const killed = await snapshot(dir);
+    const twice = await wiregate(dir, ['kill', SLUG, '--reason', 'Another reason.']);
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toMatch(/killed already; nothing was changed/);
+    expect(await snapshot(dir)).toEqual(killed);
+    expect((await readStory(dir))['notice']).toBe('Forged.');
+  }, 60_000);
 });
 
 describe('bad input: non-zero exit, nothing written', () => {
@@ -271,11 +298,11 @@ describe('bad input: non-zero exit, nothing written', () => {
 
   it.each(CASES)('$name', async ({ args }) => {
     const dir = tempCopy();
-    const before = snapshot(dir);
+    const before = await snapshot(dir);
     const r = await wiregate(dir, args);
     expect(r.status, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).not.toBe(0);
     expect(r.stderr.trim(), 'says what is wrong').not.toBe('');
-    expect(snapshot(dir)).toEqual(before);
+    expect(await snapshot(dir)).toEqual(before);
   }, 30_000);
 
   // --until is documented as an ISO 8601 time: inputs that are not one must not become some other instant.
@@ -284,11 +311,11 @@ describe('bad input: non-zero exit, nothing written', () => {
     { name: 'a bare number', until: '1' },
   ])('embargo --until with $name is refused, not rolled over to another instant', async ({ until }) => {
     const dir = tempCopy();
-    const before = snapshot(dir);
+    const before = await snapshot(dir);
     const r = await wiregate(dir, ['embargo', SLUG, '--until', until]);
-    const stored = readStory(dir)['embargoedUntil'];
+    const stored = (await readStory(dir))['embargoedUntil'];
     expect({ status: r.status === 0 ? 0 : 'non-zero', stored }, `${until} → ${String(stored)}`).toEqual({ status: 'non-zero', stored: undefined });
-    expect(snapshot(dir)).toEqual(before);
+    expect(await snapshot(dir)).toEqual(before);
   }, 30_000);
 });
 
@@ -369,7 +396,7 @@ describe('WebSub: a change of state notifies the hub', () => {
     const dir = tempCopy();
     const r = await wiregate(dir, ['kill', SLUG, '--reason', 'Hub is down.'], { WIREGATE_WEBSUB_HUB: url });
     expect(r.status).toBe(0);
-    expect(readStory(dir).status).toBe('canceled');
+    expect((await readStory(dir)).status).toBe('canceled');
     expect(r.stderr).toMatch(/websub/i);
   }, 30_000);
 });

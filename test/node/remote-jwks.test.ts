@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideFor, identifyCaller } from '../../src/access/access.ts';
 import { RemoteKeySet, type KeySource, type RemoteOptions } from '../../src/access/keys.ts';
-import { Problem } from '../../src/http/problem.ts';
+import { Problem } from '../../src/problem.ts';
 import { settingsFrom, type Bindings } from '../../src/settings.ts';
 import { bearer, BINDINGS, CONTENT_PATHS, gateway, LATE, LICENSE_LINE, mint, SLUG, testKey, type Gateway, type TestKey } from '../support/gateway.ts';
 

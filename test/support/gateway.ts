@@ -3,6 +3,7 @@
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { testStore } from '#test-store';
 import { newApp } from '../../src/app.ts';
+import { ROUTES } from '../../src/routes/table.ts';
 import type { DataFile, Story } from '../../src/catalog/types.ts';
 import { loadData, type DataFiles, type GatewayData } from '../../src/data.ts';
 import type { Bindings } from '../../src/settings.ts';
@@ -20,14 +21,14 @@ export const BINDINGS: Bindings = Object.freeze({
   WIREGATE_RECEIPT_SECRET: 'test-receipt-secret-not-for-production',
 });
 
-export const CONTENT_PATHS = [
-  `/articles/${SLUG}`,
-  `/articles/${SLUG}.json`,
-  `/articles/${SLUG}.txt`,
-  '/feeds/world/rss.xml',
-  '/feeds/world/atom.xml',
-  '/feeds/world/feed.json',
-] as const;
+/** Every content path of the seed story and its feed, from the route table (a new format is tested at once). */
+export const CONTENT_PATHS = contentPaths();
+function contentPaths(): readonly [string, string, string, string, string, string, ...string[]] {
+  const paths = ROUTES.filter((r) => r.kind === 'content').flatMap((r) => r.examples(SLUG, 'world'));
+  // Stories first, then feeds, three formats each (tests index them); more formats only add paths.
+  if (paths.length < 6) throw new Error('the route table lost a content format');
+  return paths as unknown as readonly [string, string, string, string, string, string, ...string[]];
+}
 
 /** Extra licensees for refusal paths, added beside the committed demo-newsroom. */
 const EXTRA_LICENSEES: Record<string, unknown>[] = [

@@ -2,6 +2,7 @@
 // POST /keys/<id> stores a key set, DELETE /keys/<id> takes it down (then 500); GET /keys/<id> serves it;
 // GET /padded/<id> serves it chunked (no Content-Length) after 70 KiB of whitespace; /fail, /slow and /garbage misbehave.
 // GET /count/<id> says how many times /keys/<id> (or a misbehaving path with that id) was fetched.
+// POST /hub/<id> is a WebSub hub that records publish pings; GET /pings/<id> lists them.
 
 import { createServer, type Server } from 'node:http';
 import type { TestProject } from 'vitest/node';
@@ -17,8 +18,24 @@ let server: Server | undefined;
 export async function setup(project: TestProject): Promise<void> {
   const sets = new Map<string, string>();
   const counts = new Map<string, number>();
+  const pings = new Map<string, string[]>();
   server = createServer((req, res) => {
     const [, kind, id = ''] = (req.url ?? '').split('/');
+    // A WebSub hub: POST /hub/<id> records a publish ping's body; GET /pings/<id> lists them.
+    if (req.method === 'POST' && kind === 'hub') {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        pings.set(id, [...(pings.get(id) ?? []), body]);
+        res.statusCode = 204;
+        res.end();
+      });
+      return;
+    }
+    if (kind === 'pings') {
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify(pings.get(id) ?? []));
+    }
     if (req.method === 'POST' && kind === 'keys') {
       let body = '';
       req.on('data', (d) => (body += d));

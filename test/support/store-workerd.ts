@@ -7,6 +7,7 @@ import type { DataFiles } from '../../src/data.ts';
 import { d1Driver, type D1Like } from '../../src/store/d1-driver.ts';
 import { importFiles } from '../../src/store/import.ts';
 import { sql } from '../../src/store/sql.ts';
+import { durableQuotas, type NamespaceLike } from '../../src/store/quota-counter.ts';
 import { Store, type StoreOptions } from '../../src/store/store.ts';
 
 export const RUNTIME = 'workerd';
@@ -33,6 +34,14 @@ function slot(): number {
 }
 
 export async function testStore(files: DataFiles, options: StoreOptions = { ttlMs: 0 }): Promise<Store> {
+  // Quotas count in the Worker's Durable Objects (QUOTAS), as deployed; a prefix per gateway keeps
+  // one test's counters from another's.
+  const quotas = durableQuotas((env as unknown as { QUOTAS: NamespaceLike }).QUOTAS, `${crypto.randomUUID()}:`);
+  return new Store(d1Driver(await testD1(files)), { quotas, ...options });
+}
+
+/** A real D1 database of the pool, migrated and filled from `files`: what the Worker's `DB` binding holds. */
+export async function testD1(files: DataFiles): Promise<D1Like> {
   const bindings = env as unknown as Record<string, unknown>;
   const db = bindings[`TEST_DB_${slot()}`] as D1Like & Parameters<typeof applyD1Migrations>[0];
   await applyD1Migrations(db, bindings['TEST_MIGRATIONS'] as Parameters<typeof applyD1Migrations>[1]);
@@ -44,5 +53,5 @@ export async function testStore(files: DataFiles, options: StoreOptions = { ttlM
     sql(`UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`),
   ]);
   await importFiles(driver, files, { operator: 'test' }, Date.now());
-  return new Store(driver, options);
+  return db;
 }

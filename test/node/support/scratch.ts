@@ -1,5 +1,5 @@
 // Node-only helpers for tests that run the wiregate CLI: scratch copies of feeds/ and licenses/, a clean
-// environment, the CLI run inside a copy, and an app built over a directory's files.
+// environment, the CLI run inside a copy, what the CLI's store there holds, and an app built over it.
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 import { newApp } from '../../../src/app.ts';
-import { openSqlite } from '../../../src/node/sqlite-driver.ts';
+import { openSqlite, type SqliteStore } from '../../../src/node/sqlite-driver.ts';
 import { importIfNew } from '../../../src/store/import.ts';
 import { Store } from '../../../src/store/store.ts';
 import { readDataFiles } from '../../../src/node/files.ts';
@@ -59,10 +59,54 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: Re
  * `dir`/feeds and `dir`/licenses if new: what `wiregate serve` in that folder would serve.
  */
 export async function appOver(dir: string): Promise<ReturnType<typeof newApp>> {
-  const sqlite = openSqlite(join(dir, '.wiregate', 'wiregate.db'));
-  await importIfNew(sqlite.driver, () => readDataFiles({ feeds: join(dir, 'feeds'), licenses: join(dir, 'licenses') }), { operator: 'test' }, Date.now());
-  const store = new Store(sqlite.driver, { ttlMs: 0 });
+  const store = new Store((await openScratchStore(dir)).driver, { ttlMs: 0 });
   return newApp(() => store);
+}
+
+/** The store the CLI uses when run in `dir`, filled from `dir`/feeds and `dir`/licenses if new, as the CLI would. */
+async function openScratchStore(dir: string): Promise<SqliteStore> {
+  const sqlite = openSqlite(join(dir, '.wiregate', 'wiregate.db'));
+  try {
+    await importIfNew(sqlite.driver, () => readDataFiles({ feeds: join(dir, 'feeds'), licenses: join(dir, 'licenses') }), { operator: 'test' }, Date.now());
+  } catch (e) {
+    sqlite.close();
+    throw e;
+  }
+  return sqlite;
+}
+
+async function withScratchStore<T>(dir: string, read: (db: SqliteStore['db']) => T): Promise<T> {
+  const sqlite = await openScratchStore(dir);
+  try {
+    return read(sqlite.db);
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** The current record of story `slug` in the CLI's store in `dir`, or undefined if it holds none. */
+export function storedStory(dir: string, slug: string): Promise<Record<string, unknown> | undefined> {
+  return withScratchStore(dir, (db) => {
+    const row = db.prepare('SELECT record FROM stories WHERE slug = ?').get(slug) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as Record<string, unknown>) : undefined;
+  });
+}
+
+/** The slugs of feed `feedId` in the CLI's store in `dir`, newest first (feed order). */
+export function feedMembers(dir: string, feedId: string): Promise<string[]> {
+  return withScratchStore(dir, (db) => db.prepare('SELECT slug FROM feed_items WHERE feed_id = ? ORDER BY rank DESC').pluck().all(feedId) as string[]);
+}
+
+/**
+ * Every row of every table of the CLI's store in `dir` (but the migrations' own), table → rows in a stable order:
+ * "nothing was changed" means this is equal before and after. Opening fills a new store from the files
+ * first, so a "before" taken ahead of the CLI's first run is what that run starts from.
+ */
+export function storeContents(dir: string): Promise<Record<string, unknown[]>> {
+  return withScratchStore(dir, (db) => {
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('d1_migrations', 'sqlite_sequence') ORDER BY name`).pluck().all() as string[];
+    return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]));
+  });
 }
 
 export function readJson(path: string): Record<string, unknown> {

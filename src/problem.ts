@@ -1,9 +1,10 @@
-// The one table of refusal codes and the RFC 9457 problem responses built from it.
+// The one error module: every refusal code with its status, title and challenge, the Problem that
+// carries one, and its RFC 9457 members. HTTP responses are built from these in http/problem-response.ts.
 
 /** The OAuth error a challenge carries (RFC 6750 §3.1), when the refusal concerns credentials. */
 type ChallengeError = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'none';
 
-interface CodeSpec {
+export interface CodeSpec {
   readonly status: number;
   readonly title: string;
   readonly challenge?: ChallengeError;
@@ -35,6 +36,12 @@ export const CODES = {
   territory_not_licensed: { status: 403, title: 'Territory not licensed', challenge: 'insufficient_scope' },
   license_not_yet_valid: { status: 403, title: 'License not yet valid', challenge: 'insufficient_scope' },
   license_expired: { status: 403, title: 'License expired', challenge: 'insufficient_scope' },
+  feed_key_unknown: { status: 404, title: 'Unknown feed key' },
+  feed_key_revoked: { status: 410, title: 'Feed key revoked' },
+  feed_key_expired: { status: 410, title: 'Feed key expired' },
+  feed_key_shared: { status: 410, title: 'Feed key suspended for sharing' },
+  feed_key_licensee_suspended: { status: 403, title: 'Licensee suspended' },
+  origin_refused: { status: 403, title: 'Cross-origin request refused' },
   keys_unavailable: { status: 503, title: 'Signing keys unavailable' },
   receipts_unavailable: { status: 503, title: 'Receipts unavailable' },
   store_unavailable: { status: 503, title: 'Store unavailable' },
@@ -53,8 +60,8 @@ export interface ProblemOptions {
   /** Safe, fixed text: never a token, key or story text. */
   readonly detail?: string;
   /** The scheme the request used, for the challenge (SPEC §4). */
-  readonly scheme?: 'Bearer' | 'License';
-  readonly retryAfter?: number;
+  readonly scheme?: 'Bearer' | 'License' | undefined;
+  readonly retryAfter?: number | undefined;
   readonly allow?: string;
   /** Further headers the refusal carries (RateLimit on a 429). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -69,7 +76,7 @@ export class Problem extends Error {
   constructor(code: ProblemCode, options: ProblemOptions = {}) {
     // A refusal is an answer, not a fault: no stack trace. Capturing one costs more than the
     // rest of a refused request (V8 and workerd honour stackTraceLimit; elsewhere it is a no-op).
-    const E = Error as { stackTraceLimit?: number };
+    const E = Error as { stackTraceLimit?: number | undefined };
     const limit = E.stackTraceLimit;
     E.stackTraceLimit = 0;
     super(code);
@@ -81,12 +88,6 @@ export class Problem extends Error {
   get status(): number {
     return CODES[this.code].status;
   }
-}
-
-/** `common` are the headers every response carries (the license links). */
-export function problemResponse(problem: Problem, baseUrl: string, common: Readonly<Record<string, string>>): Response {
-  const body = problemBody(problem, baseUrl);
-  return new Response(JSON.stringify(body), { status: body.status, headers: problemHeaders(problem, common, 'application/problem+json') });
 }
 
 export interface ProblemBody {
@@ -107,28 +108,4 @@ export function problemBody(problem: Problem, baseUrl: string): ProblemBody {
     detail: problem.options.detail ?? spec.title,
     code: problem.code,
   };
-}
-
-/** Challenge, Retry-After and Allow as the refusal needs them, whatever the body's format. */
-export function problemHeaders(problem: Problem, common: Readonly<Record<string, string>>, contentType: string): Record<string, string> {
-  const spec: CodeSpec = CODES[problem.code];
-  const { detail = spec.title, scheme = 'Bearer', retryAfter, allow } = problem.options;
-  // A plain object, not Headers: the Node adapter writes it straight out.
-  const headers: Record<string, string> = {
-    ...common,
-    'Content-Type': contentType,
-    'Cache-Control': 'no-store',
-  };
-  if (spec.challenge === 'none') {
-    // RFC 6750 §3: a request that sent no credentials gets a challenge without an error code.
-    headers['WWW-Authenticate'] = `${scheme} realm="wiregate"`;
-  } else if (spec.challenge) {
-    // Quoted-string values (RFC 9110 §11.2): strip anything that could break out of the quotes.
-    const quoted = detail.replace(/["\\\r\n]/g, '');
-    headers['WWW-Authenticate'] = `${scheme} realm="wiregate", error="${spec.challenge}", error_description="${quoted}"`;
-  }
-  if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
-  if (allow) headers['Allow'] = allow;
-  if (problem.options.headers) Object.assign(headers, problem.options.headers);
-  return headers;
 }

@@ -1,0 +1,99 @@
+// Sharing detection for feed keys (SPEC §11): who polls a key, as networks and User-Agents per UTC
+// day, and the licensee's threshold. Only network prefixes are ever stored, never an address.
+
+import type { Licensee } from '../registry/registry.ts';
+import type { Settings } from '../settings.ts';
+import { iso } from '../store/snapshot.ts';
+import { markSharing, recordClient, type ClientSighting, type DayCounts } from '../store/feed-keys.ts';
+import type { SqlDriver } from '../store/sql.ts';
+
+export const DEFAULT_SHARING = Object.freeze({ maxNetworksPerDay: 5, action: 'flag' as const });
+
+/** The socket address the Node entry saw for a request (Workers have none: CF-Connecting-IP instead). */
+const socketAddresses = new WeakMap<Request, string>();
+
+/**
+ * Called by the Node entry for every request. A socket without an address is recorded as unknown,
+ * so a client's own CF-Connecting-IP is never believed on Node.
+ */
+export function rememberSocketAddress(request: Request, address: string | undefined): void {
+  socketAddresses.set(request, address ?? '');
+}
+
+/**
+ * The client's address from a trusted source only: the operator's header (WIREGATE_CLIENT_IP_HEADER),
+ * else the socket (Node), else Cloudflare's CF-Connecting-IP (Workers, where no socket is visible and
+ * Cloudflare itself sets the header). On Node the socket is always known, so a client's own
+ * CF-Connecting-IP is never believed there.
+ */
+export function clientAddress(request: Request, settings: Settings): string | undefined {
+  if (settings.clientIpHeader) return firstAddress(request.headers.get(settings.clientIpHeader));
+  const socket = socketAddresses.get(request);
+  if (socket !== undefined) return socket || undefined;
+  return firstAddress(request.headers.get('cf-connecting-ip'));
+}
+
+function firstAddress(value: string | null): string | undefined {
+  // X-Forwarded-For style lists: the first entry is the client as the trusted proxy saw it.
+  const first = value?.split(',')[0]?.trim();
+  return first ? first : undefined;
+}
+
+/** IPv4 /24 or IPv6 /48 as text ("192.0.2.0/24", "2001:db8:1::/48"); "unknown" for anything else. */
+export function networkOf(address: string | undefined): string {
+  if (!address) return 'unknown';
+  const bare = address.replace(/^\[|\](:\d+)?$/g, '').replace(/%.*$/, '');
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/i.exec(bare);
+  if (v4) {
+    const parts = v4.slice(1, 4).map(Number);
+    return parts.every((p) => p <= 255) ? `${parts.join('.')}.0/24` : 'unknown';
+  }
+  const groups = expandIpv6(bare);
+  return groups ? `${groups.slice(0, 3).join(':')}::/48` : 'unknown';
+}
+
+function expandIpv6(text: string): string[] | undefined {
+  if (!/^[0-9a-f:.]+$/i.test(text) || !text.includes(':')) return undefined;
+  const [head = '', tail, extra] = text.split('::');
+  if (extra !== undefined) return undefined;
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  // A dotted IPv4 tail counts as two groups; the /48 never reaches it, so it only has to be counted.
+  const count = (parts: string[]) => parts.reduce((n, p) => n + (p.includes('.') ? 2 : 1), 0);
+  const missing = 8 - count(left) - count(right);
+  if ((tail === undefined && missing !== 0) || missing < 0) return undefined;
+  const groups = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...right];
+  if (!groups.slice(0, 3).every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return undefined;
+  return groups.map((g) => (g.includes('.') ? g : g.toLowerCase().replace(/^0+(?=.)/, '')));
+}
+
+/**
+ * A cloud reader fetches once for many people and says so: "Feedly/1.0 (+http://…; 12 subscribers)".
+ * It counts as one network (named by its product), whatever addresses it fetches from.
+ */
+export function cloudReader(agent: string): { name: string; subscribers: number } | undefined {
+  const m = /\b(\d{1,9})\s+(?:subscribers?|readers?)\b/i.exec(agent);
+  if (!m) return undefined;
+  const name = (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}/.exec(agent)?.[0] ?? 'reader').toLowerCase();
+  return { name, subscribers: Number(m[1]) };
+}
+
+export function sightingOf(request: Request, settings: Settings): ClientSighting {
+  const agent = (request.headers.get('user-agent') ?? '').slice(0, 256);
+  const cloud = cloudReader(agent);
+  return cloud
+    ? { network: `cloud:${cloud.name}`, agent, subscribers: cloud.subscribers }
+    : { network: networkOf(clientAddress(request, settings)), agent, subscribers: null };
+}
+
+export type SharingVerdict = { readonly suspended: boolean; readonly counts: DayCounts };
+
+/** Records this request against the key's day and applies the licensee's threshold. */
+export async function watchSharing(db: SqlDriver, keyId: string, licensee: Licensee, seen: ClientSighting, now: number): Promise<SharingVerdict> {
+  const day = iso(now).slice(0, 10);
+  const counts = await recordClient(db, keyId, day, seen, now);
+  const { maxNetworksPerDay, action } = licensee.sharing ?? DEFAULT_SHARING;
+  if (counts.networks <= maxNetworksPerDay) return { suspended: false, counts };
+  await markSharing(db, keyId, day, counts.networks, action === 'suspend', now);
+  return { suspended: action === 'suspend', counts };
+}

@@ -1,0 +1,23 @@
+// /private/{key}/feeds/{feed}/{rss.xml|atom.xml|feed.json}: the licensed feed for readers that cannot
+// send a header (SPEC §11). The key is the credential; it appears only in the feed's own self and
+// paging links, never in an error, a header or a log line.
+
+import type { Caller } from '../access/access.ts';
+import { identifyFeedKey } from '../access/feed-keys.ts';
+import type { App } from './context.ts';
+import { serveFeed } from './feeds.ts';
+
+/** A capability URL must not leak through Referer from a reader that opens links in a browser view. */
+const PRIVATE_HEADERS = Object.freeze({ 'Referrer-Policy': 'no-referrer' });
+
+export function register(app: App): void {
+  app.get('/private/:key/feeds/:feed/:file', async (c) => {
+    const { settings, state, store } = c.var;
+    const key = c.req.param('key');
+    const identity = await identifyFeedKey(store.db, state.registry, key, c.req.raw, settings, Date.now());
+    const caller: Caller = { identity, scheme: 'Bearer', country: c.var.caller.country };
+    const feed = c.req.param('feed');
+    const base = `${settings.publicUrl}/private/${key}/feeds/${encodeURIComponent(feed)}/`;
+    return serveFeed(c, caller, feed, c.req.param('file'), { url: (file) => `${base}${file}`, tag: `key ${identity.token.jti}`, headers: PRIVATE_HEADERS });
+  });
+}
