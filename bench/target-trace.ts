@@ -38,7 +38,7 @@ const time = async (run: () => Promise<unknown>, n: number): Promise<{ first: nu
     await run();
     runs.push(Math.round((performance.now() - t0) * 10) / 10);
   }
-  return { first: runs[0]!, median: median(runs.slice(1)), runs };
+  return { first: runs[0]!, median: Math.round(median(runs.slice(1)) * 10) / 10, runs };
 };
 const runs = Math.max(2, Number(runsArg));
 // The first run reads the index from disk (or the OS cache); the rest from SQLite's and the OS's caches.
