@@ -36,8 +36,8 @@ export function seedCatalog(): Catalog {
 }
 
 /** Through the CLI, as an operator would make one. */
-export function syntheticCatalog(stories: number): Catalog {
-  const dir = join(BENCH_DIR, 'synth');
+export function syntheticCatalog(stories: number, name = 'synth'): Catalog {
+  const dir = join(BENCH_DIR, name);
   execFileSync('node', ['bin/wiregate.mjs', 'synth', '--stories', String(stories), '--out', dir], { stdio: 'ignore' });
   return { dir };
 }

@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BENCH_DIR, credentials, seedCatalog, syntheticCatalog } from './catalogs.ts';
-import { startGateway } from './gateway.ts';
+import { fillStore, removeStores, startGateway } from './gateway.ts';
 import { scenarios } from './scenarios.ts';
 import { runWrk, wrkMissing } from './wrk.ts';
 
@@ -30,7 +30,7 @@ const scenario = scenarios(synth, creds).find((s) => s.name === name);
 if (!scenario) throw new Error(`no scenario ${name}: ${scenarios(synth, creds).map((s) => s.name).join(', ')}`);
 const dir = resolve(BENCH_DIR, 'profiles');
 rmSync(dir, { recursive: true, force: true });
-const gateway = await startGateway(scenario.catalog === 'seed' ? seed : synth, {
+const gateway = await startGateway(fillStore(scenario.catalog === 'seed' ? seed : synth), {
   port: 18790, receiptSecret: 'bench-secret', nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
   ...(pin ? { core: 0 } : {}),
 });
@@ -41,6 +41,7 @@ const figures = await runWrk({
   ...(pin ? { core: 1 } : {}),
 });
 await gateway.stop();
+removeStores();
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 if (!file) throw new Error(`no profile written in ${dir}`);
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;

@@ -39,13 +39,13 @@ export function scenarios(synth: Catalog, c: Credentials): Scenario[] {
   const pool = { authFile: c.poolFile, authFirst: c.poolFirst };
   return [
     { name: 'public-story', label: 'public story', catalog: 'synth', path: story, status: 200, versus: 'baseline', target: 0.9 },
-    { name: 'licensed-story', label: 'licensed story, one token', catalog: 'synth', path: story, status: 200, auth: c.token, versus: 'baseline', target: 0.85 },
+    { name: 'licensed-story', label: 'licensed story, one token (ledger on)', catalog: 'synth', path: story, status: 200, auth: c.token, versus: 'baseline', target: 0.85 },
     { name: 'seed-public-feed', label: 'public feed, seed (1 item)', catalog: 'seed', path: feed, status: 200, versus: 'baseline', target: 0.9 },
-    { name: 'seed-licensed-feed', label: 'licensed feed, seed, one token', catalog: 'seed', path: feed, status: 200, auth: c.token, versus: 'baseline', target: 0.85 },
-    { name: 'seed-licensed-feed-1000', label: 'licensed feed, seed, 1,000 tokens', catalog: 'seed', path: feed, status: 200, ...pool, versus: 'baseline-or-jose', target: 0.8 },
+    { name: 'seed-licensed-feed', label: 'licensed feed, seed, one token (ledger on)', catalog: 'seed', path: feed, status: 200, auth: c.token, versus: 'baseline', target: 0.85 },
+    { name: 'seed-licensed-feed-1000', label: 'licensed feed, seed, 1,000 tokens (ledger on)', catalog: 'seed', path: feed, status: 200, ...pool, versus: 'baseline-or-jose', target: 0.8 },
     { name: 'public-feed-50', label: 'public feed, 50 items', catalog: 'synth', path: feed, status: 200, versus: 'baseline', target: 0.9 },
-    { name: 'licensed-feed-50', label: 'licensed feed, 50 items, one token', catalog: 'synth', path: feed, status: 200, auth: c.token, versus: 'baseline', target: 0.85 },
-    { name: 'licensed-feed-50-1000', label: 'licensed feed, 50 items, 1,000 tokens', catalog: 'synth', path: feed, status: 200, ...pool, versus: 'baseline-or-jose', target: 0.8 },
+    { name: 'licensed-feed-50', label: 'licensed feed, 50 items, one token (ledger on)', catalog: 'synth', path: feed, status: 200, auth: c.token, versus: 'baseline', target: 0.85 },
+    { name: 'licensed-feed-50-1000', label: 'licensed feed, 50 items, 1,000 tokens (ledger on)', catalog: 'synth', path: feed, status: 200, ...pool, versus: 'baseline-or-jose', target: 0.8 },
     { name: 'bad-signature', label: 'refused: bad signature (one token)', catalog: 'seed', path: feed, status: 401, auth: c.badSignature, versus: 'baseline', target: 0.8 },
     { name: 'garbage', label: 'refused: garbage (1,000 values)', catalog: 'seed', path: feed, status: 401, authFile: c.garbageFile, authFirst: c.garbageFirst, versus: 'baseline', target: 0.8 },
   ];

@@ -112,6 +112,9 @@ const server = spawn(process.execPath, ['--expose-gc', '--import', './bench/soak
     ...process.env,
     HOST: '127.0.0.1',
     PORT: String(port),
+    // A store of its own, new each run (writeSyntheticCatalog empties DIR): the server fills it from
+    // the files above at its first start. Never the default .wiregate/wiregate.db, which holds another catalog.
+    WIREGATE_DB: join(DIR, 'wiregate.db'),
     WIREGATE_FEEDS_DIR: feedsDir,
     WIREGATE_LICENSES_DIR: licensesDir,
     WIREGATE_RECEIPT_SECRET: 'soak-receipt-secret',

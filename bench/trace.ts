@@ -8,35 +8,11 @@ import { htmlToText } from '../src/trace/html-text.ts';
 import { bodyText, tokenize } from '../src/trace/normalise.ts';
 import { traceText } from '../src/trace/trace.ts';
 import type { StoryVersion, TraceLookup } from '../src/trace/types.ts';
+import { paragraph, rng, tracePage } from './trace-page.ts';
 
 const STORIES = Number(process.env['TRACE_STORIES'] ?? 100_000);
 const PAGE_BYTES = 1_000_000;
 
-// The vocabulary and sentence shapes of src/cli/synth.ts. Each story draws from its own counter-based
-// stream (a hash of story and draw number): per-story seeds of a 32-bit LCG all lie on one cycle, and
-// 100,000 of them overlap by the birthday bound, giving near-identical stories that a trace rightly finds.
-const WORDS = (
-  'minister talks agreement border trade security council vote election capital port harbour ' +
-  'government official report court ruling market shares energy supply rainfall drought harvest ' +
-  'delegation summit treaty accord protest police budget parliament coalition embassy exports'
-).split(' ');
-function fmix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-function rng(seed: number): () => number {
-  const key = fmix(seed ^ 0x9e3779b9);
-  let n = 0;
-  return () => fmix(key ^ fmix(++n + 0x632be5ab)) / 2 ** 32;
-}
-function sentence(random: () => number, n: number): string {
-  const words = Array.from({ length: n }, () => WORDS[Math.floor(random() * WORDS.length)]!);
-  return `${words[0]![0]!.toUpperCase()}${words.join(' ').slice(1)}.`;
-}
-function paragraph(random: () => number, p: number): string {
-  return `${p === 0 ? 'Geneva – ' : ''}${sentence(random, 12)} ${sentence(random, 14)} ${sentence(random, 10)}`;
-}
 function story(i: number): StoryVersion {
   const random = rng(i * 7919 + 1);
   const body = Array.from({ length: 8 + Math.floor(random() * 5) }, (_, p) => paragraph(random, p));
@@ -115,23 +91,8 @@ const lookup: TraceLookup = {
   recipients: async () => [],
 };
 
-// 3. A 1 MB HTML page: unrelated text in the catalog's own vocabulary (the worst case for chance
-//    matches), with one story copied verbatim and another with words changed, inside scripts and markup.
-const filler = rng(424242);
-const verbatim = story(31_337 % STORIES);
-const edited = story(77_777 % STORIES);
-const parts: string[] = ['<!doctype html><html><head><title>Page</title><script>var a = 1;</script></head><body>'];
-let size = parts[0]!.length;
-let placed = 0;
-while (size < PAGE_BYTES) {
-  let chunk = `<div class="post"><p>${paragraph(filler, 1)}</p><script>track(${size})</script></div>\n`;
-  if (placed === 0 && size > PAGE_BYTES / 3) chunk = `<article>${verbatim.body.map((p) => `<p>${p}</p>`).join('\n')}</article>`;
-  if (placed === 1 && size > (2 * PAGE_BYTES) / 3) chunk = `<article>${edited.body.map((p, i) => `<p>${i === 4 ? p.split(' ').map((w, j) => (j === 5 || j === 20 ? 'envoy' : w)).join(' ') : p}</p>`).join('\n')}</article>`;
-  if (chunk.startsWith('<article>')) placed++;
-  parts.push(chunk);
-  size += chunk.length;
-}
-const page = parts.join('');
+// 3. A 1 MB HTML page (bench/trace-page.ts).
+const page = tracePage(story(31_337 % STORIES).body, story(77_777 % STORIES).body, PAGE_BYTES);
 
 // 4. Timing: the whole trace, then its parts, best and median of several runs after a warm-up.
 const runs: number[] = [];

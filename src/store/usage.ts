@@ -31,8 +31,11 @@ export interface UsageReport {
 export async function usageReport(db: SqlDriver, q: UsageQuery): Promise<UsageReport> {
   const where = q.licensee === undefined ? 'at >= ? AND at < ?' : 'licensee = ? AND at >= ? AND at < ?';
   const params: SqlValue[] = q.licensee === undefined ? [iso(q.from), iso(q.to)] : [q.licensee, iso(q.from), iso(q.to)];
+  // By credential, the columns themselves: grouped so, the rows come in deliveries_credential's order
+  // (migrations/0005) instead of being sorted by the joined string.
+  const groupBy = q.group === 'credential' ? 'credential_kind, credential' : '1';
   const groups = await db.all<{ key: string; deliveries: number }>(
-    sql(`SELECT ${GROUPS[q.group]} AS key, COUNT(*) AS deliveries FROM deliveries WHERE ${where} GROUP BY 1 ORDER BY 1`, ...params),
+    sql(`SELECT ${GROUPS[q.group]} AS key, COUNT(*) AS deliveries FROM deliveries WHERE ${where} GROUP BY ${groupBy} ORDER BY 1`, ...params),
   );
   return {
     from: iso(q.from),
