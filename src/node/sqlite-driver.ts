@@ -48,6 +48,7 @@ export function openSqlite(path: string): SqliteStore {
     all: async <T>(s: Statement) => prepare(s).all(...s.params) as T[],
     first: async <T>(s: Statement) => prepare(s).get(...s.params) as T | undefined,
     batch: async (statements) => run.immediate(statements),
+    groupCommit: true,
   };
   return { driver, db, close: () => db.close() };
 }

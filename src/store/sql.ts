@@ -20,4 +20,9 @@ export interface SqlDriver {
    * statement changed, so a guarded write can tell whether it was the one that landed.
    */
   batch(statements: readonly Statement[]): Promise<number[]>;
+  /**
+   * Whether concurrent requests may share one transaction (Node: one process, one connection). Not on
+   * Workers, where I/O started for one request must not complete another's.
+   */
+  readonly groupCommit?: boolean;
 }
