@@ -1,5 +1,6 @@
 // The decision point every content route asks: who is this (before any lookup), then what may they have.
 
+import { headerOf } from '../http/request-headers.ts';
 import { Problem } from '../problem.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Settings } from '../settings.ts';
@@ -97,7 +98,7 @@ function cachedLocal(registry: Registry): KeySource {
 /** The client's country from a trusted source only: Cloudflare's request.cf, or the operator's header. */
 function countryOf(request: Request, settings: Settings): string | undefined {
   const cf = (request as Request & { cf?: { country?: unknown } }).cf;
-  const raw = typeof cf?.country === 'string' ? cf.country : settings.countryHeader ? request.headers.get(settings.countryHeader) : null;
+  const raw = typeof cf?.country === 'string' ? cf.country : settings.countryHeader ? headerOf(request, settings.countryHeader) : null;
   const country = raw?.trim().toUpperCase();
   return country && /^[A-Z]{2}$/.test(country) && country !== 'XX' && country !== 'T1' ? country : undefined;
 }

@@ -1,5 +1,6 @@
 // Finds the one credential a request carries (SPEC §3): Authorization only, Bearer or License.
 
+import { headerOf } from '../http/request-headers.ts';
 import { Problem } from '../problem.ts';
 
 export type Scheme = 'Bearer' | 'License';
@@ -42,12 +43,12 @@ function carriesTokenInUrl(url: string): boolean {
 /** The refusal for a token in the URL, or null; also asked for paths no route serves (they get 400, not 404). */
 export function tokenInUrlProblem(request: Request): Problem | null {
   if (!carriesTokenInUrl(request.url)) return null;
-  return new Problem('token_in_query', { detail: 'Send the license token in the Authorization header, not the URL.', scheme: schemeOf(request.headers.get('authorization')) });
+  return new Problem('token_in_query', { detail: 'Send the license token in the Authorization header, not the URL.', scheme: schemeOf(headerOf(request, 'authorization')) });
 }
 
 /** Reads the credential, or null for an anonymous request; throws a Problem for anything ambiguous. */
 export function readCredential(request: Request): Credential | null {
-  const header = request.headers.get('authorization');
+  const header = headerOf(request, 'authorization');
   const scheme = schemeOf(header);
   const inUrl = tokenInUrlProblem(request);
   if (inUrl) throw inUrl;

@@ -1,6 +1,7 @@
 // Desk sessions as a credential (SPEC §12): an opaque __Host- cookie standing for a license token
 // that was judged at sign-in, re-judged against the registry on every request that uses it.
 
+import { headerOf } from '../http/request-headers.ts';
 import type { Registry } from '../registry/registry.ts';
 import { deleteSession, insertSession, sessionByHash } from '../store/sessions.ts';
 import type { SqlDriver } from '../store/sql.ts';
@@ -12,7 +13,7 @@ export const SESSION_MAX_SECONDS = 12 * 3600;
 
 /** The session cookie's value, if the request carries one of the right shape. */
 export function sessionCookie(request: Request): string | undefined {
-  const header = request.headers.get('cookie');
+  const header = headerOf(request, 'cookie');
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
@@ -26,7 +27,7 @@ export function sessionCookie(request: Request): string | undefined {
 
 /** Whether the request names our cookie at all (even with a malformed value): it counts as a credential. */
 export function hasSessionCookie(request: Request): boolean {
-  return (request.headers.get('cookie') ?? '').split(';').some((part) => part.split('=')[0]?.trim() === SESSION_COOKIE);
+  return (headerOf(request, 'cookie') ?? '').split(';').some((part) => part.split('=')[0]?.trim() === SESSION_COOKIE);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Sharing detection for feed keys (SPEC §11): who polls a key, as networks and User-Agents per UTC
 // day, and the licensee's threshold. Only network prefixes are ever stored, never an address.
 
+import { headerOf } from '../http/request-headers.ts';
 import type { Licensee } from '../registry/registry.ts';
 import type { Settings } from '../settings.ts';
 import { iso } from '../store/snapshot.ts';
@@ -27,10 +28,10 @@ export function rememberSocketAddress(request: Request, address: string | undefi
  * CF-Connecting-IP is never believed there.
  */
 export function clientAddress(request: Request, settings: Settings): string | undefined {
-  if (settings.clientIpHeader) return firstAddress(request.headers.get(settings.clientIpHeader));
+  if (settings.clientIpHeader) return firstAddress(headerOf(request, settings.clientIpHeader));
   const socket = socketAddresses.get(request);
   if (socket !== undefined) return socket || undefined;
-  return firstAddress(request.headers.get('cf-connecting-ip'));
+  return firstAddress(headerOf(request, 'cf-connecting-ip'));
 }
 
 function firstAddress(value: string | null): string | undefined {
@@ -79,7 +80,7 @@ export function cloudReader(agent: string): { name: string; subscribers: number 
 }
 
 export function sightingOf(request: Request, settings: Settings): ClientSighting {
-  const agent = (request.headers.get('user-agent') ?? '').slice(0, 256);
+  const agent = (headerOf(request, 'user-agent') ?? '').slice(0, 256);
   const cloud = cloudReader(agent);
   return cloud
     ? { network: `cloud:${cloud.name}`, agent, subscribers: cloud.subscribers }

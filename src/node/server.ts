@@ -4,6 +4,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { newApp } from '../app.ts';
 import { rememberSocketAddress } from '../access/sharing.ts';
+import { rememberHeaderReader } from '../http/request-headers.ts';
 import type { PublicJwk } from '../registry/registry.ts';
 import type { Bindings } from '../settings.ts';
 import { settingsFrom } from '../settings.ts';
@@ -65,6 +66,11 @@ export async function startServer(options: StartOptions = {}): Promise<{ server:
       fetch: (request, env) => {
         // The socket's address, for feed-key sharing detection (SPEC §11) unless a trusted header names the client.
         rememberSocketAddress(request, env.incoming.socket?.remoteAddress);
+        // The socket's parsed headers (every value of a repeated field), without building Fetch Headers.
+        if ('headersDistinct' in env.incoming) {
+          const distinct = env.incoming.headersDistinct;
+          rememberHeaderReader(request, (name) => distinct[name]?.join(', ') ?? null);
+        }
         return truncatedHeaders(env, settings) ?? app.fetch(request, bindings);
       },
       port,
