@@ -67,6 +67,11 @@ export async function credentials(catalogs: readonly Catalog[]): Promise<Credent
 function mint(key: CryptoKey, jti: string): Promise<string> {
   return new SignJWT({ scope: 'feed:world' })
     .setProtectedHeader({ alg: 'ES256', kid: 'bench', typ: 'license+jwt' })
-    .setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('demo-newsroom').setJti(jti)
-    .setIssuedAt().setExpirationTime('2h').sign(key);
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject('demo-newsroom')
+    .setJti(jti)
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(key);
 }

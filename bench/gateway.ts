@@ -62,7 +62,13 @@ export function fillStore(c: Catalog, core?: number): StoredCatalog {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const importMs = performance.now() - t0;
-  const size = (f: string) => { try { return statSync(f).size; } catch { return 0; } };
+  const size = (f: string) => {
+    try {
+      return statSync(f).size;
+    } catch {
+      return 0;
+    }
+  };
   return { dir: c.dir, db, importMs, storeMB: Math.round((size(db) + size(`${db}-wal`)) / 1e5) / 10 };
 }
 

@@ -7,7 +7,10 @@ import { importJWK, jwtVerify, type JWK } from 'jose';
 
 const [jwkFile, tokensFile, seconds] = process.argv.slice(2) as [string, string, string];
 const key = await importJWK(JSON.parse(readFileSync(jwkFile, 'utf8')) as JWK, 'ES256');
-const tokens = readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean).map((line) => line.replace(/^Bearer /, ''));
+const tokens = readFileSync(tokensFile, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => line.replace(/^Bearer /, ''));
 const options = { issuer: 'wiregate-local', audience: 'wiregate', algorithms: ['ES256'], typ: 'license+jwt' };
 for (let i = 0; i < 200; i++) await jwtVerify(tokens[i % tokens.length]!, key, options); // warm the JIT
 let n = 0;

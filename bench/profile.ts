@@ -11,8 +11,17 @@ import { fillStore, removeStores, startGateway } from './gateway.ts';
 import { scenarios } from './scenarios.ts';
 import { runWrk, wrkMissing } from './wrk.ts';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const [name = 'licensed-feed-50', seconds = '10'] = process.argv.slice(2);
 const missing = wrkMissing();
@@ -27,15 +36,24 @@ const seed = seedCatalog();
 const synth = syntheticCatalog(Number(process.env['BENCH_STORIES'] ?? 10_000));
 const creds = await credentials([seed, synth]);
 const scenario = scenarios(synth, creds).find((s) => s.name === name);
-if (!scenario) throw new Error(`no scenario ${name}: ${scenarios(synth, creds).map((s) => s.name).join(', ')}`);
+if (!scenario)
+  throw new Error(
+    `no scenario ${name}: ${scenarios(synth, creds)
+      .map((s) => s.name)
+      .join(', ')}`,
+  );
 const dir = resolve(BENCH_DIR, 'profiles');
 rmSync(dir, { recursive: true, force: true });
 const gateway = await startGateway(fillStore(scenario.catalog === 'seed' ? seed : synth), {
-  port: 18790, receiptSecret: 'bench-secret', nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
+  port: 18790,
+  receiptSecret: 'bench-secret',
+  nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
   ...(pin ? { core: 0 } : {}),
 });
 const figures = await runWrk({
-  url: `${gateway.url}${scenario.path}`, seconds: Number(seconds), connections: 50,
+  url: `${gateway.url}${scenario.path}`,
+  seconds: Number(seconds),
+  connections: 50,
   ...(scenario.auth === undefined ? {} : { auth: scenario.auth }),
   ...(scenario.authFile === undefined ? {} : { authFile: scenario.authFile }),
   ...(pin ? { core: 1 } : {}),
@@ -73,7 +91,8 @@ const byFunction = new Map<string, number>();
 const inclusive = new Map<string, number>();
 const root = process.cwd();
 // tsx compiles each module to one line, so a function is named by its name and file, not its line.
-const keyOf = (n: Node) => `${n.callFrame.functionName || '(anonymous)'}  ${where(n.callFrame.url, n.callFrame.functionName) === 'wiregate (src/)' ? n.callFrame.url.replace(`file://${root}/`, '') : where(n.callFrame.url, n.callFrame.functionName)}`;
+const keyOf = (n: Node) =>
+  `${n.callFrame.functionName || '(anonymous)'}  ${where(n.callFrame.url, n.callFrame.functionName) === 'wiregate (src/)' ? n.callFrame.url.replace(`file://${root}/`, '') : where(n.callFrame.url, n.callFrame.functionName)}`;
 for (const node of profile.nodes) {
   const us = self.get(node.id) ?? 0;
   const place = where(node.callFrame.url, node.callFrame.functionName);
@@ -97,10 +116,19 @@ function walk(id: number, open: Set<string>): number {
 walk(profile.nodes[0]!.id, new Set());
 const pct = (us: number) => `${((100 * us) / total).toFixed(1)}%`;
 const top = (m: Map<string, number>, n: number, only?: (k: string) => boolean) =>
-  [...m].filter(([k]) => !only || only(k)).sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `  ${pct(us).padStart(6)}  ${k}`).join('\n');
+  [...m]
+    .filter(([k]) => !only || only(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, us]) => `  ${pct(us).padStart(6)}  ${k}`)
+    .join('\n');
 const ours = (k: string) => k.includes('src/');
-console.log(`${scenario.label}: ${Math.round(figures.rps)} req/s for ${seconds} s under --cpu-prof (slower than without), ${figures.non2xx} non-2xx; profile ${join(dir, file)}`);
-console.log(`idle ${((100 * idle) / (idle + total)).toFixed(1)}% of the time after the first request (waiting on the network or the CPU); shares below are of the busy time`);
+console.log(
+  `${scenario.label}: ${Math.round(figures.rps)} req/s for ${seconds} s under --cpu-prof (slower than without), ${figures.non2xx} non-2xx; profile ${join(dir, file)}`,
+);
+console.log(
+  `idle ${((100 * idle) / (idle + total)).toFixed(1)}% of the time after the first request (waiting on the network or the CPU); shares below are of the busy time`,
+);
 console.log(`\nself time by place:\n${top(byPlace, 20)}`);
 console.log(`\nall functions by self time:\n${top(byFunction, 20)}`);
 console.log(`\nwiregate functions by self time:\n${top(byFunction, 20, ours)}`);

@@ -62,30 +62,41 @@ export function summarize(row: Row, joseRate: number): Summary {
   const wrong = (f: WrkFigures) => (s.status === 200 ? f.non2xx : f.requests - f.non2xx);
   const faults = [...row.gateway.runs, ...row.baseline.runs].reduce((n, f) => n + f.socketErrors + wrong(f), 0);
   return {
-    scenario: s.name, label: s.label, status: s.status, bytes: row.bytes,
-    gatewayRps: Math.round(g), baselineRps: Math.round(b), versusRps: Math.round(versus),
-    ratio, cpuRatio, target: s.target, met: ratio >= s.target,
+    scenario: s.name,
+    label: s.label,
+    status: s.status,
+    bytes: row.bytes,
+    gatewayRps: Math.round(g),
+    baselineRps: Math.round(b),
+    versusRps: Math.round(versus),
+    ratio,
+    cpuRatio,
+    target: s.target,
+    met: ratio >= s.target,
     gatewayP99Ms: round(median(row.gateway.runs.map((r) => r.p99Ms)), 1),
     baselineP99Ms: round(median(row.baseline.runs.map((r) => r.p99Ms)), 1),
-    gatewayCpu: Math.round(median(row.gateway.cpu)), baselineCpu: Math.round(median(row.baseline.cpu)),
+    gatewayCpu: Math.round(median(row.gateway.cpu)),
+    baselineCpu: Math.round(median(row.baseline.cpu)),
     faults,
   };
 }
 
 export function printTable(rows: readonly Summary[]): void {
-  console.table(rows.map((r) => ({
-    scenario: r.label,
-    status: r.status,
-    KB: round(r.bytes / 1024, 1),
-    'gateway req/s': r.gatewayRps,
-    'baseline req/s': r.baselineRps,
-    ratio: r.ratio,
-    'per CPU-s': r.versusRps !== r.baselineRps ? '-' : r.cpuRatio,
-    target: `≥ ${r.target}${r.versusRps !== r.baselineRps ? ' (vs jose)' : ''} ${r.met ? 'met' : 'MISSED'}`,
-    'p99 ms gw/base': `${r.gatewayP99Ms} / ${r.baselineP99Ms}`,
-    'cpu % gw/base': `${r.gatewayCpu} / ${r.baselineCpu}`,
-    faults: r.faults,
-  })));
+  console.table(
+    rows.map((r) => ({
+      scenario: r.label,
+      status: r.status,
+      KB: round(r.bytes / 1024, 1),
+      'gateway req/s': r.gatewayRps,
+      'baseline req/s': r.baselineRps,
+      ratio: r.ratio,
+      'per CPU-s': r.versusRps !== r.baselineRps ? '-' : r.cpuRatio,
+      target: `≥ ${r.target}${r.versusRps !== r.baselineRps ? ' (vs jose)' : ''} ${r.met ? 'met' : 'MISSED'}`,
+      'p99 ms gw/base': `${r.gatewayP99Ms} / ${r.baselineP99Ms}`,
+      'cpu % gw/base': `${r.gatewayCpu} / ${r.baselineCpu}`,
+      faults: r.faults,
+    })),
+  );
 }
 
 export function markdown(rows: readonly Summary[]): string {
@@ -95,7 +106,9 @@ export function markdown(rows: readonly Summary[]): string {
   ];
   for (const r of rows) {
     const versus = r.versusRps !== r.baselineRps ? ` (vs jose ${r.versusRps.toLocaleString('en-US')}/s)` : '';
-    lines.push(`| ${r.label} | ${r.status} | ${round(r.bytes / 1024, 1)} | ${r.gatewayRps.toLocaleString('en-US')} | ${r.baselineRps.toLocaleString('en-US')} | ${r.ratio.toFixed(2)}${versus} | ${versus ? '–' : r.cpuRatio.toFixed(2)} | ≥ ${r.target} ${r.met ? 'met' : '**missed**'} | ${r.gatewayP99Ms} / ${r.baselineP99Ms} | ${r.gatewayCpu} / ${r.baselineCpu} |`);
+    lines.push(
+      `| ${r.label} | ${r.status} | ${round(r.bytes / 1024, 1)} | ${r.gatewayRps.toLocaleString('en-US')} | ${r.baselineRps.toLocaleString('en-US')} | ${r.ratio.toFixed(2)}${versus} | ${versus ? '–' : r.cpuRatio.toFixed(2)} | ≥ ${r.target} ${r.met ? 'met' : '**missed**'} | ${r.gatewayP99Ms} / ${r.baselineP99Ms} | ${r.gatewayCpu} / ${r.baselineCpu} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

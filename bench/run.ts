@@ -55,7 +55,9 @@ const synth = syntheticCatalog(STORIES);
 const creds = await credentials([seed, synth]);
 // Imported once each, before any timing (the import fingerprints every story: seconds for 10,000).
 const stored: Record<CatalogName, StoredCatalog> = { seed: fillStore(seed, SERVER_CORE), synth: fillStore(synth, SERVER_CORE) };
-process.stderr.write(`bench: imported ${STORIES.toLocaleString('en-US')} stories in ${(stored.synth.importMs / 1000).toFixed(1)} s (${stored.synth.storeMB} MB store)\n`);
+process.stderr.write(
+  `bench: imported ${STORIES.toLocaleString('en-US')} stories in ${(stored.synth.importMs / 1000).toFixed(1)} s (${stored.synth.storeMB} MB store)\n`,
+);
 const gateways: Record<CatalogName, Server> = {
   seed: await startGateway(stored.seed, { port: PORTS.seed, core: SERVER_CORE, receiptSecret: 'bench-secret' }),
   synth: await startGateway(stored.synth, { port: PORTS.synth, core: SERVER_CORE, receiptSecret: 'bench-secret' }),
@@ -69,7 +71,9 @@ mkdirSync(BENCH_DIR, { recursive: true });
 const capturedFile = join(BENCH_DIR, 'captured.json');
 writeFileSync(capturedFile, JSON.stringify(captured));
 const baseline = await spawnServer('node', ['--import', 'tsx', 'bench/baseline.ts', capturedFile], {
-  port: PORTS.baseline, readyPath: '/healthz', ...(SERVER_CORE === undefined ? {} : { core: SERVER_CORE }),
+  port: PORTS.baseline,
+  readyPath: '/healthz',
+  ...(SERVER_CORE === undefined ? {} : { core: SERVER_CORE }),
 });
 
 // 3. Load: per scenario a warm-up of each side, then gateway and baseline runs in turn, so drift in
@@ -78,7 +82,9 @@ async function measure(server: Server, path: string, s: Scenario, seconds: numbe
   const before = cpuSeconds(server.pid);
   const t0 = performance.now();
   const figures = await runWrk({
-    url: `${server.url}${path}`, seconds, connections: CONNECTIONS,
+    url: `${server.url}${path}`,
+    seconds,
+    connections: CONNECTIONS,
     ...(s.auth === undefined ? {} : { auth: s.auth }),
     ...(s.authFile === undefined ? {} : { authFile: s.authFile }),
     ...(LOAD_CORE === undefined ? {} : { core: LOAD_CORE }),
@@ -96,7 +102,10 @@ for (const s of list) {
   const g: { runs: Side['runs'][number][]; cpu: number[]; cpuSeconds: number[] } = { runs: [], cpu: [], cpuSeconds: [] };
   const b: { runs: Side['runs'][number][]; cpu: number[]; cpuSeconds: number[] } = { runs: [], cpu: [], cpuSeconds: [] };
   for (let r = 0; r < RUNS; r++) {
-    for (const [side, server, path] of [[g, gw, s.path], [b, baseline, basePath]] as const) {
+    for (const [side, server, path] of [
+      [g, gw, s.path],
+      [b, baseline, basePath],
+    ] as const) {
       const [figures, cpu, used] = await measure(server, path, s, SECONDS);
       side.runs.push(figures);
       side.cpu.push(cpu);
@@ -149,7 +158,10 @@ const report = {
   jose: { es256VerifyPerSecond: joseRate },
   worker: bundle,
   startup: { seedToFirst200Ms: startMs.seed, synthToFirst200Ms: startMs.synth },
-  imports: { seed: { ms: Math.round(stored.seed.importMs), storeMB: stored.seed.storeMB }, synth: { ms: Math.round(stored.synth.importMs), storeMB: stored.synth.storeMB } },
+  imports: {
+    seed: { ms: Math.round(stored.seed.importMs), storeMB: stored.seed.storeMB },
+    synth: { ms: Math.round(stored.synth.importMs), storeMB: stored.synth.storeMB },
+  },
   targets: { starts, trace, usage },
 };
 writeFileSync('build/bench.json', `${JSON.stringify(report, null, 2)}\n`);
@@ -157,9 +169,13 @@ writeFileSync('build/bench.md', markdown(summaries));
 printTable(summaries);
 console.log(`jose ES256 verification on the server's core: ${joseRate.toLocaleString('en-US')}/s`);
 console.log(`Worker bundle: ${bundle.rawKB} KB raw, ${bundle.gzipKB} KB gzip (target < 60 KB gzip: ${bundle.gzipKB < 60 ? 'met' : 'MISSED'})`);
-console.log(`Node start to first 200: ${startMs.synth} ms with ${STORIES.toLocaleString('en-US')} stories, ${startMs.seed} ms with the seed (filled stores; the import of ${STORIES.toLocaleString('en-US')} stories took ${(stored.synth.importMs / 1000).toFixed(1)} s before)`);
+console.log(
+  `Node start to first 200: ${startMs.synth} ms with ${STORIES.toLocaleString('en-US')} stories, ${startMs.seed} ms with the seed (filled stores; the import of ${STORIES.toLocaleString('en-US')} stories took ${(stored.synth.importMs / 1000).toFixed(1)} s before)`,
+);
 printTargets(summaries);
-console.log(`load average (1 min) before and after: ${report.machine.loadAverage.join(', ')} on ${cpus().length} cores (above the core count, other processes shared the cores: compare ratios)`);
+console.log(
+  `load average (1 min) before and after: ${report.machine.loadAverage.join(', ')} on ${cpus().length} cores (above the core count, other processes shared the cores: compare ratios)`,
+);
 console.log('written to build/bench.json and build/bench.md');
 if (summaries.some((s) => s.gatewayCpu < 90 || s.baselineCpu < 90)) {
   console.warn('bench: a server had less than 90% of its core in some scenario (other processes ran there): the ratio per CPU-second is the steadier figure');
@@ -175,21 +191,35 @@ function printTargets(rows: readonly ReturnType<typeof summarize>[]): void {
   const [small, big] = starts;
   console.log('\ntargets of issues 13, 15 and 16:');
   for (const s of starts) {
-    console.log(`  ${n(s.stories)} stories: store ${s.storeMB} MB, imported in ${(s.importMs / 1000).toFixed(1)} s; start to first 200 ${s.startMs} ms (first story page ${s.firstStoryMs} ms); RSS after start + warm-up ${s.rssMB} MB (peak ${s.peakRssMB} MB)`);
+    console.log(
+      `  ${n(s.stories)} stories: store ${s.storeMB} MB, imported in ${(s.importMs / 1000).toFixed(1)} s; start to first 200 ${s.startMs} ms (first story page ${s.firstStoryMs} ms); RSS after start + warm-up ${s.rssMB} MB (peak ${s.peakRssMB} MB)`,
+    );
   }
-  console.log(`  [13] Node start to first 200, 100,000 stories, filled store, < 1 s: ${big ? `${big.startMs} ms: ${verdict(big.startMs < 1000)}` : `${notRun}; with ${n(small!.stories)}: ${small!.startMs} ms`}`);
+  console.log(
+    `  [13] Node start to first 200, 100,000 stories, filled store, < 1 s: ${big ? `${big.startMs} ms: ${verdict(big.startMs < 1000)}` : `${notRun}; with ${n(small!.stories)}: ${small!.startMs} ms`}`,
+  );
   // SQLite's page cache is 2 MB a connection by default; the rest of the allowance is heap noise.
   const growth = big ? Math.round((big.rssMB - small!.rssMB) * 10) / 10 : undefined;
-  console.log(`  [13] memory does not grow with the catalog (RSS 100,000 − RSS ${n(small!.stories)} ≤ 16 MB: 2 MB page cache + heap noise): ${growth === undefined ? `${notRun}; RSS with ${n(small!.stories)}: ${small!.rssMB} MB` : `${small!.rssMB} → ${big!.rssMB} MB, ${growth >= 0 ? '+' : ''}${growth} MB: ${verdict(growth <= 16)}`}`);
-  console.log(`  [13] Worker bundle the same for 1 and 100,000 stories: ${bundle.gzipKB} KB gzip, ${bundle.holdsStoryText ? 'HOLDS story text' : 'no story text in it'} (built from src/ alone; the catalog is in D1, so its size does not depend on the catalog): ${verdict(!bundle.holdsStoryText)}`);
+  console.log(
+    `  [13] memory does not grow with the catalog (RSS 100,000 − RSS ${n(small!.stories)} ≤ 16 MB: 2 MB page cache + heap noise): ${growth === undefined ? `${notRun}; RSS with ${n(small!.stories)}: ${small!.rssMB} MB` : `${small!.rssMB} → ${big!.rssMB} MB, ${growth >= 0 ? '+' : ''}${growth} MB: ${verdict(growth <= 16)}`}`,
+  );
+  console.log(
+    `  [13] Worker bundle the same for 1 and 100,000 stories: ${bundle.gzipKB} KB gzip, ${bundle.holdsStoryText ? 'HOLDS story text' : 'no story text in it'} (built from src/ alone; the catalog is in D1, so its size does not depend on the catalog): ${verdict(!bundle.holdsStoryText)}`,
+  );
   const licensed = rows.filter((r) => r.label.includes('(ledger on)'));
-  console.log(`  [15] licensed ratios with the ledger on (the table's "(ledger on)" rows): ${licensed.filter((r) => r.met).length} of ${licensed.length} met${licensed.length ? ` (${licensed.map((r) => `${r.ratio} vs ≥ ${r.target}`).join(', ')})` : ''}: ${verdict(licensed.every((r) => r.met))}`);
+  console.log(
+    `  [15] licensed ratios with the ledger on (the table's "(ledger on)" rows): ${licensed.filter((r) => r.met).length} of ${licensed.length} met${licensed.length ? ` (${licensed.map((r) => `${r.ratio} vs ≥ ${r.target}`).join(', ')})` : ''}: ${verdict(licensed.every((r) => r.met))}`,
+  );
   const reports = Object.entries(usage.reportsMs).filter(([k]) => !k.startsWith('recipients'));
   const [slowName, slowMs] = reports.reduce((a, b) => (b[1] > a[1] ? b : a));
-  console.log(`  [15] usage report over ${n(usage.deliveries)} deliveries (a month, each group, all licensees and one) < 1 s: slowest ${slowMs} ms (${slowName}); recipients(slug, version) ${usage.reportsMs['recipients(slug, version)']} ms: ${verdict(slowMs < 1000 && usage.counted === usage.deliveries)}`);
+  console.log(
+    `  [15] usage report over ${n(usage.deliveries)} deliveries (a month, each group, all licensees and one) < 1 s: slowest ${slowMs} ms (${slowName}); recipients(slug, version) ${usage.reportsMs['recipients(slug, version)']} ms: ${verdict(slowMs < 1000 && usage.counted === usage.deliveries)}`,
+  );
   for (const [k, v] of reports) console.log(`         ${k}: ${v} ms`);
   const found = traceFound(trace);
-  console.log(`  [16] trace of a 1 MB page against 100,000 stories through the store < 1 s: ${trace.stories === BIG_STORIES ? '' : `${notRun}; against ${n(trace.stories)}: `}median ${trace.traceMs.median} ms (first ${trace.traceMs.first} ms; candidates query ${trace.candidatesMs.median} ms over ${n(trace.fingerprintRows)} fingerprint rows), copies ${found ? 'found' : 'NOT found'}${trace.stories === BIG_STORIES ? `: ${verdict(trace.traceMs.median < 1000 && trace.traceMs.first < 1000 && found)}` : ''}`);
+  console.log(
+    `  [16] trace of a 1 MB page against 100,000 stories through the store < 1 s: ${trace.stories === BIG_STORIES ? '' : `${notRun}; against ${n(trace.stories)}: `}median ${trace.traceMs.median} ms (first ${trace.traceMs.first} ms; candidates query ${trace.candidatesMs.median} ms over ${n(trace.fingerprintRows)} fingerprint rows), copies ${found ? 'found' : 'NOT found'}${trace.stories === BIG_STORIES ? `: ${verdict(trace.traceMs.median < 1000 && trace.traceMs.first < 1000 && found)}` : ''}`,
+  );
 }
 
 function positive(name: string, fallback: number): number {

@@ -24,7 +24,11 @@ export interface SpawnOptions {
 export async function spawnServer(cmd: string, args: readonly string[], o: SpawnOptions): Promise<Server> {
   const [c, a] = pinned(o.core, cmd, args);
   const t0 = performance.now();
-  const child = spawn(c, a, { env: { ...process.env, ...o.env, PORT: String(o.port) }, stdio: ['ignore', 'ignore', 'inherit'], ...(o.cwd ? { cwd: o.cwd } : {}) });
+  const child = spawn(c, a, {
+    env: { ...process.env, ...o.env, PORT: String(o.port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    ...(o.cwd ? { cwd: o.cwd } : {}),
+  });
   const url = `http://127.0.0.1:${o.port}`;
   try {
     await firstOk(`${url}${o.readyPath}`, child);
@@ -43,7 +47,9 @@ async function firstOk(url: string, child: ChildProcess): Promise<void> {
       const res = await fetch(url);
       await res.arrayBuffer();
       if (res.status === 200) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error(`${url}: no 200 within 60 s`);

@@ -50,7 +50,15 @@ const REVOKED = Array.from({ length: 20 }, (_, i) => `soak-revoked-${i}`);
 writeFileSync(join(licensesDir, 'revoked.json'), JSON.stringify({ jti: REVOKED }));
 writeFileSync(
   join(licensesDir, 'soak-suspended.json'),
-  JSON.stringify({ id: 'soak-suspended', name: 'Soak Suspended', status: 'suspended', license: 'LIC-SOAK-S', feeds: ['*'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' }),
+  JSON.stringify({
+    id: 'soak-suspended',
+    name: 'Soak Suspended',
+    status: 'suspended',
+    license: 'LIC-SOAK-S',
+    feeds: ['*'],
+    validFrom: '2020-01-01T00:00:00Z',
+    validUntil: '2099-01-01T00:00:00Z',
+  }),
 );
 
 interface Known {
@@ -92,9 +100,12 @@ const nowS = () => Math.floor(Date.now() / 1000);
 function mint(claims: Record<string, unknown>): Promise<string> {
   return new SignJWT({ scope: 'feed:world', ...claims })
     .setProtectedHeader({ alg: 'ES256', kid: 'soak', typ: 'license+jwt' })
-    .setIssuer('wiregate-local').setAudience('wiregate').setSubject(String(claims['sub'] ?? 'demo-newsroom'))
+    .setIssuer('wiregate-local')
+    .setAudience('wiregate')
+    .setSubject(String(claims['sub'] ?? 'demo-newsroom'))
     .setJti(String(claims['jti'] ?? crypto.randomUUID()))
-    .setIssuedAt(nowS()).setExpirationTime(nowS() + SECONDS + 3600)
+    .setIssuedAt(nowS())
+    .setExpirationTime(nowS() + SECONDS + 3600)
     .sign(privateKey);
 }
 const pool = (n: number, claims: () => Record<string, unknown>) => Promise.all(Array.from({ length: n }, () => mint(claims())));
@@ -135,20 +146,28 @@ async function ready(): Promise<void> {
     if (serverExit) throw new Error(`server exited during start-up (${serverExit}):\n${serverLog}`);
     try {
       if ((await fetch(`${base}/healthz`)).status === 200) return;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await sleep(20);
   }
   throw new Error('server did not answer /healthz within 60 s');
 }
 
-interface Memory { rssMB?: number; heapUsedMB?: number; heapTotalMB?: number }
+interface Memory {
+  rssMB?: number;
+  heapUsedMB?: number;
+  heapTotalMB?: number;
+}
 async function memory(): Promise<Memory> {
   const out: Memory = {};
   try {
     const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
     const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
     if (kb) out.rssMB = round(Number(kb) / 1024);
-  } catch { /* not Linux: skip */ }
+  } catch {
+    /* not Linux: skip */
+  }
   const mem = await new Promise<NodeJS.MemoryUsage | undefined>((resolve) => {
     const timer = setTimeout(() => resolve(undefined), 5_000);
     server.once('message', (m: { mem?: NodeJS.MemoryUsage }) => {
@@ -164,9 +183,16 @@ async function memory(): Promise<Memory> {
 // ---- 4. the load ---------------------------------------------------------------------------------------
 
 type Kind =
-  | 'public-story' | 'public-feed' | 'licensed-story' | 'licensed-feed'
-  | 'refused-revoked' | 'refused-suspended' | 'refused-scope' | 'refused-other-feed'
-  | 'fuzz-token' | 'fuzz-path';
+  | 'public-story'
+  | 'public-feed'
+  | 'licensed-story'
+  | 'licensed-feed'
+  | 'refused-revoked'
+  | 'refused-suspended'
+  | 'refused-scope'
+  | 'refused-other-feed'
+  | 'fuzz-token'
+  | 'fuzz-path';
 
 interface Plan {
   readonly kind: Kind;
@@ -186,9 +212,16 @@ const scheme = () => (Math.random() < 0.5 ? 'Bearer' : 'License');
 const STORY_FORMATS = ['', '.json', '.txt'];
 const FEED_FILES = ['rss.xml', 'atom.xml', 'feed.json'];
 const WEIGHTS: [Kind, number][] = [
-  ['public-story', 18], ['public-feed', 8], ['licensed-story', 18], ['licensed-feed', 6],
-  ['refused-revoked', 6], ['refused-suspended', 6], ['refused-scope', 6], ['refused-other-feed', 6],
-  ['fuzz-token', 14], ['fuzz-path', 12],
+  ['public-story', 18],
+  ['public-feed', 8],
+  ['licensed-story', 18],
+  ['licensed-feed', 6],
+  ['refused-revoked', 6],
+  ['refused-suspended', 6],
+  ['refused-scope', 6],
+  ['refused-other-feed', 6],
+  ['fuzz-token', 14],
+  ['fuzz-path', 12],
 ];
 const WEIGHT_TOTAL = WEIGHTS.reduce((n, [, w]) => n + w, 0);
 
@@ -207,10 +240,22 @@ function plan(): Plan {
       return { kind, path: `/articles/${k.story.slug}${pick(STORY_FORMATS)}`, entitled: [], expect: [200, 404, 410] };
     }
     case 'public-feed':
-      return { kind, path: `/feeds/${pick(['world', 'business', 'sports'])}/${pick(FEED_FILES)}${Math.random() < 0.2 ? '?page=2' : ''}`, entitled: [], expect: [200, 404] };
+      return {
+        kind,
+        path: `/feeds/${pick(['world', 'business', 'sports'])}/${pick(FEED_FILES)}${Math.random() < 0.2 ? '?page=2' : ''}`,
+        entitled: [],
+        expect: [200, 404],
+      };
     case 'licensed-story': {
       const k = pick(usableWorld);
-      return { kind, path: `/articles/${k.story.slug}${pick(STORY_FORMATS)}`, headers: auth(pick(validTokens)), entitled: ['world'], mustHaveFullText: k.story.slug, expect: [200] };
+      return {
+        kind,
+        path: `/articles/${k.story.slug}${pick(STORY_FORMATS)}`,
+        headers: auth(pick(validTokens)),
+        entitled: ['world'],
+        mustHaveFullText: k.story.slug,
+        expect: [200],
+      };
     }
     case 'licensed-feed':
       return { kind, path: `/feeds/world/${pick(FEED_FILES)}`, headers: auth(pick(validTokens)), entitled: ['world'], mustHaveFullText: 'any', expect: [200] };
@@ -225,7 +270,13 @@ function plan(): Plan {
       return { kind, path, headers: auth(pick(validTokens)), entitled: [], expect: [403] };
     }
     case 'fuzz-token':
-      return { kind, path: Math.random() < 0.5 ? `/articles/${pick(usableWorld).story.slug}` : `/feeds/world/${pick(FEED_FILES)}`, headers: { Authorization: garbageCredential() }, entitled: [], expect: [400, 401] };
+      return {
+        kind,
+        path: Math.random() < 0.5 ? `/articles/${pick(usableWorld).story.slug}` : `/feeds/world/${pick(FEED_FILES)}`,
+        headers: { Authorization: garbageCredential() },
+        entitled: [],
+        expect: [400, 401],
+      };
     case 'fuzz-path':
       return { kind, ...randomRequest(), entitled: [], expect: [200, 304, 400, 401, 404, 405, 410] };
   }
@@ -261,11 +312,28 @@ function garbageCredential(): string {
 function randomRequest(): { path: string; method: string; headers: Record<string, string> } {
   const slug = pick(all).story.slug;
   const paths = [
-    `/articles/${slug.toUpperCase()}`, `//articles/${slug}`, `/articles//${slug}`, `/articles/./${slug}`, `/x/../articles/${slug}`,
-    `/articles/${slug}/`, `/articles/${slug}%2Ejson`, `/articles/${slug};x=1`, `/articles/${slug}%00`, `/articles/${slug}.amp`,
-    `/articles/${slug}?format=json`, `/articles/${slug}?access_token=${randomText(40, B64U)}`, `/feeds/world/rss.xml?page=${randomText(3, '0123456789x-')}`,
-    `/feeds/${randomText(6)}/rss.xml`, `/${randomText(Math.floor(Math.random() * 30))}`, '/', '/license', '/license.xml', '/robots.txt', '/healthz',
-    '/rights/agreement.jsonld', `/problems/${randomText(8, 'abcdefghijklmnopqrstuvwxyz-')}`,
+    `/articles/${slug.toUpperCase()}`,
+    `//articles/${slug}`,
+    `/articles//${slug}`,
+    `/articles/./${slug}`,
+    `/x/../articles/${slug}`,
+    `/articles/${slug}/`,
+    `/articles/${slug}%2Ejson`,
+    `/articles/${slug};x=1`,
+    `/articles/${slug}%00`,
+    `/articles/${slug}.amp`,
+    `/articles/${slug}?format=json`,
+    `/articles/${slug}?access_token=${randomText(40, B64U)}`,
+    `/feeds/world/rss.xml?page=${randomText(3, '0123456789x-')}`,
+    `/feeds/${randomText(6)}/rss.xml`,
+    `/${randomText(Math.floor(Math.random() * 30))}`,
+    '/',
+    '/license',
+    '/license.xml',
+    '/robots.txt',
+    '/healthz',
+    '/rights/agreement.jsonld',
+    `/problems/${randomText(8, 'abcdefghijklmnopqrstuvwxyz-')}`,
   ];
   const headers: Record<string, string> = {};
   if (Math.random() < 0.3) headers['Accept'] = pick(['application/json', '*/*', 'text/html', randomText(12)]);
@@ -288,7 +356,11 @@ interface Tally {
 }
 const failure = () => ({ count: 0, samples: [] as string[] });
 const tally: Tally = {
-  requests: 0, byKind: {}, statuses: {}, unexpected: {}, licensedFullText: 0,
+  requests: 0,
+  byKind: {},
+  statuses: {},
+  unexpected: {},
+  licensedFullText: 0,
   failures: { errors: failure(), fiveXX: failure(), leaks: failure(), missingFullText: failure() },
 };
 function fail(which: keyof Tally['failures'], line: string): void {
@@ -326,7 +398,12 @@ async function one(p: Plan): Promise<void> {
   let res: Response;
   let text: string;
   try {
-    res = await fetch(`${base}${p.path}`, { method: p.method ?? 'GET', ...(p.headers ? { headers: p.headers } : {}), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), redirect: 'manual' });
+    res = await fetch(`${base}${p.path}`, {
+      method: p.method ?? 'GET',
+      ...(p.headers ? { headers: p.headers } : {}),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      redirect: 'manual',
+    });
     text = await res.text();
   } catch (err) {
     fail('errors', `${label}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
@@ -366,7 +443,9 @@ try {
     try {
       const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1];
       if (kb) samples.push(round(Number(kb) / 1024));
-    } catch { /* not Linux */ }
+    } catch {
+      /* not Linux */
+    }
   }, 1_000);
   const t0 = performance.now();
   await Promise.all(Array.from({ length: WORKERS }, () => worker(Date.now() + SECONDS * 1000)));
@@ -391,14 +470,26 @@ try {
     serverAlive: !serverExit,
     memory: { start, end, rssPeakMB: samples.length ? Math.max(...samples) : undefined },
   };
-  writeFileSync('build/soak.json', `${JSON.stringify({ when: new Date().toISOString(), ...report, samples: Object.fromEntries(Object.entries(tally.failures).map(([k, f]) => [k, f.samples])) }, null, 2)}\n`);
+  writeFileSync(
+    'build/soak.json',
+    `${JSON.stringify({ when: new Date().toISOString(), ...report, samples: Object.fromEntries(Object.entries(tally.failures).map(([k, f]) => [k, f.samples])) }, null, 2)}\n`,
+  );
   console.log(`soak: ${report.requests} requests in ${report.seconds} s (${report.perSecond}/s), ${WORKERS} workers, ${STORIES} stories, loopback ${base}`);
-  console.table(Object.entries(tally.byKind).sort().map(([kind, n]) => ({ kind, requests: n })));
+  console.table(
+    Object.entries(tally.byKind)
+      .sort()
+      .map(([kind, n]) => ({ kind, requests: n })),
+  );
   console.log('statuses:', JSON.stringify(tally.statuses));
   if (Object.keys(tally.unexpected).length > 0) console.log('unexpected statuses (not failures unless 5xx):', JSON.stringify(tally.unexpected));
   console.log(`licensed responses with the full text: ${tally.licensedFullText}`);
-  console.log(`errors: ${report.errors}, 5xx: ${report.fiveXX}, leaks: ${report.leaks}, licensed without full text: ${report.missingFullText}, server alive: ${report.serverAlive}`);
-  const mb = (m: Memory) => (m.rssMB === undefined && m.heapUsedMB === undefined ? 'n/a' : `RSS ${m.rssMB ?? 'n/a'} MB, heap ${m.heapUsedMB ?? 'n/a'}/${m.heapTotalMB ?? 'n/a'} MB (used/total after GC)`);
+  console.log(
+    `errors: ${report.errors}, 5xx: ${report.fiveXX}, leaks: ${report.leaks}, licensed without full text: ${report.missingFullText}, server alive: ${report.serverAlive}`,
+  );
+  const mb = (m: Memory) =>
+    m.rssMB === undefined && m.heapUsedMB === undefined
+      ? 'n/a'
+      : `RSS ${m.rssMB ?? 'n/a'} MB, heap ${m.heapUsedMB ?? 'n/a'}/${m.heapTotalMB ?? 'n/a'} MB (used/total after GC)`;
   console.log(`server memory: start ${mb(start)}; end ${mb(end)}; RSS peak ${report.memory.rssPeakMB ?? 'n/a'} MB`);
   for (const [name, f] of Object.entries(tally.failures)) {
     if (f.count > 0) console.log(`${name} (first ${f.samples.length} of ${f.count}):\n  ${f.samples.join('\n  ')}`);

@@ -18,8 +18,8 @@ const [path, runsArg = '5'] = process.argv.slice(2);
 if (!path) throw new Error('usage: target-trace.ts <store.db> [runs]');
 const sqlite = openSqlite(path);
 const { db } = sqlite;
-const stories = (db.prepare('SELECT COUNT(*) FROM stories').pluck().get() as number);
-const rows = (db.prepare('SELECT MAX(rowid) FROM fingerprints').pluck().get() as number);
+const stories = db.prepare('SELECT COUNT(*) FROM stories').pluck().get() as number;
+const rows = db.prepare('SELECT MAX(rowid) FROM fingerprints').pluck().get() as number;
 // Two stories a third and two thirds of the way into the catalog, as the in-memory bench picks them.
 const bodyOf = (n: number): { slug: string; body: readonly string[] } => {
   const row = db.prepare('SELECT slug, record FROM story_versions ORDER BY slug LIMIT 1 OFFSET ?').get(n) as { slug: string; record: string };
@@ -45,13 +45,28 @@ const runs = Math.max(2, Number(runsArg));
 const candidates = await time(() => lookup.candidates(hashes, CANDIDATES), runs);
 const trace = await time(() => traceText(page, true, lookup), runs);
 const result = await traceText(page, true, lookup);
-const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT slug, version, COUNT(*) AS shared FROM fingerprints WHERE hash IN (SELECT value FROM json_each(?))
-  GROUP BY slug, version ORDER BY shared DESC, version DESC, slug LIMIT ?`).all('[1]', 20) as { detail: string }[]).map((r) => r.detail);
-const postings = db.prepare('SELECT COUNT(*) FROM fingerprints WHERE hash IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify([...hashes])) as number;
+const plan = (
+  db
+    .prepare(`EXPLAIN QUERY PLAN SELECT slug, version, COUNT(*) AS shared FROM fingerprints WHERE hash IN (SELECT value FROM json_each(?))
+  GROUP BY slug, version ORDER BY shared DESC, version DESC, slug LIMIT ?`)
+    .all('[1]', 20) as { detail: string }[]
+).map((r) => r.detail);
+const postings = db
+  .prepare('SELECT COUNT(*) FROM fingerprints WHERE hash IN (SELECT value FROM json_each(?))')
+  .pluck()
+  .get(JSON.stringify([...hashes])) as number;
 sqlite.close();
-console.log(JSON.stringify({
-  stories, fingerprintRows: rows, pageBytes: page.length, pageFingerprints: hashes.length, postings,
-  candidatesMs: candidates, traceMs: trace, plan,
-  expected: { verbatim: verbatim.slug, altered: edited.slug },
-  matches: result.matches.map((m) => ({ slug: m.slug, verdict: m.verdict, coverage: Math.round(m.coverage * 1000) / 1000 })),
-}));
+console.log(
+  JSON.stringify({
+    stories,
+    fingerprintRows: rows,
+    pageBytes: page.length,
+    pageFingerprints: hashes.length,
+    postings,
+    candidatesMs: candidates,
+    traceMs: trace,
+    plan,
+    expected: { verbatim: verbatim.slug, altered: edited.slug },
+    matches: result.matches.map((m) => ({ slug: m.slug, verdict: m.verdict, coverage: Math.round(m.coverage * 1000) / 1000 })),
+  }),
+);

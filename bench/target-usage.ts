@@ -30,7 +30,9 @@ db.pragma('cache_size = -262144');
 // as the gateway appends them; 500 rows a statement, all in one transaction.
 const random = rng(15);
 const PER = 500;
-const insert = db.prepare(`INSERT INTO deliveries (at, licensee, credential_kind, credential, slug, version, format, receipt, country) VALUES ${Array(PER).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+const insert = db.prepare(
+  `INSERT INTO deliveries (at, licensee, credential_kind, credential, slug, version, format, receipt, country) VALUES ${Array(PER).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+);
 let t0 = performance.now();
 db.transaction(() => {
   for (let start = 0; start < COUNT; start += PER) {
@@ -39,9 +41,14 @@ db.transaction(() => {
       const licensee = Math.floor(random() * LICENSEES);
       params.push(
         iso(from + Math.floor(((to - from) * i) / COUNT)),
-        `licensee-${licensee}`, 'token', `jti-${licensee}-${Math.floor(random() * CREDENTIALS)}`,
-        slugOf(Math.floor(random() * STORIES)), 1, FORMATS[Math.floor(random() * FORMATS.length)]!,
-        `r${Math.floor(random() * 2 ** 32).toString(36)}${i.toString(36)}`, 'CH',
+        `licensee-${licensee}`,
+        'token',
+        `jti-${licensee}-${Math.floor(random() * CREDENTIALS)}`,
+        slugOf(Math.floor(random() * STORIES)),
+        1,
+        FORMATS[Math.floor(random() * FORMATS.length)]!,
+        `r${Math.floor(random() * 2 ** 32).toString(36)}${i.toString(36)}`,
+        'CH',
       );
     }
     insert.run(...params);

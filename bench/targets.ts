@@ -23,7 +23,14 @@ export interface StartFigures {
 }
 
 /** Starts a gateway on the store, warms it up over `slugs` (public and licensed), reads its memory, stops it. */
-export async function startAndMemory(c: StoredCatalog, stories: number, slugs: readonly string[], token: string, port: number, core?: number): Promise<StartFigures> {
+export async function startAndMemory(
+  c: StoredCatalog,
+  stories: number,
+  slugs: readonly string[],
+  token: string,
+  port: number,
+  core?: number,
+): Promise<StartFigures> {
   const server = await startGateway(c, { port, receiptSecret: 'bench-secret', ...(core === undefined ? {} : { core }) });
   try {
     const t0 = performance.now();
@@ -33,20 +40,36 @@ export async function startAndMemory(c: StoredCatalog, stories: number, slugs: r
     const firstStoryMs = server.startMs + performance.now() - t0;
     // Warm-up: every slug public and licensed, and each feed's pages, ten at a time.
     // (The slugs are the world feed's, the token's scope; a killed or embargoed one answers 410 or 404.)
-    const paths = [...slugs.flatMap((s) => [[`/articles/${s}`, false], [`/articles/${s}`, true]] as const),
-      ...['world', 'business', 'sports'].map((f) => [`/feeds/${f}/rss.xml`, false] as const), ['/feeds/world/rss.xml', true] as const];
+    const paths = [
+      ...slugs.flatMap(
+        (s) =>
+          [
+            [`/articles/${s}`, false],
+            [`/articles/${s}`, true],
+          ] as const,
+      ),
+      ...['world', 'business', 'sports'].map((f) => [`/feeds/${f}/rss.xml`, false] as const),
+      ['/feeds/world/rss.xml', true] as const,
+    ];
     for (let i = 0; i < paths.length; i += 10) {
-      await Promise.all(paths.slice(i, i + 10).map(async ([path, licensed]) => {
-        const res = await fetch(`${server.url}${path}`, licensed ? { headers: { authorization: token } } : {});
-        await res.arrayBuffer();
-        if (res.status >= 500) throw new Error(`${path}: ${res.status}`);
-      }));
+      await Promise.all(
+        paths.slice(i, i + 10).map(async ([path, licensed]) => {
+          const res = await fetch(`${server.url}${path}`, licensed ? { headers: { authorization: token } } : {});
+          await res.arrayBuffer();
+          if (res.status >= 500) throw new Error(`${path}: ${res.status}`);
+        }),
+      );
     }
     const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
     const kb = (field: string) => Number(/(\d+) kB/.exec(status.split('\n').find((l) => l.startsWith(field)) ?? '')?.[1] ?? Number.NaN);
     return {
-      stories, importMs: Math.round(c.importMs), storeMB: c.storeMB, startMs: Math.round(server.startMs), firstStoryMs: Math.round(firstStoryMs),
-      rssMB: Math.round(kb('VmRSS:') / 102.4) / 10, peakRssMB: Math.round(kb('VmHWM:') / 102.4) / 10,
+      stories,
+      importMs: Math.round(c.importMs),
+      storeMB: c.storeMB,
+      startMs: Math.round(server.startMs),
+      firstStoryMs: Math.round(firstStoryMs),
+      rssMB: Math.round(kb('VmRSS:') / 102.4) / 10,
+      peakRssMB: Math.round(kb('VmHWM:') / 102.4) / 10,
     };
   } finally {
     await server.stop();

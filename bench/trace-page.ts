@@ -43,7 +43,20 @@ export function tracePage(verbatim: readonly string[], edited: readonly string[]
   while (size < bytes) {
     let chunk = `<div class="post"><p>${paragraph(filler, 1)}</p><script>track(${size})</script></div>\n`;
     if (placed === 0 && size > bytes / 3) chunk = `<article>${verbatim.map((p) => `<p>${p}</p>`).join('\n')}</article>`;
-    if (placed === 1 && size > (2 * bytes) / 3) chunk = `<article>${edited.map((p, i) => `<p>${i === 4 ? p.split(' ').map((w, j) => (j === 5 || j === 20 ? 'envoy' : w)).join(' ') : p}</p>`).join('\n')}</article>`;
+    if (placed === 1 && size > (2 * bytes) / 3)
+      chunk = `<article>${edited
+        .map(
+          (p, i) =>
+            `<p>${
+              i === 4
+                ? p
+                    .split(' ')
+                    .map((w, j) => (j === 5 || j === 20 ? 'envoy' : w))
+                    .join(' ')
+                : p
+            }</p>`,
+        )
+        .join('\n')}</article>`;
     if (chunk.startsWith('<article>')) placed++;
     parts.push(chunk);
     size += chunk.length;

@@ -31,8 +31,14 @@ function ms(t0: number): string {
 //    fingerprints a copy keeps (three names changed + one sentence reworded; the excerpt alone).
 const body: string[] = seed.body;
 const altered = body.map((p) =>
-  p.replace('Benny Gantz’s', 'Binyamin Gantz’s').replace('Abdellatif Lodi', 'Abdellatif Loudiyi').replace('Mehmed V', 'Mohammed V')
-    .replace('Since then, the Biden administration has cautiously backed away from this recognition.', 'The Biden White House has since quietly distanced itself from that decision.'),
+  p
+    .replace('Benny Gantz’s', 'Binyamin Gantz’s')
+    .replace('Abdellatif Lodi', 'Abdellatif Loudiyi')
+    .replace('Mehmed V', 'Mohammed V')
+    .replace(
+      'Since then, the Biden administration has cautiously backed away from this recognition.',
+      'The Biden White House has since quietly distanced itself from that decision.',
+    ),
 );
 const fp = (text: string, k: number, w: number) => new Set(winnow(kgramHashes(tokenize(text), k), w));
 // Altered: share of the story's fingerprints the altered copy still has. Excerpt: how many fingerprints
@@ -40,14 +46,27 @@ const fp = (text: string, k: number, w: number) => new Set(winnow(kgramHashes(to
 // unrelated synthetic page (50 other stories, same 36-word vocabulary) has by chance.
 console.log('k  w  guaranteed  fp/story  recall(altered)  excerpt-shared  synthetic-noise');
 const noiseText = Array.from({ length: 50 }, (_, i) => bodyText(story(STORIES + i).body)).join('\n\n');
-for (const [k, w] of [[3, 4], [4, 4], [4, 8], [5, 4], [5, 8], [5, 12], [6, 8], [7, 8]] as const) {
+for (const [k, w] of [
+  [3, 4],
+  [4, 4],
+  [4, 8],
+  [5, 4],
+  [5, 8],
+  [5, 12],
+  [6, 8],
+  [7, 8],
+] as const) {
   const full = fp(bodyText(body), k, w);
   const share = (page: Set<number>, of: Set<number>) => [...of].filter((h) => page.has(h)).length / of.size;
   const one = fp(bodyText(story(0).body), k, w);
   console.log(
     `${k}  ${String(w).padEnd(2)} ${String(k + w - 1).padStart(6)} words ${String(full.size).padStart(7)}` +
-      `  ${share(fp(altered.join('\n\n'), k, w), full).toFixed(3).padStart(15)}  ${String([...fp(body.slice(0, 2).join('\n\n'), k, w)].filter((h) => full.has(h)).length).padStart(14)}` +
-      `  ${share(fp(noiseText, k, w), one).toFixed(3).padStart(15)}`,
+      `  ${share(fp(altered.join('\n\n'), k, w), full)
+        .toFixed(3)
+        .padStart(15)}  ${String([...fp(body.slice(0, 2).join('\n\n'), k, w)].filter((h) => full.has(h)).length).padStart(14)}` +
+      `  ${share(fp(noiseText, k, w), one)
+        .toFixed(3)
+        .padStart(15)}`,
   );
 }
 
@@ -103,7 +122,9 @@ for (let r = 0; r < 7; r++) {
   runs.push(performance.now() - t0);
 }
 runs.sort((a, b) => a - b);
-console.log(`\ntrace of a ${(page.length / 1e6).toFixed(2)} MB HTML page against ${STORIES} stories: median ${runs[3]!.toFixed(1)} ms, best ${runs[0]!.toFixed(1)} ms, worst ${runs[6]!.toFixed(1)} ms`);
+console.log(
+  `\ntrace of a ${(page.length / 1e6).toFixed(2)} MB HTML page against ${STORIES} stories: median ${runs[3]!.toFixed(1)} ms, best ${runs[0]!.toFixed(1)} ms, worst ${runs[6]!.toFixed(1)} ms`,
+);
 console.log('matches:', result.matches.map((m) => `${m.slug} ${m.verdict} ${(m.coverage * 100).toFixed(1)}% passages=${m.alteredPassages.length}`).join('; '));
 /** Median of five runs of one stage, so a GC pause or a busy neighbour does not pass for its cost. */
 function stage<T>(name: string, run: () => T, note: (value: T) => string): T {
@@ -118,8 +139,32 @@ function stage<T>(name: string, run: () => T, note: (value: T) => string): T {
   console.log(`  ${name}: median ${times[2]!.toFixed(1)} ms (${note(value)})`);
   return value;
 }
-const text = stage('html to text', () => htmlToText(page), (t) => `${t.length} chars`);
-const p = stage('tokens, k-grams, positions', () => pageText(text), (v) => `${v.words.length} words`);
-const pageHashes = stage('winnowing', () => winnowedSet(p.kgrams), (h) => `${h.length} fingerprints`);
-const ranked = stage('candidates', () => candidates(pageHashes, postings, 20), (r) => `top shared: ${r.slice(0, 4).map((c) => c.shared).join(', ')}`);
-stage(`compare x${ranked.length}`, () => ranked.map((c) => compare(p, story(indexOf(c.slug)))), () => 'regenerating each synthetic body included');
+const text = stage(
+  'html to text',
+  () => htmlToText(page),
+  (t) => `${t.length} chars`,
+);
+const p = stage(
+  'tokens, k-grams, positions',
+  () => pageText(text),
+  (v) => `${v.words.length} words`,
+);
+const pageHashes = stage(
+  'winnowing',
+  () => winnowedSet(p.kgrams),
+  (h) => `${h.length} fingerprints`,
+);
+const ranked = stage(
+  'candidates',
+  () => candidates(pageHashes, postings, 20),
+  (r) =>
+    `top shared: ${r
+      .slice(0, 4)
+      .map((c) => c.shared)
+      .join(', ')}`,
+);
+stage(
+  `compare x${ranked.length}`,
+  () => ranked.map((c) => compare(p, story(indexOf(c.slug)))),
+  () => 'regenerating each synthetic body included',
+);

@@ -52,7 +52,10 @@ more tokens: npm run wiregate -- token --demo --sub demo-newsroom --scope feed:w
 then:        curl -H "Authorization: Bearer $TOKEN" http://localhost:8787/feeds/world/rss.xml
 `);
 
-const wrangler = spawn(join('node_modules', '.bin', 'wrangler'), ['dev', '--var', `WIREGATE_JWKS_URL:${jwksUrl}`, ...process.argv.slice(2)], { stdio: 'inherit', shell: false });
+const wrangler = spawn(join('node_modules', '.bin', 'wrangler'), ['dev', '--var', `WIREGATE_JWKS_URL:${jwksUrl}`, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  shell: false,
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => wrangler.kill(signal));
 wrangler.on('exit', (code) => {
   jwks.close();

@@ -29,10 +29,12 @@ export function newApp(storeFor: StoreFor): App {
   const app = new Hono<AppEnv>();
 
   // Before the pipeline: the health check answers without the store or credentials.
-  app.get('/healthz', (c) =>
-    new Response('{"status":"ok"}', {
-      headers: { ...settingsFrom(c.env).responseHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-    }),
+  app.get(
+    '/healthz',
+    (c) =>
+      new Response('{"status":"ok"}', {
+        headers: { ...settingsFrom(c.env).responseHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+      }),
   );
 
   app.use('*', async function pipeline(c, next) {

@@ -113,9 +113,18 @@ describe('publishing', () => {
 
   it('publishes a story record as JSON and refuses one naming a missing feed (422) untouched', async () => {
     const record = {
-      slug: 'json-record-story', headline: 'JSON record story', dateline: 'OSLO', published: '2026-11-30T09:00:00Z',
-      updated: '2026-11-30T09:00:00Z', version: 1, status: 'usable', source: 'Test Wire', rightsHolder: 'Test Wire Ltd',
-      copyrightNotice: 'Copyright 2026 Test Wire.', usageTerms: 'Not for redistribution.', feeds: ['world'],
+      slug: 'json-record-story',
+      headline: 'JSON record story',
+      dateline: 'OSLO',
+      published: '2026-11-30T09:00:00Z',
+      updated: '2026-11-30T09:00:00Z',
+      version: 1,
+      status: 'usable',
+      source: 'Test Wire',
+      rightsHolder: 'Test Wire Ltd',
+      copyrightNotice: 'Copyright 2026 Test Wire.',
+      usageTerms: 'Not for redistribution.',
+      feeds: ['world'],
       body: ['First paragraph of the record story with enough words.', 'Second paragraph.', 'Third paragraph.', 'Fourth paragraph.'],
     };
     expect((await admin('POST', '/admin/stories', record)).status).toBe(201);
@@ -130,8 +139,13 @@ describe('publishing', () => {
   });
 
   it('two publishes of one slug at once: one creates, the other is 200 or 409, never a torn record', async () => {
-    const text = WIRE.replace('Port strike ends after record talks', 'Second port strike ends too').replace('Dock workers', 'Harbour pilots').replace('A spokesman for the largest union', 'A pilot');
-    const results = await Promise.all([admin('POST', '/admin/stories?feed=world', text), admin('POST', '/admin/stories?feed=world', text.replace('nine-day', 'eight-day'))]);
+    const text = WIRE.replace('Port strike ends after record talks', 'Second port strike ends too')
+      .replace('Dock workers', 'Harbour pilots')
+      .replace('A spokesman for the largest union', 'A pilot');
+    const results = await Promise.all([
+      admin('POST', '/admin/stories?feed=world', text),
+      admin('POST', '/admin/stories?feed=world', text.replace('nine-day', 'eight-day')),
+    ]);
     const statuses = results.map((r) => r.status).sort();
     expect(statuses[0]).toBe(201);
     expect([200, 409]).toContain(statuses[1]);

@@ -54,7 +54,10 @@ function expectNoLeak(res: Response, body: string, label: string): void {
   res.headers.forEach((value, name) => {
     const forms = [value, decodeSafe(value), unescapeMarkup(decodeSafe(value))];
     for (const text of [...forbidden, ...story.body.map((p) => p.slice(0, 40))]) {
-      expect(forms.some((f) => f.includes(text)), `${label}: header ${name} carries story text`).toBe(false);
+      expect(
+        forms.some((f) => f.includes(text)),
+        `${label}: header ${name} carries story text`,
+      ).toBe(false);
     }
   });
   expect(body.includes(LICENSE_LINE), `${label}: license line`).toBe(false);
@@ -112,7 +115,11 @@ describe('the detector can fail (control)', () => {
 
     const anon = await send(path);
     expectPublic200(anon.res, anon.body, `anonymous ${path}`);
-    for (const p of excerpt) expect(readings(anon.body, READINGS).some((r) => r.includes(p)), `${path} carries the excerpt`).toBe(true);
+    for (const p of excerpt)
+      expect(
+        readings(anon.body, READINGS).some((r) => r.includes(p)),
+        `${path} carries the excerpt`,
+      ).toBe(true);
 
     const refused = await send(path, bearer(notEntitled));
     expect(refused.res.status).toBe(403);
@@ -302,7 +309,10 @@ describe('HEAD', () => {
         res.headers.forEach((value, header) => {
           const forms = [value, decodeSafe(value), unescapeMarkup(decodeSafe(value))];
           for (const p of [...story.body.map((t) => t.slice(0, 40)), ...forbidden]) {
-            expect(forms.some((f) => f.includes(p)), `${label}: header ${header}`).toBe(false);
+            expect(
+              forms.some((f) => f.includes(p)),
+              `${label}: header ${header}`,
+            ).toBe(false);
           }
         });
         if (name.startsWith('entitled') && res.status === 200) expect(res.headers.get('cache-control'), label).toBe('private, no-store');
@@ -553,12 +563,7 @@ describe('Range', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('licensed, then anonymous (what test/caching.test.ts does not cover)', () => {
-  async function pair(
-    path: string,
-    licensedInit: RequestInit,
-    anonymousInit: RequestInit,
-    label: string,
-  ): Promise<void> {
+  async function pair(path: string, licensedInit: RequestInit, anonymousInit: RequestInit, label: string): Promise<void> {
     const fresh = await gateway();
     const token = await fresh.token();
     const lHeaders = { ...(licensedInit.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}` };

@@ -59,7 +59,9 @@ describe('licensed feeds assembled from one template per licensee', () => {
     const again = await gw.request(`/feeds/world/${file}`, bearer(a));
     const etagB = (await gw.request(`/feeds/world/${file}`, bearer(b))).headers.get('etag');
     expect(again.headers.get('etag')).not.toBe(etagB);
-    expect((await gw.request(`/feeds/world/${file}`, { headers: { Authorization: `Bearer ${a}`, 'If-None-Match': again.headers.get('etag')! } })).status).toBe(304);
+    expect((await gw.request(`/feeds/world/${file}`, { headers: { Authorization: `Bearer ${a}`, 'If-None-Match': again.headers.get('etag')! } })).status).toBe(
+      304,
+    );
   });
 });
 

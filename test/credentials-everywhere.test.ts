@@ -4,7 +4,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BINDINGS, bearer, gateway } from './support/gateway.ts';
 
-const PUBLIC_DOCS = ['/', '/license', '/license.xml', '/robots.txt', '/.well-known/tdmrep.json', '/rights/offer.jsonld', '/rights/tdm-policy.jsonld', '/problems/token-expired'];
+const PUBLIC_DOCS = [
+  '/',
+  '/license',
+  '/license.xml',
+  '/robots.txt',
+  '/.well-known/tdmrep.json',
+  '/rights/offer.jsonld',
+  '/rights/tdm-policy.jsonld',
+  '/problems/token-expired',
+];
 
 describe('credentials are judged on every route', () => {
   it.each(PUBLIC_DOCS)('%s', async (path) => {

@@ -14,8 +14,19 @@ const FUTURE = '2026-12-03T00:00:00Z';
 const PAST = '2026-12-01T00:00:00Z';
 
 const base: Story = {
-  slug: 's', headline: 'H', dateline: 'D', published: PAST, updated: PAST, version: 1, status: 'usable',
-  source: 'S', rightsHolder: 'R', copyrightNotice: 'C', usageTerms: 'U', feeds: ['world'], body: ['a', 'b', 'c', 'd'],
+  slug: 's',
+  headline: 'H',
+  dateline: 'D',
+  published: PAST,
+  updated: PAST,
+  version: 1,
+  status: 'usable',
+  source: 'S',
+  rightsHolder: 'R',
+  copyrightNotice: 'C',
+  usageTerms: 'U',
+  feeds: ['world'],
+  body: ['a', 'b', 'c', 'd'],
 };
 const STORIES: Record<string, Story> = {
   usable: base,
@@ -28,10 +39,29 @@ const STORIES: Record<string, Story> = {
 };
 
 function licensee(extra: Partial<Licensee> = {}): Licensee {
-  return { id: 'l', name: 'L', status: 'active', license: 'LIC', feeds: ['world'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z', ...extra };
+  return {
+    id: 'l',
+    name: 'L',
+    status: 'active',
+    license: 'LIC',
+    feeds: ['world'],
+    validFrom: '2020-01-01T00:00:00Z',
+    validUntil: '2099-01-01T00:00:00Z',
+    ...extra,
+  };
 }
 function token(feeds: string[]): VerifiedToken {
-  return { kind: 'license', iss: 'i', sub: 'l', jti: 'j', iat: 0, exp: 0, feeds: new Set(feeds), feedsKey: feeds.join(','), scope: new Set(feeds.map((f) => `feed:${f}`)) };
+  return {
+    kind: 'license',
+    iss: 'i',
+    sub: 'l',
+    jti: 'j',
+    iat: 0,
+    exp: 0,
+    feeds: new Set(feeds),
+    feedsKey: feeds.join(','),
+    scope: new Set(feeds.map((f) => `feed:${f}`)),
+  };
 }
 function caller(identity: Identity | null, country?: string): Caller {
   return { identity, scheme: 'Bearer', country: () => country };
@@ -60,11 +90,16 @@ const MATRIX: Record<string, string[]> = {
 
 function short(outcome: ReturnType<typeof decideStory>): string {
   switch (outcome.kind) {
-    case 'full': return 'f';
-    case 'excerpt': return 'e';
-    case 'hidden': return 'h';
-    case 'gone': return outcome.code === 'story_killed' ? 'k' : 'w';
-    case 'refused': return `r:${outcome.code}`;
+    case 'full':
+      return 'f';
+    case 'excerpt':
+      return 'e';
+    case 'hidden':
+      return 'h';
+    case 'gone':
+      return outcome.code === 'story_killed' ? 'k' : 'w';
+    case 'refused':
+      return `r:${outcome.code}`;
   }
 }
 

@@ -88,7 +88,12 @@ describe('signing in', () => {
     await signIn(`Bearer ${await gw.token()}`);
     const noOrigin = await gw.request('/desk/session', form(await gw.token(), {}));
     expect(noOrigin.status).toBe(303);
-    const refused: Record<string, string>[] = [{ Origin: 'https://evil.example' }, { Origin: 'null' }, { Origin: 'https://wire.example.evil.example' }, { 'Sec-Fetch-Site': 'cross-site' }];
+    const refused: Record<string, string>[] = [
+      { Origin: 'https://evil.example' },
+      { Origin: 'null' },
+      { Origin: 'https://wire.example.evil.example' },
+      { 'Sec-Fetch-Site': 'cross-site' },
+    ];
     for (const headers of refused) {
       const res = await gw.request('/desk/session', form(await gw.token(), headers));
       expect(res.status, JSON.stringify(headers)).toBe(403);

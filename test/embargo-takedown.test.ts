@@ -7,21 +7,49 @@ import { bearer, gateway, type Gateway } from './support/gateway.ts';
 
 const FORMATS = ['', '.json', '.txt'];
 const FEEDS = ['rss.xml', 'atom.xml', 'feed.json'];
-const EARLY = { id: 'early-desk', name: 'Early Desk', status: 'active', license: 'LIC-E', feeds: ['world'], embargoAccess: true, validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' };
+const EARLY = {
+  id: 'early-desk',
+  name: 'Early Desk',
+  status: 'active',
+  license: 'LIC-E',
+  feeds: ['world'],
+  embargoAccess: true,
+  validFrom: '2020-01-01T00:00:00Z',
+  validUntil: '2099-01-01T00:00:00Z',
+};
 
 let gw: Gateway;
 let op: string;
 
 function record(slug: string, headline: string) {
   return {
-    slug, headline, dateline: 'NEW YORK', published: '2026-11-30T09:00:00Z', updated: '2026-11-30T09:00:00Z', version: 1, status: 'usable',
-    source: 'Test Wire', rightsHolder: 'Test Wire Ltd', copyrightNotice: 'Copyright 2026 Test Wire.', usageTerms: 'Not for redistribution.',
-    feeds: ['world'], body: ['Acme agreed in secret to buy Globex for an undisclosed sum.', 'The deal is expected to close next year.', 'Regulators have not yet been told.', 'Shares of both were halted.'],
+    slug,
+    headline,
+    dateline: 'NEW YORK',
+    published: '2026-11-30T09:00:00Z',
+    updated: '2026-11-30T09:00:00Z',
+    version: 1,
+    status: 'usable',
+    source: 'Test Wire',
+    rightsHolder: 'Test Wire Ltd',
+    copyrightNotice: 'Copyright 2026 Test Wire.',
+    usageTerms: 'Not for redistribution.',
+    feeds: ['world'],
+    body: [
+      'Acme agreed in secret to buy Globex for an undisclosed sum.',
+      'The deal is expected to close next year.',
+      'Regulators have not yet been told.',
+      'Shares of both were halted.',
+    ],
   };
 }
 
 async function admin(path: string, body?: unknown): Promise<Response> {
-  return gw.request(path, { method: 'POST', headers: { Authorization: `Bearer ${op}`, 'Content-Type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return gw.request(path, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${op}`, 'Content-Type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
 }
 
 beforeAll(async () => {
@@ -29,7 +57,10 @@ beforeAll(async () => {
   op = await gw.operatorToken();
 });
 
-for (const [action, code] of [['kill', 'story_killed'], ['withhold', 'story_withheld']] as const) {
+for (const [action, code] of [
+  ['kill', 'story_killed'],
+  ['withhold', 'story_withheld'],
+] as const) {
   describe(`embargoed, then ${action}`, () => {
     const slug = `acme-secretly-agrees-to-buy-globex-${action}`;
     const headline = `Acme secretly agrees to buy Globex (${action})`;

@@ -96,8 +96,16 @@ describe('feeds are discoverable and a wrong format says which exist', () => {
   it.each([['/'], [`/articles/${SLUG}`]])('%s links its feeds as RSS, Atom and JSON Feed', async (path) => {
     const page = await (await gw.request(path)).text();
     const head = page.slice(0, page.indexOf('</head>'));
-    for (const [type, file] of [['application/rss+xml', 'rss.xml'], ['application/atom+xml', 'atom.xml'], ['application/feed+json', 'feed.json']] as const) {
-      expect(head).toMatch(new RegExp(`<link rel="alternate" type="${type.replace('+', '\\+')}" title="[^"]+" href="https://wire\\.example/feeds/world/${file.replace('.', '\\.')}">`));
+    for (const [type, file] of [
+      ['application/rss+xml', 'rss.xml'],
+      ['application/atom+xml', 'atom.xml'],
+      ['application/feed+json', 'feed.json'],
+    ] as const) {
+      expect(head).toMatch(
+        new RegExp(
+          `<link rel="alternate" type="${type.replace('+', '\\+')}" title="[^"]+" href="https://wire\\.example/feeds/world/${file.replace('.', '\\.')}">`,
+        ),
+      );
     }
   });
 

@@ -9,7 +9,9 @@ import { sql } from '../src/store/sql.ts';
 import { BINDINGS, gateway, LATE, packedFiles, SLUG, seedStory, type Gateway } from './support/gateway.ts';
 
 const B = { ...BINDINGS, WIREGATE_CLIENT_IP_HEADER: 'X-Client-IP' };
-const SPORTS: DataFile[] = [{ path: 'sports.json', text: JSON.stringify({ id: 'sports', title: 'Sports', description: 'Sports news.', language: 'en', stories: [] }) }];
+const SPORTS: DataFile[] = [
+  { path: 'sports.json', text: JSON.stringify({ id: 'sports', title: 'Sports', description: 'Sports news.', language: 'en', stories: [] }) },
+];
 const WIDE = { status: 'active', validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' };
 const EXTRA = [
   { id: 'flag-news', name: 'Flag News', license: 'LIC-FL-1', feeds: ['world'], sharing: { maxNetworksPerDay: 2, action: 'flag' }, ...WIDE },
@@ -35,7 +37,11 @@ async function issue(licensee: string, body: Record<string, unknown> = { feeds: 
 }
 
 /** A private feed request, from `ip` (the trusted header) with an optional User-Agent. */
-function poll(key: string, file = 'rss.xml', init: { ip?: string | undefined; ua?: string | undefined; headers?: Record<string, string>; feed?: string } = {}): Promise<Response> {
+function poll(
+  key: string,
+  file = 'rss.xml',
+  init: { ip?: string | undefined; ua?: string | undefined; headers?: Record<string, string>; feed?: string } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { 'X-Client-IP': init.ip ?? '192.0.2.10', 'User-Agent': init.ua ?? 'newsboat/2.21', ...init.headers };
   return gw.request(`/private/${key}/feeds/${init.feed ?? 'world'}/${file}`, { headers }, B);
 }
@@ -70,7 +76,11 @@ describe('issuing, listing and revoking feed keys', () => {
     expect(list.status).toBe(200);
     const text = await list.text();
     expect(text).not.toContain(k.key);
-    const keys = (JSON.parse(text) as { keys: { id: string; label: string; feeds: string[]; created: string; lastUsed: string | null; status: string; sharing: { flagged: boolean } }[] }).keys;
+    const keys = (
+      JSON.parse(text) as {
+        keys: { id: string; label: string; feeds: string[]; created: string; lastUsed: string | null; status: string; sharing: { flagged: boolean } }[];
+      }
+    ).keys;
     const mine = keys.find((x) => x.id === k.id)!;
     expect(mine).toMatchObject({ label: 'newsboat on the night desk', feeds: ['world'], lastUsed: null, status: 'active', sharing: { flagged: false } });
     // The store holds a hash, not the key.
@@ -87,7 +97,15 @@ describe('issuing, listing and revoking feed keys', () => {
     expect((await admin('POST', '/admin/licensees/demo-newsroom/feed-keys', { feeds: ['world'] }, storiesOnly)).status).toBe(403);
     expect((await admin('GET', '/admin/licensees/demo-newsroom/feed-keys', undefined, storiesOnly)).status).toBe(403);
     expect((await admin('POST', '/admin/licensees/nobody/feed-keys', { feeds: ['world'] })).status).toBe(404);
-    for (const body of [{}, { feeds: [] }, { feeds: ['World!'] }, { feeds: ['sports'] }, { feeds: ['world'], expires: '2001-01-01T00:00:00Z' }, { feeds: ['world'], label: 7 }, { feeds: ['world'], key: 'mine' }]) {
+    for (const body of [
+      {},
+      { feeds: [] },
+      { feeds: ['World!'] },
+      { feeds: ['sports'] },
+      { feeds: ['world'], expires: '2001-01-01T00:00:00Z' },
+      { feeds: ['world'], label: 7 },
+      { feeds: ['world'], key: 'mine' },
+    ]) {
       const res = await admin('POST', '/admin/licensees/demo-newsroom/feed-keys', body);
       expect(res.status, JSON.stringify(body)).toBe(422);
     }
@@ -135,11 +153,11 @@ describe('private feeds', () => {
   });
 
   it('carry receipts that trace to the key id under the issuer "feed-key"', async () => {
-    const body = await (await poll(k.key, 'feed.json')).json() as { items: { _rights: { receipt?: string } }[] };
+    const body = (await (await poll(k.key, 'feed.json')).json()) as { items: { _rights: { receipt?: string } }[] };
     const expected = await receiptId(BINDINGS.WIREGATE_RECEIPT_SECRET!, { iss: 'feed-key', sub: 'demo-newsroom', jti: k.id }, SLUG, seedStory(gw).version);
     expect(body.items[0]?._rights.receipt).toBe(expected);
     const other = await issue('demo-newsroom');
-    const theirs = await (await poll(other.key, 'feed.json')).json() as typeof body;
+    const theirs = (await (await poll(other.key, 'feed.json')).json()) as typeof body;
     expect(theirs.items[0]?._rights.receipt).not.toBe(expected);
   });
 
@@ -213,14 +231,23 @@ describe('private feeds', () => {
 describe('sharing detection', () => {
   it('counts networks (IPv4 /24, IPv6 /48) and User-Agents per day, and flags past the threshold', async () => {
     const k = await issue('flag-news');
-    for (const [ip, ua] of [['198.51.100.7', 'newsboat/2.21'], ['198.51.100.200', 'NetNewsWire'], ['2001:db8:aa:1::5', 'newsboat/2.21'], ['2001:db8:aa:ffff::9', 'newsboat/2.21']]) {
+    for (const [ip, ua] of [
+      ['198.51.100.7', 'newsboat/2.21'],
+      ['198.51.100.200', 'NetNewsWire'],
+      ['2001:db8:aa:1::5', 'newsboat/2.21'],
+      ['2001:db8:aa:ffff::9', 'newsboat/2.21'],
+    ]) {
       expect((await poll(k.key, 'rss.xml', { ip, ua })).status).toBe(200);
     }
-    const before = (await (await admin('GET', '/admin/licensees/flag-news/feed-keys')).json()) as { keys: { id: string; sharing: { flagged: boolean; today: { networks: number; userAgents: number } } }[] };
+    const before = (await (await admin('GET', '/admin/licensees/flag-news/feed-keys')).json()) as {
+      keys: { id: string; sharing: { flagged: boolean; today: { networks: number; userAgents: number } } }[];
+    };
     expect(before.keys[0]!.sharing).toMatchObject({ flagged: false, today: { networks: 2, userAgents: 2 } });
     // A third network: flagged, still served (the licensee's action is "flag").
     expect((await poll(k.key, 'rss.xml', { ip: '203.0.113.9' })).status).toBe(200);
-    const after = (await (await admin('GET', '/admin/licensees/flag-news/feed-keys')).json()) as typeof before & { keys: { sharing: { flaggedNetworks: number } }[] };
+    const after = (await (await admin('GET', '/admin/licensees/flag-news/feed-keys')).json()) as typeof before & {
+      keys: { sharing: { flaggedNetworks: number } }[];
+    };
     expect(after.keys[0]!.sharing).toMatchObject({ flagged: true, flaggedNetworks: 3, today: { networks: 3 } });
     expect((await poll(k.key, 'rss.xml', { ip: '192.0.2.99' })).status).toBe(200);
     // Only prefixes are stored, never an address.
@@ -237,7 +264,9 @@ describe('sharing detection', () => {
       expect((await poll(k.key, 'rss.xml', { ip, ua: feedly })).status).toBe(200);
     }
     expect((await poll(k.key, 'rss.xml', { ip: '198.51.100.1' })).status).toBe(200);
-    const list = (await (await admin('GET', '/admin/licensees/strict-news/feed-keys')).json()) as { keys: { status: string; sharing: { today: { networks: number; subscribers: number } } }[] };
+    const list = (await (await admin('GET', '/admin/licensees/strict-news/feed-keys')).json()) as {
+      keys: { status: string; sharing: { today: { networks: number; subscribers: number } } }[];
+    };
     expect(list.keys[0]!.sharing.today).toMatchObject({ networks: 2, subscribers: 12 });
     const tripped = await poll(k.key, 'rss.xml', { ip: '203.0.113.50' });
     expect(tripped.status).toBe(410);
@@ -256,19 +285,38 @@ describe('paging on a private feed', () => {
     const seed = JSON.parse(packedFiles().feeds.find((f) => f.path === `stories/${SLUG}.json`)!.text) as Record<string, unknown>;
     const slugs = [1, 2, 3].map((n) => `paged-private-${n}`);
     const files: DataFile[] = [
-      ...slugs.map((slug, i) => ({ path: `stories/${slug}.json`, text: JSON.stringify({ ...seed, slug, headline: `Paged ${i}`, feeds: ['paged'], published: `2027-01-0${3 - i}T08:00:00Z`, updated: `2027-01-0${3 - i}T08:00:00Z` }) })),
+      ...slugs.map((slug, i) => ({
+        path: `stories/${slug}.json`,
+        text: JSON.stringify({
+          ...seed,
+          slug,
+          headline: `Paged ${i}`,
+          feeds: ['paged'],
+          published: `2027-01-0${3 - i}T08:00:00Z`,
+          updated: `2027-01-0${3 - i}T08:00:00Z`,
+        }),
+      })),
       { path: 'paged.json', text: JSON.stringify({ id: 'paged', title: 'Paged', description: 'Paged.', language: 'en', stories: slugs }) },
     ];
     const paged = await gateway({ extraFeeds: files, extraLicensees: [{ id: 'pager', name: 'Pager', license: 'LIC-P-1', feeds: ['paged'], ...WIDE }] });
     const op2 = await paged.operatorToken();
-    const made = await paged.request('/admin/licensees/pager/feed-keys', { method: 'POST', headers: { Authorization: `Bearer ${op2}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ feeds: ['paged'] }) }, B);
+    const made = await paged.request(
+      '/admin/licensees/pager/feed-keys',
+      { method: 'POST', headers: { Authorization: `Bearer ${op2}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ feeds: ['paged'] }) },
+      B,
+    );
     const { key } = (await made.json()) as Issued;
     const at = (page: number) => `https://wire.example/private/${key}/feeds/paged/atom.xml${page > 1 ? `?page=${page}` : ''}`;
     const bindings = { ...B, WIREGATE_FEED_ITEMS: '2' };
     const page2 = await paged.request(`/private/${key}/feeds/paged/atom.xml?page=2`, { headers: { 'X-Client-IP': '192.0.2.1' } }, bindings);
     expect(page2.status).toBe(200);
     const xml = await page2.text();
-    for (const [rel, page] of [['self', 2], ['first', 1], ['previous', 1]] as const) expect(xml).toContain(`<link rel="${rel}" type="application/atom+xml" href="${at(page).replaceAll('&', '&amp;')}"/>`);
+    for (const [rel, page] of [
+      ['self', 2],
+      ['first', 1],
+      ['previous', 1],
+    ] as const)
+      expect(xml).toContain(`<link rel="${rel}" type="application/atom+xml" href="${at(page).replaceAll('&', '&amp;')}"/>`);
     const page1 = await (await paged.request(`/private/${key}/feeds/paged/atom.xml`, { headers: { 'X-Client-IP': '192.0.2.1' } }, bindings)).text();
     expect(page1).toContain(`<link rel="next" type="application/atom+xml" href="${at(2)}"/>`);
     expect(page1).toContain('<link rel="alternate" type="text/html" href="https://wire.example/articles/paged-private-1"/>');

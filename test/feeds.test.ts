@@ -60,7 +60,13 @@ const LAB_FILES: DataFile[] = [
   { path: `stories/${HOLDER_SLUG}.json`, text: JSON.stringify(holderStory, null, 2) },
   {
     path: 'lab.json',
-    text: JSON.stringify({ id: 'lab', title: 'Lab ]]> <b>feed</b> &amp; "x"', description: 'Lab feed <i>for</i> ]]> tests & such', language: 'en', stories: [INJECTION_SLUG, HOLDER_SLUG] }),
+    text: JSON.stringify({
+      id: 'lab',
+      title: 'Lab ]]> <b>feed</b> &amp; "x"',
+      description: 'Lab feed <i>for</i> ]]> tests & such',
+      language: 'en',
+      stories: [INJECTION_SLUG, HOLDER_SLUG],
+    }),
   },
 ];
 
@@ -257,7 +263,15 @@ describe('JSON Feed 1.1 attribution (SPEC §6)', () => {
     version: string;
     authors?: { name?: string }[];
     _rights?: Record<string, unknown>;
-    items: { id: string; url?: string; title?: string; authors?: { name?: string }[]; _rights?: Record<string, unknown>; content_html?: string; content_text?: string }[];
+    items: {
+      id: string;
+      url?: string;
+      title?: string;
+      authors?: { name?: string }[];
+      _rights?: Record<string, unknown>;
+      content_html?: string;
+      content_text?: string;
+    }[];
   }
 
   for (const feed of ['world', 'lab']) {
@@ -279,7 +293,9 @@ describe('JSON Feed 1.1 attribution (SPEC §6)', () => {
         expect(item.url).toBe(canonical);
         expect(item.authors?.map((a) => a.name)).toEqual([s.source]);
         expect(item._rights).toBeTypeOf('object');
-        const rights = Object.values(item._rights ?? {}).filter((v) => typeof v === 'string').join('\n');
+        const rights = Object.values(item._rights ?? {})
+          .filter((v) => typeof v === 'string')
+          .join('\n');
         for (const field of [s.source, s.rightsHolder, s.copyrightNotice, s.usageTerms, canonical, LICENSE_URL]) expect(rights).toContain(field);
         const all = `${item.content_html ?? ''}\n${unescapeMarkup(item.content_html ?? '')}\n${item.content_text ?? ''}`;
         for (const p of laterParagraphs(s)) expect(all).not.toContain(p);
@@ -429,7 +445,10 @@ describe('injection: hostile text stays text', () => {
   });
 
   it('JSON Feed: title is the headline, content_html has no live markup from the story', async () => {
-    const doc = JSON.parse((await fetchText('/feeds/lab/feed.json')).text) as { title: string; items: { url: string; title: string; content_html: string; content_text: string }[] };
+    const doc = JSON.parse((await fetchText('/feeds/lab/feed.json')).text) as {
+      title: string;
+      items: { url: string; title: string; content_html: string; content_text: string }[];
+    };
     const item = doc.items.find((i) => i.url.endsWith(INJECTION_SLUG))!;
     expect(legible(item.title)).toBe(legible(headline));
     expect(item.content_html).not.toMatch(/<script/i);

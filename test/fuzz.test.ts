@@ -251,7 +251,27 @@ const DEL: Val = { t: 'del' };
 
 const weirdJson: fc.Arbitrary<Val> = fc
   .oneof(
-    fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, '', ' ', '\u0000', 'null', '[]', {}, [], [[]], { a: { b: { c: [1] } } }),
+    fc.constantFrom<unknown>(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1.5,
+      1e308,
+      -1e308,
+      Number.MAX_SAFE_INTEGER,
+      2 ** 53 + 2,
+      '',
+      ' ',
+      '\u0000',
+      'null',
+      '[]',
+      {},
+      [],
+      [[]],
+      { a: { b: { c: [1] } } },
+    ),
     fc.string({ unit: 'binary', maxLength: 16 }),
     fc.string({ maxLength: 16 }),
     fc.integer(),
@@ -265,7 +285,25 @@ const absentOr = (arb: fc.Arbitrary<Val>): fc.Arbitrary<Val> =>
   fc.oneof({ arbitrary: arb, weight: 5 }, { arbitrary: weirdJson, weight: 2 }, { arbitrary: fc.constant(DEL), weight: 1 });
 
 const timeVal: fc.Arbitrary<Val> = fc.oneof(
-  fc.constantFrom(-401 * DAY, -400 * DAY - 3600, -400 * DAY + 3600, -DAY, -3600, -120, -30, 0, 30, 120, 3600, DAY, 400 * DAY - 3600, 400 * DAY + 3600, 3650 * DAY).map((d): Val => ({ t: 'rel', d })),
+  fc
+    .constantFrom(
+      -401 * DAY,
+      -400 * DAY - 3600,
+      -400 * DAY + 3600,
+      -DAY,
+      -3600,
+      -120,
+      -30,
+      0,
+      30,
+      120,
+      3600,
+      DAY,
+      400 * DAY - 3600,
+      400 * DAY + 3600,
+      3650 * DAY,
+    )
+    .map((d): Val => ({ t: 'rel', d })),
   fc.integer({ min: -20 * 365 * DAY, max: 20 * 365 * DAY }).map((d): Val => ({ t: 'rel', d })),
   fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((d): Val => ({ t: 'rel', d })),
   fc.constantFrom('1e400', '-1e400', '1e308', '-0', '0', '1.0e3', '17E8').map((text): Val => ({ t: 'raw', text })),
@@ -275,15 +313,72 @@ const timeVal: fc.Arbitrary<Val> = fc.oneof(
 const edit = (on: Edit['on'], key: string, val: fc.Arbitrary<Val>): fc.Arbitrary<Edit> => val.map((v) => ({ on, key, val: v }));
 
 const headerEdit: fc.Arbitrary<Edit> = fc.oneof(
-  edit('header', 'alg', absentOr(fc.constantFrom('ES256', 'EdDSA', 'Ed25519', 'none', 'None', 'NONE', 'HS256', 'HS512', 'RS256', 'PS256', 'ES384', 'ES512', 'es256', 'ES256 ', '', 'ML-DSA-44').map(J))),
-  edit('header', 'typ', absentOr(fc.constantFrom('license+jwt', 'LICENSE+JWT', 'License+Jwt', 'application/license+jwt', 'APPLICATION/License+JWT', 'JWT', 'jwt', 'at+jwt', 'application/jwt', 'license+jwt ', ' license+jwt', 'license+jwt;q=1', 'text/license+jwt', 'application/license+jwt+x', '').map(J))),
-  edit('header', 'kid', fc.oneof(
-    fc.constantFrom<Val>({ t: 'sym', name: 'selfKid' }, { t: 'sym', name: 'otherKid' }),
-    fc.constantFrom('test-untrusted', '', 'TEST-ES256', ' test-es256', 'test-es256 ', 'test-eddsa\u0000', '../test-es256', '*').map(J),
-    weirdJson,
-    fc.constant(DEL),
-  )),
-  edit('header', 'crit', absentOr(fc.constantFrom<unknown>(['b64'], ['b64', 'b64'], [], ['exp'], ['kid'], ['alg'], 'b64', [''], [1], null, ['b64', 'x-other']).map(J))),
+  edit(
+    'header',
+    'alg',
+    absentOr(
+      fc
+        .constantFrom(
+          'ES256',
+          'EdDSA',
+          'Ed25519',
+          'none',
+          'None',
+          'NONE',
+          'HS256',
+          'HS512',
+          'RS256',
+          'PS256',
+          'ES384',
+          'ES512',
+          'es256',
+          'ES256 ',
+          '',
+          'ML-DSA-44',
+        )
+        .map(J),
+    ),
+  ),
+  edit(
+    'header',
+    'typ',
+    absentOr(
+      fc
+        .constantFrom(
+          'license+jwt',
+          'LICENSE+JWT',
+          'License+Jwt',
+          'application/license+jwt',
+          'APPLICATION/License+JWT',
+          'JWT',
+          'jwt',
+          'at+jwt',
+          'application/jwt',
+          'license+jwt ',
+          ' license+jwt',
+          'license+jwt;q=1',
+          'text/license+jwt',
+          'application/license+jwt+x',
+          '',
+        )
+        .map(J),
+    ),
+  ),
+  edit(
+    'header',
+    'kid',
+    fc.oneof(
+      fc.constantFrom<Val>({ t: 'sym', name: 'selfKid' }, { t: 'sym', name: 'otherKid' }),
+      fc.constantFrom('test-untrusted', '', 'TEST-ES256', ' test-es256', 'test-es256 ', 'test-eddsa\u0000', '../test-es256', '*').map(J),
+      weirdJson,
+      fc.constant(DEL),
+    ),
+  ),
+  edit(
+    'header',
+    'crit',
+    absentOr(fc.constantFrom<unknown>(['b64'], ['b64', 'b64'], [], ['exp'], ['kid'], ['alg'], 'b64', [''], [1], null, ['b64', 'x-other']).map(J)),
+  ),
   edit('header', 'b64', absentOr(fc.constantFrom<unknown>(true, false, 'true', 0, null).map(J))),
   // The members that would let a token choose its own key: one generator, so they do not crowd out the rest.
   fc.oneof(
@@ -296,36 +391,129 @@ const headerEdit: fc.Arbitrary<Edit> = fc.oneof(
   fc.tuple(fc.string({ maxLength: 6 }), weirdJson).map(([k, val]): Edit => ({ on: 'header', key: `x-${k}`, val })),
 );
 
-const SUBS = ['demo-newsroom', 'suspended-news', 'sports-only', 'morocco-only', 'lapsed-news', 'future-news', 'nobody', '', 'DEMO-NEWSROOM', 'demo-newsroom ', '__proto__', 'constructor', 'jwks', 'revoked', 'terms', 'demo-newsroom\u0000'];
+const SUBS = [
+  'demo-newsroom',
+  'suspended-news',
+  'sports-only',
+  'morocco-only',
+  'lapsed-news',
+  'future-news',
+  'nobody',
+  '',
+  'DEMO-NEWSROOM',
+  'demo-newsroom ',
+  '__proto__',
+  'constructor',
+  'jwks',
+  'revoked',
+  'terms',
+  'demo-newsroom\u0000',
+];
 const claimEdit: fc.Arbitrary<Edit> = fc.oneof(
-  { arbitrary: edit('claims', 'iss', absentOr(fc.constantFrom<unknown>('wiregate-local', 'Wiregate-Local', 'wiregate-local ', 'wiregate', 'evil', ['wiregate-local']).map(J))), weight: 1 },
-  { arbitrary: edit('claims', 'aud', absentOr(fc.constantFrom<unknown>('wiregate', ['wiregate'], ['other', 'wiregate'], ['other'], 'Wiregate', '', [1, 'wiregate'], { aud: 'wiregate' }, [['wiregate']], 'wiregate other').map(J))), weight: 1 },
+  {
+    arbitrary: edit(
+      'claims',
+      'iss',
+      absentOr(fc.constantFrom<unknown>('wiregate-local', 'Wiregate-Local', 'wiregate-local ', 'wiregate', 'evil', ['wiregate-local']).map(J)),
+    ),
+    weight: 1,
+  },
+  {
+    arbitrary: edit(
+      'claims',
+      'aud',
+      absentOr(
+        fc
+          .constantFrom<unknown>(
+            'wiregate',
+            ['wiregate'],
+            ['other', 'wiregate'],
+            ['other'],
+            'Wiregate',
+            '',
+            [1, 'wiregate'],
+            { aud: 'wiregate' },
+            [['wiregate']],
+            'wiregate other',
+          )
+          .map(J),
+      ),
+    ),
+    weight: 1,
+  },
   {
     // The harness's licensees (suspended, other feed, territory-limited, lapsed, not yet valid) most often.
-    arbitrary: edit('claims', 'sub', absentOr(fc.oneof(
-      { arbitrary: fc.constantFrom(...SUBS.slice(0, 6)).map(J), weight: 3 },
-      { arbitrary: fc.constantFrom<unknown>(...SUBS.slice(6), ['demo-newsroom']).map(J), weight: 1 },
-    ))),
+    arbitrary: edit(
+      'claims',
+      'sub',
+      absentOr(
+        fc.oneof(
+          { arbitrary: fc.constantFrom(...SUBS.slice(0, 6)).map(J), weight: 3 },
+          { arbitrary: fc.constantFrom<unknown>(...SUBS.slice(6), ['demo-newsroom']).map(J), weight: 1 },
+        ),
+      ),
+    ),
     weight: 4,
   },
   {
-    arbitrary: edit('claims', 'jti', absentOr(fc.oneof(
-      { arbitrary: fc.constant(J(REVOKED_JTI)), weight: 2 },
-      { arbitrary: fc.constantFrom<unknown>(` ${REVOKED_JTI}`, REVOKED_JTI.toUpperCase(), '', 'j'.repeat(256), 'j'.repeat(257), ['x'], 'ok-jti').map(J), weight: 2 },
-      { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 24 }).map(J), weight: 1 },
-    ))),
+    arbitrary: edit(
+      'claims',
+      'jti',
+      absentOr(
+        fc.oneof(
+          { arbitrary: fc.constant(J(REVOKED_JTI)), weight: 2 },
+          {
+            arbitrary: fc.constantFrom<unknown>(` ${REVOKED_JTI}`, REVOKED_JTI.toUpperCase(), '', 'j'.repeat(256), 'j'.repeat(257), ['x'], 'ok-jti').map(J),
+            weight: 2,
+          },
+          { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 24 }).map(J), weight: 1 },
+        ),
+      ),
+    ),
     weight: 2,
   },
   { arbitrary: edit('claims', 'iat', absentOr(timeVal)), weight: 1 },
   { arbitrary: edit('claims', 'exp', absentOr(timeVal)), weight: 1 },
   { arbitrary: edit('claims', 'nbf', absentOr(timeVal)), weight: 1 },
-  { arbitrary: edit('claims', 'scope', absentOr(fc.constantFrom<unknown>('feed:world', 'feed:*', 'feed:sports', 'feed:world feed:sports', 'feed:sports feed:world', ' feed:world', 'feed:World', 'feed:world ', 'feed:', 'feed:worldx', 'world', '*', '', ['feed:world'], 'feed:world\tfeed:x', 'feed:*x', 'feed:world,feed:x').map(J))), weight: 3 },
+  {
+    arbitrary: edit(
+      'claims',
+      'scope',
+      absentOr(
+        fc
+          .constantFrom<unknown>(
+            'feed:world',
+            'feed:*',
+            'feed:sports',
+            'feed:world feed:sports',
+            'feed:sports feed:world',
+            ' feed:world',
+            'feed:World',
+            'feed:world ',
+            'feed:',
+            'feed:worldx',
+            'world',
+            '*',
+            '',
+            ['feed:world'],
+            'feed:world\tfeed:x',
+            'feed:*x',
+            'feed:world,feed:x',
+          )
+          .map(J),
+      ),
+    ),
+    weight: 3,
+  },
   { arbitrary: fc.tuple(fc.string({ maxLength: 6 }), weirdJson).map(([k, val]): Edit => ({ on: 'claims', key: `x-${k}`, val })), weight: 1 },
 );
 
 /** iat and exp moved together, around the 400-day lifetime limit (exact: both are taken from the same clock). */
 const windowEdit: fc.Arbitrary<Edit[]> = fc
-  .tuple(fc.constantFrom(0, -30, -3600, -DAY, -200 * DAY, 30), fc.constantFrom(400 * DAY, 400 * DAY + 1, 400 * DAY - 1, 400 * DAY + 3600, 401 * DAY, 3600, 1, 0, -1))
+  .tuple(
+    fc.constantFrom(0, -30, -3600, -DAY, -200 * DAY, 30),
+    fc.constantFrom(400 * DAY, 400 * DAY + 1, 400 * DAY - 1, 400 * DAY + 3600, 401 * DAY, 3600, 1, 0, -1),
+  )
   .map(([iat, lifetime]) => [
     { on: 'claims', key: 'iat', val: { t: 'rel', d: iat } },
     { on: 'claims', key: 'exp', val: { t: 'rel', d: iat + lifetime } },
@@ -352,7 +540,10 @@ interface Resigned {
 }
 
 const resignedCase: fc.Arbitrary<Resigned> = fc.record({
-  signer: fc.oneof({ arbitrary: fc.constantFrom<'es256' | 'eddsa'>('es256', 'eddsa'), weight: 6 }, { arbitrary: fc.constant<'untrusted'>('untrusted'), weight: 1 }),
+  signer: fc.oneof(
+    { arbitrary: fc.constantFrom<'es256' | 'eddsa'>('es256', 'eddsa'), weight: 6 },
+    { arbitrary: fc.constant<'untrusted'>('untrusted'), weight: 1 },
+  ),
   // Mostly one change at a time, so each rule is seen on its own; sometimes none, sometimes several.
   edits: fc
     .oneof(
@@ -384,17 +575,28 @@ function render(fields: Map<string, Val>, now: number, sym: (name: Extract<Val, 
 
 function wrapped(text: string, how: Wrap): Uint8Array {
   switch (how) {
-    case 'asis': return encoder.encode(text);
-    case 'bom': return encoder.encode(`\uFEFF${text}`);
-    case 'ws': return encoder.encode(` \n\t${text}\r\n `);
-    case 'null': return encoder.encode('null');
-    case 'array': return encoder.encode(`[${text}]`);
-    case 'string': return encoder.encode(JSON.stringify(text));
-    case 'number': return encoder.encode('12345678901');
-    case 'truncated': return encoder.encode(text.slice(0, -1));
-    case 'badutf8': return Uint8Array.from([0xc3, 0x28, ...encoder.encode(text)]);
-    case 'dupkey': return encoder.encode(text === '{}' ? '{"sub":"nobody","alg":"none"}' : `{"sub":"nobody","alg":"none",${text.slice(1)}`);
-    case 'nested': return encoder.encode(`{"claims":${text}}`);
+    case 'asis':
+      return encoder.encode(text);
+    case 'bom':
+      return encoder.encode(`\uFEFF${text}`);
+    case 'ws':
+      return encoder.encode(` \n\t${text}\r\n `);
+    case 'null':
+      return encoder.encode('null');
+    case 'array':
+      return encoder.encode(`[${text}]`);
+    case 'string':
+      return encoder.encode(JSON.stringify(text));
+    case 'number':
+      return encoder.encode('12345678901');
+    case 'truncated':
+      return encoder.encode(text.slice(0, -1));
+    case 'badutf8':
+      return Uint8Array.from([0xc3, 0x28, ...encoder.encode(text)]);
+    case 'dupkey':
+      return encoder.encode(text === '{}' ? '{"sub":"nobody","alg":"none"}' : `{"sub":"nobody","alg":"none",${text.slice(1)}`);
+    case 'nested':
+      return encoder.encode(`{"claims":${text}}`);
   }
 }
 
@@ -410,7 +612,15 @@ interface Expected {
  * Where RFCs leave a choice (a BOM before the JSON, duplicate `crit` names) or the clock is within
  * a few seconds of a limit, the answer is a toss-up and only the general properties are checked.
  */
-function expected(gwy: Gateway, headerBytes: Uint8Array, claimBytes: Uint8Array, signer: TestKey, trusted: boolean, tokenLength: number, wraps: readonly Wrap[]): Expected {
+function expected(
+  gwy: Gateway,
+  headerBytes: Uint8Array,
+  claimBytes: Uint8Array,
+  signer: TestKey,
+  trusted: boolean,
+  tokenLength: number,
+  wraps: readonly Wrap[],
+): Expected {
   const nowMs = Date.now();
   const now = nowMs / 1000;
   const bad = (why: string): Expected => ({ status: 401, why });
@@ -506,7 +716,10 @@ const byteOp: fc.Arbitrary<ByteOp> = fc.oneof(
   fc.record({ op: fc.constantFrom('delete' as const, 'case' as const), index: fc.nat({ max: 1000 }) }),
   fc.record({ op: fc.constant('pad' as const), segment: fc.nat({ max: 2 }), n: fc.integer({ min: 1, max: 2 }) }),
   fc.record({ op: fc.constant('stdAlphabet' as const), segment: fc.nat({ max: 3 }) }),
-  fc.record({ op: fc.constant('dots' as const), where: fc.constantFrom('lead' as const, 'trail' as const, 'double' as const, 'extra' as const, 'drop' as const) }),
+  fc.record({
+    op: fc.constant('dots' as const),
+    where: fc.constantFrom('lead' as const, 'trail' as const, 'double' as const, 'extra' as const, 'drop' as const),
+  }),
   fc.record({ op: fc.constant('swapSeg' as const), segment: fc.nat({ max: 2 }), from: fc.nat({ max: 5 }) }),
 );
 
@@ -526,29 +739,45 @@ function mapSegment(token: string, segment: number, change: (s: string) => strin
 function applyOp(token: string, op: ByteOp, pool: readonly string[]): string {
   const at = (i: number) => (token.length === 0 ? 0 : i % token.length);
   switch (op.op) {
-    case 'flipSig': return withSig(token, (s) => { const o = new Uint8Array(s); if (o.length > 0) o[op.byte % o.length]! ^= 1 << op.bit; return o; });
-    case 'truncSig': return withSig(token, (s) => s.subarray(0, Math.max(0, s.length - op.bytes)));
-    case 'extendSig': return withSig(token, (s) => Uint8Array.from([...s, ...op.bytes]));
-    case 'zeroSig': return withSig(token, (s) => new Uint8Array(s.length));
-    case 'randomSig': return withSig(token, () => op.bytes);
-    case 'highS': return withSig(token, (s) => (s.length === 64 ? highS(s) : s));
-    case 'sigTrailingBits': return mapSegment(token, 2, (s) => {
-      // Same bytes, another spelling: only the unused low bits of the last character change.
-      const unused = s.length % 4 === 2 ? 4 : s.length % 4 === 3 ? 2 : 0;
-      if (unused === 0 || s.length === 0) return s;
-      const last = B64U_ALPHABET.indexOf(s.at(-1)!);
-      return s.slice(0, -1) + B64U_ALPHABET[(last & ~((1 << unused) - 1)) | (op.delta % (1 << unused))]!;
-    });
-    case 'replace': return token.slice(0, at(op.index)) + op.ch + token.slice(at(op.index) + 1);
-    case 'insert': return token.slice(0, at(op.index)) + op.ch + token.slice(at(op.index));
-    case 'delete': return token.slice(0, at(op.index)) + token.slice(at(op.index) + 1);
+    case 'flipSig':
+      return withSig(token, (s) => {
+        const o = new Uint8Array(s);
+        if (o.length > 0) o[op.byte % o.length]! ^= 1 << op.bit;
+        return o;
+      });
+    case 'truncSig':
+      return withSig(token, (s) => s.subarray(0, Math.max(0, s.length - op.bytes)));
+    case 'extendSig':
+      return withSig(token, (s) => Uint8Array.from([...s, ...op.bytes]));
+    case 'zeroSig':
+      return withSig(token, (s) => new Uint8Array(s.length));
+    case 'randomSig':
+      return withSig(token, () => op.bytes);
+    case 'highS':
+      return withSig(token, (s) => (s.length === 64 ? highS(s) : s));
+    case 'sigTrailingBits':
+      return mapSegment(token, 2, (s) => {
+        // Same bytes, another spelling: only the unused low bits of the last character change.
+        const unused = s.length % 4 === 2 ? 4 : s.length % 4 === 3 ? 2 : 0;
+        if (unused === 0 || s.length === 0) return s;
+        const last = B64U_ALPHABET.indexOf(s.at(-1)!);
+        return s.slice(0, -1) + B64U_ALPHABET[(last & ~((1 << unused) - 1)) | (op.delta % (1 << unused))]!;
+      });
+    case 'replace':
+      return token.slice(0, at(op.index)) + op.ch + token.slice(at(op.index) + 1);
+    case 'insert':
+      return token.slice(0, at(op.index)) + op.ch + token.slice(at(op.index));
+    case 'delete':
+      return token.slice(0, at(op.index)) + token.slice(at(op.index) + 1);
     case 'case': {
       const ch = token[at(op.index)] ?? '';
       const other = ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase();
       return token.slice(0, at(op.index)) + other + token.slice(at(op.index) + 1);
     }
-    case 'pad': return mapSegment(token, op.segment, (s) => s + '='.repeat(op.n));
-    case 'stdAlphabet': return mapSegment(token, op.segment, (s) => s.replace(/-/g, '+').replace(/_/g, '/'));
+    case 'pad':
+      return mapSegment(token, op.segment, (s) => s + '='.repeat(op.n));
+    case 'stdAlphabet':
+      return mapSegment(token, op.segment, (s) => s.replace(/-/g, '+').replace(/_/g, '/'));
     case 'dots': {
       if (op.where === 'lead') return `.${token}`;
       if (op.where === 'trail') return `${token}.`;
@@ -556,11 +785,32 @@ function applyOp(token: string, op: ByteOp, pool: readonly string[]): string {
       if (op.where === 'extra') return `${token}.${token.split('.')[1] ?? ''}`;
       return token.replace('.', '');
     }
-    case 'swapSeg': return mapSegment(token, op.segment, () => pool[op.from % pool.length]!.split('.')[op.segment] ?? '');
+    case 'swapSeg':
+      return mapSegment(token, op.segment, () => pool[op.from % pool.length]!.split('.')[op.segment] ?? '');
   }
 }
 
-const SCHEMES = ['Bearer', 'bearer', 'BEARER', 'bEARER', 'License', 'license', 'LICENSE', 'Basic', 'Token', 'Digest', 'JWT', 'OAuth', 'DPoP', 'Bearer,', 'Bearer:', 'Bear', 'Bearerx', 'MAC', ''];
+const SCHEMES = [
+  'Bearer',
+  'bearer',
+  'BEARER',
+  'bEARER',
+  'License',
+  'license',
+  'LICENSE',
+  'Basic',
+  'Token',
+  'Digest',
+  'JWT',
+  'OAuth',
+  'DPoP',
+  'Bearer,',
+  'Bearer:',
+  'Bear',
+  'Bearerx',
+  'MAC',
+  '',
+];
 const SEPARATORS = [' ', '  ', '\t', ' \t ', '', ':', '=', ', ', ' Bearer ', '\u000b', '\u00a0', ' \u000c'];
 
 interface Mutated {
@@ -603,10 +853,57 @@ function headersOrSkip(init: Record<string, string>): Headers | undefined {
 // ---- (b) random paths and headers -----------------------------------------------------------------
 
 const PATH_WORDS = [
-  'articles', 'feeds', 'world', 'sports', 'rss.xml', 'atom.xml', 'feed.json', 'license', 'license.xml', 'healthz', 'problems', 'token-expired',
-  'rights', 'agreement.jsonld', 'offer.jsonld', 'robots.txt', '.well-known', 'tdmrep.json', SLUG, `${SLUG}.json`, `${SLUG}.txt`, `${SLUG}.html`,
-  `${SLUG}.xml`, `${SLUG}.amp`, `${SLUG}.JSON`, SLUG.toUpperCase(), `${SLUG}%2Ejson`, `${SLUG};jsessionid=1`, `${SLUG}%00`, `${SLUG}%2F`, `${SLUG}%20`,
-  `${SLUG}/`, `${SLUG}.json/`, '.', '..', '%2e', '%2e%2e', '%2F', '%252F', '', '~', '%', '%zz', '%C3%A9', '\u00e9', '\u202e', '..;', 'index.html', '*', 'amp', 'print',
+  'articles',
+  'feeds',
+  'world',
+  'sports',
+  'rss.xml',
+  'atom.xml',
+  'feed.json',
+  'license',
+  'license.xml',
+  'healthz',
+  'problems',
+  'token-expired',
+  'rights',
+  'agreement.jsonld',
+  'offer.jsonld',
+  'robots.txt',
+  '.well-known',
+  'tdmrep.json',
+  SLUG,
+  `${SLUG}.json`,
+  `${SLUG}.txt`,
+  `${SLUG}.html`,
+  `${SLUG}.xml`,
+  `${SLUG}.amp`,
+  `${SLUG}.JSON`,
+  SLUG.toUpperCase(),
+  `${SLUG}%2Ejson`,
+  `${SLUG};jsessionid=1`,
+  `${SLUG}%00`,
+  `${SLUG}%2F`,
+  `${SLUG}%20`,
+  `${SLUG}/`,
+  `${SLUG}.json/`,
+  '.',
+  '..',
+  '%2e',
+  '%2e%2e',
+  '%2F',
+  '%252F',
+  '',
+  '~',
+  '%',
+  '%zz',
+  '%C3%A9',
+  '\u00e9',
+  '\u202e',
+  '..;',
+  'index.html',
+  '*',
+  'amp',
+  'print',
 ];
 
 const segmentArb = fc.oneof(
@@ -616,46 +913,141 @@ const segmentArb = fc.oneof(
 );
 const queryArb = fc.option(
   fc.oneof(
-    fc.constantFrom('format=json', 'format=txt', 'format=amp', 'page=2', 'page=0', 'page=abc', 'page=999999', '_method=POST', 'access_token=abc', 'Token=x', 'jwt=', 'full=1', 'output=amp', 'a=1&a=2', '%zz=1'),
+    fc.constantFrom(
+      'format=json',
+      'format=txt',
+      'format=amp',
+      'page=2',
+      'page=0',
+      'page=abc',
+      'page=999999',
+      '_method=POST',
+      'access_token=abc',
+      'Token=x',
+      'jwt=',
+      'full=1',
+      'output=amp',
+      'a=1&a=2',
+      '%zz=1',
+    ),
     fc.webQueryParameters(),
   ),
   { nil: undefined },
 );
 const SLUG_SPELLINGS = [
-  SLUG, `${SLUG}.json`, `${SLUG}.txt`, `${SLUG}.html`, `${SLUG}.xml`, `${SLUG}.amp`, `${SLUG}.JSON`, SLUG.toUpperCase(), `${SLUG}%2Ejson`, `${SLUG}%2etxt`,
-  `${SLUG};jsessionid=1`, `${SLUG}%00`, `${SLUG}%2F`, `${SLUG}%20`, `${SLUG}/`, `${SLUG}.json/`, `./${SLUG}`, `x/../${SLUG}`, `%2e/${SLUG}`, `/${SLUG}`,
-  `${SLUG.replace('a', '%61')}`, `${SLUG}.json%00`, `${SLUG}..json`, `${SLUG}.txt.json`, `${SLUG}#frag`,
+  SLUG,
+  `${SLUG}.json`,
+  `${SLUG}.txt`,
+  `${SLUG}.html`,
+  `${SLUG}.xml`,
+  `${SLUG}.amp`,
+  `${SLUG}.JSON`,
+  SLUG.toUpperCase(),
+  `${SLUG}%2Ejson`,
+  `${SLUG}%2etxt`,
+  `${SLUG};jsessionid=1`,
+  `${SLUG}%00`,
+  `${SLUG}%2F`,
+  `${SLUG}%20`,
+  `${SLUG}/`,
+  `${SLUG}.json/`,
+  `./${SLUG}`,
+  `x/../${SLUG}`,
+  `%2e/${SLUG}`,
+  `/${SLUG}`,
+  `${SLUG.replace('a', '%61')}`,
+  `${SLUG}.json%00`,
+  `${SLUG}..json`,
+  `${SLUG}.txt.json`,
+  `${SLUG}#frag`,
 ];
 const FEED_SPELLINGS = ['world', 'World', 'WORLD', '%77orld', 'world%00', 'world/', './world', 'x/../world', 'lab', 'sports', '*', '..'];
 const FEED_FILES = ['rss.xml', 'atom.xml', 'feed.json', 'RSS.XML', 'rss.xml/', 'rss%2Exml', 'rss.json', 'feed.json;x=1', 'atom.xml%00', 'index.xml'];
 const templatePath = fc.oneof(
-  fc.tuple(fc.constantFrom('/articles/', '//articles/', '/articles//', '/ARTICLES/', '/articles/./', '/x/../articles/', '/articles%2F', '/%61rticles/'), fc.constantFrom(...SLUG_SPELLINGS)).map(([a, b]) => a + b),
-  fc.tuple(fc.constantFrom('/feeds/', '//feeds/', '/feeds//', '/Feeds/'), fc.constantFrom(...FEED_SPELLINGS), fc.constantFrom('/', '//', '%2F'), fc.constantFrom(...FEED_FILES)).map((p) => p.join('')),
-  fc.constantFrom('/', '/healthz', '/license', '/license.xml', '/robots.txt', '/.well-known/tdmrep.json', '/rights/offer.jsonld', '/rights/agreement.jsonld', '/rights/tdm-policy.jsonld', '/problems/token-expired', '/problems/x'),
+  fc
+    .tuple(
+      fc.constantFrom('/articles/', '//articles/', '/articles//', '/ARTICLES/', '/articles/./', '/x/../articles/', '/articles%2F', '/%61rticles/'),
+      fc.constantFrom(...SLUG_SPELLINGS),
+    )
+    .map(([a, b]) => a + b),
+  fc
+    .tuple(
+      fc.constantFrom('/feeds/', '//feeds/', '/feeds//', '/Feeds/'),
+      fc.constantFrom(...FEED_SPELLINGS),
+      fc.constantFrom('/', '//', '%2F'),
+      fc.constantFrom(...FEED_FILES),
+    )
+    .map((p) => p.join('')),
+  fc.constantFrom(
+    '/',
+    '/healthz',
+    '/license',
+    '/license.xml',
+    '/robots.txt',
+    '/.well-known/tdmrep.json',
+    '/rights/offer.jsonld',
+    '/rights/agreement.jsonld',
+    '/rights/tdm-policy.jsonld',
+    '/problems/token-expired',
+    '/problems/x',
+  ),
 );
 const randomPath = fc
-  .tuple(fc.constantFrom<string[]>(['articles'], ['feeds', 'world'], ['feeds'], [], ['rights'], ['problems']), fc.array(segmentArb, { maxLength: 4 }), fc.constantFrom('', '', '/', '//'))
+  .tuple(
+    fc.constantFrom<string[]>(['articles'], ['feeds', 'world'], ['feeds'], [], ['rights'], ['problems']),
+    fc.array(segmentArb, { maxLength: 4 }),
+    fc.constantFrom('', '', '/', '//'),
+  )
   .map(([prefix, rest, tail]) => `/${[...prefix, ...rest].join('/')}${tail}`);
 const pathArb = fc
-  .tuple(fc.oneof({ arbitrary: fc.constantFrom<string>(...CONTENT_PATHS), weight: 3 }, { arbitrary: templatePath, weight: 3 }, { arbitrary: randomPath, weight: 2 }), queryArb)
+  .tuple(
+    fc.oneof({ arbitrary: fc.constantFrom<string>(...CONTENT_PATHS), weight: 3 }, { arbitrary: templatePath, weight: 3 }, { arbitrary: randomPath, weight: 2 }),
+    queryArb,
+  )
   .map(([path, query]) => (query === undefined ? path : `${path}?${query}`));
 
 const headerText = fc.string({
-  unit: fc.oneof({ arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), weight: 20 }, { arbitrary: fc.constantFrom(...OBS_TEXT), weight: 1 }),
+  unit: fc.oneof(
+    { arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), weight: 20 },
+    { arbitrary: fc.constantFrom(...OBS_TEXT), weight: 1 },
+  ),
   maxLength: 40,
 });
 
 /** Authorization values built from the pools: none of them is a valid credential as sent. */
-type AuthShape = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'pool'; readonly shape: number; readonly i: number; readonly extra: string };
+type AuthShape =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'pool'; readonly shape: number; readonly i: number; readonly extra: string };
 const authArb: fc.Arbitrary<AuthShape> = fc.oneof(
-  fc.oneof(
-    { arbitrary: headerText, weight: 1 },
-    { arbitrary: headerText.map((t) => `Bearer ${t}`), weight: 1 },
-    { arbitrary: headerText.map((t) => `License ${t}`), weight: 1 },
-    { arbitrary: headerText.map((t) => `Basic ${t}`), weight: 1 },
-    { arbitrary: fc.constantFrom('Bearer', 'License', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Digest username="x"', 'Negotiate YII=', 'Bearer a.b.c', 'Bearer null', 'Bearer undefined', 'Bearer ,'), weight: 4 },
-  ).map((text): AuthShape => ({ kind: 'text', text })),
-  fc.record({ kind: fc.constant('pool' as const), shape: fc.nat({ max: 7 }), i: fc.nat({ max: 20 }), extra: fc.constantFrom('A', '.', '..x', 'x', '=', '%', '-') }),
+  fc
+    .oneof(
+      { arbitrary: headerText, weight: 1 },
+      { arbitrary: headerText.map((t) => `Bearer ${t}`), weight: 1 },
+      { arbitrary: headerText.map((t) => `License ${t}`), weight: 1 },
+      { arbitrary: headerText.map((t) => `Basic ${t}`), weight: 1 },
+      {
+        arbitrary: fc.constantFrom(
+          'Bearer',
+          'License',
+          'Bearer ',
+          'Basic dXNlcjpwYXNz',
+          'Digest username="x"',
+          'Negotiate YII=',
+          'Bearer a.b.c',
+          'Bearer null',
+          'Bearer undefined',
+          'Bearer ,',
+        ),
+        weight: 4,
+      },
+    )
+    .map((text): AuthShape => ({ kind: 'text', text })),
+  fc.record({
+    kind: fc.constant('pool' as const),
+    shape: fc.nat({ max: 7 }),
+    i: fc.nat({ max: 20 }),
+    extra: fc.constantFrom('A', '.', '..x', 'x', '=', '%', '-'),
+  }),
 );
 
 function authValue(a: AuthShape): { value: string; secrets: string[]; validCredential?: boolean } {
@@ -663,14 +1055,22 @@ function authValue(a: AuthShape): { value: string; secrets: string[]; validCrede
   const good = valid[a.i % valid.length]!.token;
   const bad = refused[a.i % refused.length]!;
   switch (a.shape) {
-    case 0: return { value: `Bearer ${bad}`, secrets: [bad], validCredential: outOfScope.has(bad) };
-    case 1: return { value: `License ${bad}`, secrets: [bad], validCredential: outOfScope.has(bad) };
-    case 2: return { value: `Bearer ${good}, Bearer ${good}`, secrets: [good] };
-    case 3: return { value: `License ${good}, Bearer ${bad}`, secrets: [good, bad] };
-    case 4: return { value: `Bearer ${good}${a.extra}`, secrets: [good] };
-    case 5: return { value: `Bearer ${a.extra}${good}`, secrets: [good] };
-    case 6: return { value: `Basic ${good}`, secrets: [good] };
-    default: return { value: `Token ${good}`, secrets: [good] };
+    case 0:
+      return { value: `Bearer ${bad}`, secrets: [bad], validCredential: outOfScope.has(bad) };
+    case 1:
+      return { value: `License ${bad}`, secrets: [bad], validCredential: outOfScope.has(bad) };
+    case 2:
+      return { value: `Bearer ${good}, Bearer ${good}`, secrets: [good] };
+    case 3:
+      return { value: `License ${good}, Bearer ${bad}`, secrets: [good, bad] };
+    case 4:
+      return { value: `Bearer ${good}${a.extra}`, secrets: [good] };
+    case 5:
+      return { value: `Bearer ${a.extra}${good}`, secrets: [good] };
+    case 6:
+      return { value: `Basic ${good}`, secrets: [good] };
+    default:
+      return { value: `Token ${good}`, secrets: [good] };
   }
 }
 
@@ -683,16 +1083,34 @@ interface Wild {
 }
 
 const wildCase: fc.Arbitrary<Wild> = fc.record({
-  method: fc.oneof({ arbitrary: fc.constant('GET'), weight: 8 }, { arbitrary: fc.constantFrom('HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND', 'get', 'head'), weight: 3 }),
+  method: fc.oneof(
+    { arbitrary: fc.constant('GET'), weight: 8 },
+    { arbitrary: fc.constantFrom('HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND', 'get', 'head'), weight: 3 },
+  ),
   path: pathArb,
   headers: fc.record(
     {
-      accept: fc.oneof(fc.constantFrom('application/json', '*/*', 'text/html', 'application/ld+json', 'application/rss+xml', 'text/plain;q=0', 'application/json;q=0.1, text/html', 'application/amp+html'), headerText),
+      accept: fc.oneof(
+        fc.constantFrom(
+          'application/json',
+          '*/*',
+          'text/html',
+          'application/ld+json',
+          'application/rss+xml',
+          'text/plain;q=0',
+          'application/json;q=0.1, text/html',
+          'application/amp+html',
+        ),
+        headerText,
+      ),
       range: fc.oneof(fc.constantFrom('bytes=0-10', 'bytes=-100', 'bytes=1000-', 'bytes=0-0,-1', 'bytes=999999999-', 'items=0-1'), headerText),
       'if-none-match': fc.oneof(fc.constantFrom('*', '"x"', 'W/"x"', '""', '"a", "b"'), headerText),
       'if-modified-since': fc.oneof(fc.constantFrom('Thu, 01 Jan 1970 00:00:00 GMT', 'Fri, 31 Dec 9999 23:59:59 GMT', 'yesterday', '0'), headerText),
       'x-http-method-override': fc.constantFrom('GET', 'POST', 'DELETE', 'PURGE', 'HEAD'),
-      'user-agent': fc.oneof(fc.constantFrom('Googlebot/2.1 (+http://www.google.com/bot.html)', 'GPTBot/1.0', 'facebookexternalhit/1.1', 'curl/8.0', ''), headerText),
+      'user-agent': fc.oneof(
+        fc.constantFrom('Googlebot/2.1 (+http://www.google.com/bot.html)', 'GPTBot/1.0', 'facebookexternalhit/1.1', 'curl/8.0', ''),
+        headerText,
+      ),
       origin: fc.constantFrom('https://evil.example', 'null', 'https://wire.example'),
       'cf-ipcountry': fc.constantFrom('MA', 'US', 'XX', 'T1', 'ma'),
       'x-forwarded-host': fc.constantFrom('evil.example', 'wire.example'),
@@ -708,9 +1126,51 @@ const wildCase: fc.Arbitrary<Wild> = fc.record({
 // ---- (c) random story text through the feeds ------------------------------------------------------
 
 const NASTY = [
-  ']]>', ']]]]><![CDATA[>', '<![CDATA[', '<', '>', '&', '&amp;', '&#0;', '&#x1;', '&lt;', '"', "'", '<script>alert(1)</script>', '<inj a="1">', '</item>', '</entry>',
-  '-->', '<!--', '<?xml version="1.0"?>', '\u0000', '\u0001', '\u000B', '\u000C', '\u001F', '\u007F', '\u0085', '\uFFFE', '\uFFFF', '\uD800', '\uDFFF', '\uDBFF\uDFFF',
-  '\r\n', '\r', '\t', '\u2028', '\u2029', 'javascript:alert(1)', '$' + '{x}', '%s', '\\', '\uFEFF', '\u00a0', '\u202e', '{"a":1}', '\\u0000',
+  ']]>',
+  ']]]]><![CDATA[>',
+  '<![CDATA[',
+  '<',
+  '>',
+  '&',
+  '&amp;',
+  '&#0;',
+  '&#x1;',
+  '&lt;',
+  '"',
+  "'",
+  '<script>alert(1)</script>',
+  '<inj a="1">',
+  '</item>',
+  '</entry>',
+  '-->',
+  '<!--',
+  '<?xml version="1.0"?>',
+  '\u0000',
+  '\u0001',
+  '\u000B',
+  '\u000C',
+  '\u001F',
+  '\u007F',
+  '\u0085',
+  '\uFFFE',
+  '\uFFFF',
+  '\uD800',
+  '\uDFFF',
+  '\uDBFF\uDFFF',
+  '\r\n',
+  '\r',
+  '\t',
+  '\u2028',
+  '\u2029',
+  'javascript:alert(1)',
+  '$' + '{x}',
+  '%s',
+  '\\',
+  '\uFEFF',
+  '\u00a0',
+  '\u202e',
+  '{"a":1}',
+  '\\u0000',
 ];
 const pieceArb = fc.oneof(
   { arbitrary: fc.string({ unit: 'binary', maxLength: 10 }), weight: 3 },
@@ -759,7 +1219,10 @@ function labFiles(lab: { stories: readonly LabStory[]; title: string; descriptio
   });
   const files: DataFile[] = [
     ...stories.map((s) => ({ path: `stories/${s.slug}.json`, text: JSON.stringify(s) })),
-    { path: 'lab.json', text: JSON.stringify({ id: 'lab', title: `T ${lab.title}`, description: `Desc ${lab.description}`, language: 'en', stories: stories.map((s) => s.slug) }) },
+    {
+      path: 'lab.json',
+      text: JSON.stringify({ id: 'lab', title: `T ${lab.title}`, description: `Desc ${lab.description}`, language: 'en', stories: stories.map((s) => s.slug) }),
+    },
   ];
   return { files, stories };
 }
@@ -804,188 +1267,239 @@ function parseStrict(xml: string): { errors: string[]; elements: string[]; title
 // ---- the properties ------------------------------------------------------------------------------
 
 describe('fuzz: license tokens (SPEC §3, §4)', () => {
-  it(`re-signed header and claim mutations: 200 with the full text iff the policy accepts (${RUNS} runs)`, async () => {
-    const tally: Record<string, number> = {};
-    await fc.assert(
-      fc.asyncProperty(resignedCase, async (c) => {
-        const signer = c.signer === 'es256' ? gw.es256 : c.signer === 'eddsa' ? gw.eddsa : gw.untrusted;
-        const other = signer === gw.es256 ? gw.eddsa : gw.es256;
-        const now = Math.floor(Date.now() / 1000);
-        const header = new Map<string, Val>([['alg', J(signer.alg)], ['kid', J(signer.kid)], ['typ', J('license+jwt')]]);
-        const claims = new Map<string, Val>([
-          ['iss', J('wiregate-local')], ['aud', J('wiregate')], ['sub', J('demo-newsroom')], ['jti', J(crypto.randomUUID())],
-          ['iat', { t: 'rel', d: 0 }], ['exp', { t: 'rel', d: 3600 }], ['scope', J('feed:world')],
-        ]);
-        for (const e of c.edits) (e.on === 'header' ? header : claims).set(e.key, e.val);
-        const sym = (name: Extract<Val, { t: 'sym' }>['name']): unknown =>
-          name === 'selfKid' ? signer.kid : name === 'otherKid' ? other.kid : name === 'selfJwk' ? signer.publicJwk : gw.untrusted.publicJwk;
-        const headerBytes = wrapped(render(header, now, sym), c.headerWrap);
-        const claimBytes = wrapped(render(claims, now, sym), c.claimsWrap);
-        const input = `${b64u(headerBytes)}.${b64u(claimBytes)}`;
-        const token = `${input}.${b64u(await signBytes(signer, input))}`;
-        const want = expected(gw, headerBytes, claimBytes, signer, c.signer !== 'untrusted', token.length, [c.headerWrap, c.claimsWrap]);
-        const res = await gw.request(c.path, { headers: { Authorization: `${c.scheme} ${token}` } });
-        const where = () => `${c.path} expecting ${want.status ?? 'either'} (${want.why}); header ${strictOr(headerBytes)}; claims ${strictOr(claimBytes)}`;
-        const seen = await wellFormed(res, 'GET', where);
-        const bucket = `${want.status ?? 'either'}→${seen.status} ${want.why}`;
-        tally[bucket] = (tally[bucket] ?? 0) + 1;
-        if (want.status !== undefined) expect(seen.status, where()).toBe(want.status);
-        if (seen.status === 200) {
-          expect(seen.text, `${where()}: a 200 to a token is the licensed copy`).toContain(LATE);
-          expect(res.headers.get('cache-control'), where()).toBe('private, no-store');
-        } else {
-          expect(seen.status, where()).toSatisfy((s: number) => s === 401 || s === 403);
-          expectNoLeak(seen, snippets, where);
-          expectNoEcho(seen, [token], where);
-          const challenge = res.headers.get('www-authenticate') ?? '';
-          expect(challenge.startsWith(`${c.scheme} realm="wiregate"`), `${where()}: ${challenge}`).toBe(true);
-          expect(challenge, where()).toContain(seen.status === 401 ? 'error="invalid_token"' : 'error="insufficient_scope"');
-        }
-      }),
-      params(SEEDS.resigned, RUNS),
-    );
-    if (ENV['FUZZ_REPORT']) console.log('re-signed outcomes', tally);
-    // The generator must reach every side of the policy, or the property proves little.
-    if (RUNS < 100) return;
-    expect(Object.keys(tally).some((k) => k.startsWith('200')), JSON.stringify(tally)).toBe(true);
-    expect(Object.keys(tally).some((k) => k.startsWith('401')), JSON.stringify(tally)).toBe(true);
-    expect(Object.keys(tally).some((k) => k.startsWith('403')), JSON.stringify(tally)).toBe(true);
-  }, timeout(RUNS, 60));
+  it(
+    `re-signed header and claim mutations: 200 with the full text iff the policy accepts (${RUNS} runs)`,
+    async () => {
+      const tally: Record<string, number> = {};
+      await fc.assert(
+        fc.asyncProperty(resignedCase, async (c) => {
+          const signer = c.signer === 'es256' ? gw.es256 : c.signer === 'eddsa' ? gw.eddsa : gw.untrusted;
+          const other = signer === gw.es256 ? gw.eddsa : gw.es256;
+          const now = Math.floor(Date.now() / 1000);
+          const header = new Map<string, Val>([
+            ['alg', J(signer.alg)],
+            ['kid', J(signer.kid)],
+            ['typ', J('license+jwt')],
+          ]);
+          const claims = new Map<string, Val>([
+            ['iss', J('wiregate-local')],
+            ['aud', J('wiregate')],
+            ['sub', J('demo-newsroom')],
+            ['jti', J(crypto.randomUUID())],
+            ['iat', { t: 'rel', d: 0 }],
+            ['exp', { t: 'rel', d: 3600 }],
+            ['scope', J('feed:world')],
+          ]);
+          for (const e of c.edits) (e.on === 'header' ? header : claims).set(e.key, e.val);
+          const sym = (name: Extract<Val, { t: 'sym' }>['name']): unknown =>
+            name === 'selfKid' ? signer.kid : name === 'otherKid' ? other.kid : name === 'selfJwk' ? signer.publicJwk : gw.untrusted.publicJwk;
+          const headerBytes = wrapped(render(header, now, sym), c.headerWrap);
+          const claimBytes = wrapped(render(claims, now, sym), c.claimsWrap);
+          const input = `${b64u(headerBytes)}.${b64u(claimBytes)}`;
+          const token = `${input}.${b64u(await signBytes(signer, input))}`;
+          const want = expected(gw, headerBytes, claimBytes, signer, c.signer !== 'untrusted', token.length, [c.headerWrap, c.claimsWrap]);
+          const res = await gw.request(c.path, { headers: { Authorization: `${c.scheme} ${token}` } });
+          const where = () => `${c.path} expecting ${want.status ?? 'either'} (${want.why}); header ${strictOr(headerBytes)}; claims ${strictOr(claimBytes)}`;
+          const seen = await wellFormed(res, 'GET', where);
+          const bucket = `${want.status ?? 'either'}→${seen.status} ${want.why}`;
+          tally[bucket] = (tally[bucket] ?? 0) + 1;
+          if (want.status !== undefined) expect(seen.status, where()).toBe(want.status);
+          if (seen.status === 200) {
+            expect(seen.text, `${where()}: a 200 to a token is the licensed copy`).toContain(LATE);
+            expect(res.headers.get('cache-control'), where()).toBe('private, no-store');
+          } else {
+            expect(seen.status, where()).toSatisfy((s: number) => s === 401 || s === 403);
+            expectNoLeak(seen, snippets, where);
+            expectNoEcho(seen, [token], where);
+            const challenge = res.headers.get('www-authenticate') ?? '';
+            expect(challenge.startsWith(`${c.scheme} realm="wiregate"`), `${where()}: ${challenge}`).toBe(true);
+            expect(challenge, where()).toContain(seen.status === 401 ? 'error="invalid_token"' : 'error="insufficient_scope"');
+          }
+        }),
+        params(SEEDS.resigned, RUNS),
+      );
+      if (ENV['FUZZ_REPORT']) console.log('re-signed outcomes', tally);
+      // The generator must reach every side of the policy, or the property proves little.
+      if (RUNS < 100) return;
+      expect(
+        Object.keys(tally).some((k) => k.startsWith('200')),
+        JSON.stringify(tally),
+      ).toBe(true);
+      expect(
+        Object.keys(tally).some((k) => k.startsWith('401')),
+        JSON.stringify(tally),
+      ).toBe(true);
+      expect(
+        Object.keys(tally).some((k) => k.startsWith('403')),
+        JSON.stringify(tally),
+      ).toBe(true);
+    },
+    timeout(RUNS, 60),
+  );
 
-  it(`byte mutations, base64url respellings and scheme spellings, not re-signed: only the original token (or an identical respelling) gets the full text (${RUNS} runs)`, async () => {
-    const tally = { accepted: 0, refused: 0 };
-    const pool = valid.map((v) => v.token);
-    await fc.assert(
-      fc.asyncProperty(mutatedCase, async (c) => {
-        const { token: original } = valid[c.base % valid.length]!;
-        const token = c.ops.reduce((t, op) => applyOp(t, op, pool), original);
-        const value = headerSafe(`${c.pad[0]}${c.scheme}${c.sep}${token}${c.pad[1]}`);
-        const headers = headersOrSkip({ Authorization: value });
-        fc.pre(headers !== undefined);
-        // RFC 9110 §11.4 read of the value as sent: auth-scheme (case-insensitive), spaces, the credential. A
-        // reader may be more lenient about the whitespace around it (a vertical tab, a no-break space), never more.
-        const credentialIn = (parsed: RegExpExecArray | null) => (parsed && /^(bearer|license)$/i.test(parsed[1]!) ? parsed[2]! : undefined);
-        const strict = credentialIn(/^(\S+)[ \t]+(\S.*)$/.exec(value.replace(/^[ \t]+|[ \t]+$/g, '')));
-        const lenient = credentialIn(/^(\S+)\s+(\S.*)$/.exec(value.trim()));
-        // Segments swapped in from another pool token may rebuild that (valid) token: it counts as an original too.
-        const mustAccept = strict !== undefined && valid.some((v) => v.token === strict);
-        const mayAccept = [strict, lenient].some((cred) => cred !== undefined && valid.some((v) => equivalent(cred, v.token, v.key)));
-        const res = await gw.request(c.path, { headers });
-        const where = () => `${c.path} Authorization ${JSON.stringify(value)} (from ${JSON.stringify(original)}; ops ${JSON.stringify(c.ops)})`;
-        const seen = await wellFormed(res, 'GET', where);
-        if (mustAccept) expect(seen.status, `${where()}: a valid token is accepted`).toBe(200);
-        if (seen.status === 200) {
-          tally.accepted++;
-          expect(mayAccept, `${where()}: a mutated token got a 200`).toBe(true);
-          expect(seen.text, where()).toContain(LATE);
-        } else {
-          tally.refused++;
-          expect(seen.status, where()).toSatisfy((s: number) => s === 400 || s === 401);
-          expectNoLeak(seen, snippets, where);
-          expectNoEcho(seen, [original, token].filter((t) => t.length >= 16), where);
-        }
-      }),
-      params(SEEDS.bytes, RUNS),
-    );
-    if (ENV['FUZZ_REPORT']) console.log('byte mutations', tally);
-    if (RUNS < 100) return;
-    expect(tally.accepted, JSON.stringify(tally)).toBeGreaterThan(0);
-    expect(tally.refused, JSON.stringify(tally)).toBeGreaterThan(0);
-  }, timeout(RUNS, 40));
+  it(
+    `byte mutations, base64url respellings and scheme spellings, not re-signed: only the original token (or an identical respelling) gets the full text (${RUNS} runs)`,
+    async () => {
+      const tally = { accepted: 0, refused: 0 };
+      const pool = valid.map((v) => v.token);
+      await fc.assert(
+        fc.asyncProperty(mutatedCase, async (c) => {
+          const { token: original } = valid[c.base % valid.length]!;
+          const token = c.ops.reduce((t, op) => applyOp(t, op, pool), original);
+          const value = headerSafe(`${c.pad[0]}${c.scheme}${c.sep}${token}${c.pad[1]}`);
+          const headers = headersOrSkip({ Authorization: value });
+          fc.pre(headers !== undefined);
+          // RFC 9110 §11.4 read of the value as sent: auth-scheme (case-insensitive), spaces, the credential. A
+          // reader may be more lenient about the whitespace around it (a vertical tab, a no-break space), never more.
+          const credentialIn = (parsed: RegExpExecArray | null) => (parsed && /^(bearer|license)$/i.test(parsed[1]!) ? parsed[2]! : undefined);
+          const strict = credentialIn(/^(\S+)[ \t]+(\S.*)$/.exec(value.replace(/^[ \t]+|[ \t]+$/g, '')));
+          const lenient = credentialIn(/^(\S+)\s+(\S.*)$/.exec(value.trim()));
+          // Segments swapped in from another pool token may rebuild that (valid) token: it counts as an original too.
+          const mustAccept = strict !== undefined && valid.some((v) => v.token === strict);
+          const mayAccept = [strict, lenient].some((cred) => cred !== undefined && valid.some((v) => equivalent(cred, v.token, v.key)));
+          const res = await gw.request(c.path, { headers });
+          const where = () => `${c.path} Authorization ${JSON.stringify(value)} (from ${JSON.stringify(original)}; ops ${JSON.stringify(c.ops)})`;
+          const seen = await wellFormed(res, 'GET', where);
+          if (mustAccept) expect(seen.status, `${where()}: a valid token is accepted`).toBe(200);
+          if (seen.status === 200) {
+            tally.accepted++;
+            expect(mayAccept, `${where()}: a mutated token got a 200`).toBe(true);
+            expect(seen.text, where()).toContain(LATE);
+          } else {
+            tally.refused++;
+            expect(seen.status, where()).toSatisfy((s: number) => s === 400 || s === 401);
+            expectNoLeak(seen, snippets, where);
+            expectNoEcho(
+              seen,
+              [original, token].filter((t) => t.length >= 16),
+              where,
+            );
+          }
+        }),
+        params(SEEDS.bytes, RUNS),
+      );
+      if (ENV['FUZZ_REPORT']) console.log('byte mutations', tally);
+      if (RUNS < 100) return;
+      expect(tally.accepted, JSON.stringify(tally)).toBeGreaterThan(0);
+      expect(tally.refused, JSON.stringify(tally)).toBeGreaterThan(0);
+    },
+    timeout(RUNS, 40),
+  );
 });
 
 describe('fuzz: paths, methods and headers without a valid credential', () => {
-  it(`never a 5xx, never late story text, always a license link (${RUNS} runs)`, async () => {
-    const statuses: Record<number, number> = {};
-    await fc.assert(
-      fc.asyncProperty(wildCase, async (c) => {
-        const init: Record<string, string> = {};
-        for (const [name, value] of Object.entries(c.headers)) if (value !== undefined) init[name] = headerSafe(value);
-        const auth = c.auth ? authValue(c.auth) : undefined;
-        const headers = headersOrSkip(init);
-        fc.pre(headers !== undefined);
-        if (auth) {
-          try {
-            headers.append('Authorization', headerSafe(auth.value));
-            if (c.authTwice) headers.append('Authorization', headerSafe(auth.value));
-          } catch {
-            fc.pre(false);
+  it(
+    `never a 5xx, never late story text, always a license link (${RUNS} runs)`,
+    async () => {
+      const statuses: Record<number, number> = {};
+      await fc.assert(
+        fc.asyncProperty(wildCase, async (c) => {
+          const init: Record<string, string> = {};
+          for (const [name, value] of Object.entries(c.headers)) if (value !== undefined) init[name] = headerSafe(value);
+          const auth = c.auth ? authValue(c.auth) : undefined;
+          const headers = headersOrSkip(init);
+          fc.pre(headers !== undefined);
+          if (auth) {
+            try {
+              headers.append('Authorization', headerSafe(auth.value));
+              if (c.authTwice) headers.append('Authorization', headerSafe(auth.value));
+            } catch {
+              fc.pre(false);
+            }
           }
-        }
-        const method = c.method.toUpperCase();
-        const url = `http://localhost${c.path}`;
-        fc.pre(URL.canParse(url));
-        const res = await gw.request(url, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body: 'x=1' }) });
-        const where = () => `${method} ${c.path} ${JSON.stringify([...headers])}`;
-        const seen = await wellFormed(res, method, where);
-        statuses[seen.status] = (statuses[seen.status] ?? 0) + 1;
-        expectNoLeak(seen, snippets, where);
-        expectNoEcho(seen, auth?.secrets ?? [], where);
-        if (!auth?.validCredential || c.authTwice) {
-          expect(res.headers.get('cache-control') ?? '', `${where()}: never a licensed representation`).not.toMatch(/private/);
-        }
-      }),
-      params(SEEDS.paths, RUNS),
-    );
-    if (ENV['FUZZ_REPORT']) console.log('paths and headers', statuses);
-    if (RUNS < 100) return;
-    expect(statuses[200] ?? 0, JSON.stringify(statuses)).toBeGreaterThan(0);
-    expect(statuses[404] ?? 0, JSON.stringify(statuses)).toBeGreaterThan(0);
-  }, timeout(RUNS, 40));
+          const method = c.method.toUpperCase();
+          const url = `http://localhost${c.path}`;
+          fc.pre(URL.canParse(url));
+          const res = await gw.request(url, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body: 'x=1' }) });
+          const where = () => `${method} ${c.path} ${JSON.stringify([...headers])}`;
+          const seen = await wellFormed(res, method, where);
+          statuses[seen.status] = (statuses[seen.status] ?? 0) + 1;
+          expectNoLeak(seen, snippets, where);
+          expectNoEcho(seen, auth?.secrets ?? [], where);
+          if (!auth?.validCredential || c.authTwice) {
+            expect(res.headers.get('cache-control') ?? '', `${where()}: never a licensed representation`).not.toMatch(/private/);
+          }
+        }),
+        params(SEEDS.paths, RUNS),
+      );
+      if (ENV['FUZZ_REPORT']) console.log('paths and headers', statuses);
+      if (RUNS < 100) return;
+      expect(statuses[200] ?? 0, JSON.stringify(statuses)).toBeGreaterThan(0);
+      expect(statuses[404] ?? 0, JSON.stringify(statuses)).toBeGreaterThan(0);
+    },
+    timeout(RUNS, 40),
+  );
 });
 
 describe('fuzz: feeds stay well-formed whatever the story text (SPEC §5, §6)', () => {
-  it(`RSS and Atom parse strictly, JSON Feed parses, titles read as text, no late text in public copies (${FEED_RUNS} runs)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(labArb, async (lab) => {
-        const { files, stories } = labFiles(lab);
-        const g = await gateway({
-          extraFeeds: files,
-          extraLicensees: [{ id: 'fuzz-all', name: 'Fuzz All', status: 'active', license: 'LIC-FZ-1', feeds: ['*'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' }],
-        });
-        const token = await g.token({ sub: 'fuzz-all', scope: 'feed:lab' });
-        const late = stories.flatMap((s, si) => lateParagraphIndexes(s.body).map((pi) => marker(si, pi)));
-        const all = stories.flatMap((s, si) => s.body.map((_, pi) => marker(si, pi)));
-        expect(late.length).toBeGreaterThan(0);
-        for (const tier of ['public', 'licensed'] as const) {
-          const init = tier === 'licensed' ? { headers: { Authorization: `Bearer ${token}` } } : {};
-          for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
-            const path = `/feeds/lab/${file}`;
-            const res = await g.request(path, init);
-            const where = () => `${tier} ${path}`;
-            expect(res.status, where()).toBe(200);
-            const seen = await wellFormed(res, 'GET', where);
-            if (file === 'feed.json') {
-              let doc: { items?: { title?: string }[] } = {};
-              expect(() => (doc = JSON.parse(seen.text) as typeof doc), `${where()}: JSON.parse`).not.toThrow();
-              expect((doc.items ?? []).map((i) => legible(i.title ?? '')).sort(), where()).toEqual(stories.map((s) => legible(s.headline)).sort());
-            } else {
-              const parsed = parseStrict(seen.text);
-              expect(parsed.errors, `${where()}: saxes strict, xmlns`).toEqual([]);
-              expect(parsed.elements.filter((e) => e === 'script' || e === 'inj'), `${where()}: story text never becomes markup`).toEqual([]);
-              // Item titles (after the feed's own title) read back as the headline, minus what XML cannot carry.
-              // (Found by this property, seed 99991: the XML writer's indentation, /^/gm, also matches after
-              // U+2028 and U+2029, so spaces were inserted into headlines and licensed body text.)
-              const itemTitles = parsed.titles.filter((t) => t.startsWith('H '));
-              expect(itemTitles.map(legible).sort(), where()).toEqual(stories.map((s) => legible(s.headline)).sort());
-            }
-            if (tier === 'public') {
-              for (const m of late) expect(seen.text.includes(m), `${where()}: late paragraph ${m} in a public feed`).toBe(false);
-            } else {
-              for (const m of all) expect(seen.text.includes(m), `${where()}: licensed feed carries paragraph ${m}`).toBe(true);
+  it(
+    `RSS and Atom parse strictly, JSON Feed parses, titles read as text, no late text in public copies (${FEED_RUNS} runs)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(labArb, async (lab) => {
+          const { files, stories } = labFiles(lab);
+          const g = await gateway({
+            extraFeeds: files,
+            extraLicensees: [
+              {
+                id: 'fuzz-all',
+                name: 'Fuzz All',
+                status: 'active',
+                license: 'LIC-FZ-1',
+                feeds: ['*'],
+                validFrom: '2020-01-01T00:00:00Z',
+                validUntil: '2099-01-01T00:00:00Z',
+              },
+            ],
+          });
+          const token = await g.token({ sub: 'fuzz-all', scope: 'feed:lab' });
+          const late = stories.flatMap((s, si) => lateParagraphIndexes(s.body).map((pi) => marker(si, pi)));
+          const all = stories.flatMap((s, si) => s.body.map((_, pi) => marker(si, pi)));
+          expect(late.length).toBeGreaterThan(0);
+          for (const tier of ['public', 'licensed'] as const) {
+            const init = tier === 'licensed' ? { headers: { Authorization: `Bearer ${token}` } } : {};
+            for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+              const path = `/feeds/lab/${file}`;
+              const res = await g.request(path, init);
+              const where = () => `${tier} ${path}`;
+              expect(res.status, where()).toBe(200);
+              const seen = await wellFormed(res, 'GET', where);
+              if (file === 'feed.json') {
+                let doc: { items?: { title?: string }[] } = {};
+                expect(() => (doc = JSON.parse(seen.text) as typeof doc), `${where()}: JSON.parse`).not.toThrow();
+                expect((doc.items ?? []).map((i) => legible(i.title ?? '')).sort(), where()).toEqual(stories.map((s) => legible(s.headline)).sort());
+              } else {
+                const parsed = parseStrict(seen.text);
+                expect(parsed.errors, `${where()}: saxes strict, xmlns`).toEqual([]);
+                expect(
+                  parsed.elements.filter((e) => e === 'script' || e === 'inj'),
+                  `${where()}: story text never becomes markup`,
+                ).toEqual([]);
+                // Item titles (after the feed's own title) read back as the headline, minus what XML cannot carry.
+                // (Found by this property, seed 99991: the XML writer's indentation, /^/gm, also matches after
+                // U+2028 and U+2029, so spaces were inserted into headlines and licensed body text.)
+                const itemTitles = parsed.titles.filter((t) => t.startsWith('H '));
+                expect(itemTitles.map(legible).sort(), where()).toEqual(stories.map((s) => legible(s.headline)).sort());
+              }
+              if (tier === 'public') {
+                for (const m of late) expect(seen.text.includes(m), `${where()}: late paragraph ${m} in a public feed`).toBe(false);
+              } else {
+                for (const m of all) expect(seen.text.includes(m), `${where()}: licensed feed carries paragraph ${m}`).toBe(true);
+              }
             }
           }
-        }
-        for (const suffix of ['', '.json', '.txt']) {
-          const path = `/articles/${stories[0]!.slug}${suffix}`;
-          const seen = await wellFormed(await g.request(path), 'GET', () => path);
-          expect(seen.status, path).toBe(200);
-          for (const pi of lateParagraphIndexes(stories[0]!.body)) expect(seen.text.includes(marker(0, pi)), `${path}: late paragraph ${pi}`).toBe(false);
-        }
-      }),
-      params(SEEDS.feeds, FEED_RUNS),
-    );
-  }, timeout(FEED_RUNS, 500));
+          for (const suffix of ['', '.json', '.txt']) {
+            const path = `/articles/${stories[0]!.slug}${suffix}`;
+            const seen = await wellFormed(await g.request(path), 'GET', () => path);
+            expect(seen.status, path).toBe(200);
+            for (const pi of lateParagraphIndexes(stories[0]!.body)) expect(seen.text.includes(marker(0, pi)), `${path}: late paragraph ${pi}`).toBe(false);
+          }
+        }),
+        params(SEEDS.feeds, FEED_RUNS),
+      );
+    },
+    timeout(FEED_RUNS, 500),
+  );
 });
 
 function strictOr(bytes: Uint8Array): string {

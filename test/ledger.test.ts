@@ -25,7 +25,9 @@ interface Row {
 }
 
 const rows = (licensee: string) =>
-  gw.store.db.all<Row>(sql(`SELECT licensee, credential_kind, credential, slug, version, format, receipt FROM deliveries WHERE licensee = ? ORDER BY id`, licensee));
+  gw.store.db.all<Row>(
+    sql(`SELECT licensee, credential_kind, credential, slug, version, format, receipt FROM deliveries WHERE licensee = ? ORDER BY id`, licensee),
+  );
 
 beforeAll(async () => {
   gw = await gateway({ extraLicensees: [QUOTA_DESK, MONTHLY_DESK, OTHER_DESK] });
@@ -107,7 +109,12 @@ describe('reports', () => {
     expect(noGrant.status).toBe(403);
     const op = await gw.operatorToken({ scope: 'usage:read' });
     const all = (await (await gw.request('/admin/usage?group=licensee', bearer(op))).json()) as { groups: { key: string; deliveries: number }[] };
-    expect(all.groups).toEqual(expect.arrayContaining([{ key: 'quota-desk', deliveries: 10 }, { key: 'monthly-desk', deliveries: 2 }]));
+    expect(all.groups).toEqual(
+      expect.arrayContaining([
+        { key: 'quota-desk', deliveries: 10 },
+        { key: 'monthly-desk', deliveries: 2 },
+      ]),
+    );
     const csv = await gw.request('/admin/usage?group=licensee&licensee=quota-desk', { headers: { Authorization: `Bearer ${op}`, Accept: 'text/csv' } });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(await csv.text()).toBe('key,deliveries\r\nquota-desk,10\r\n');

@@ -27,8 +27,10 @@ const USAGE = 'This material may not be published, broadcast, rewritten, or redi
 
 /** Eight paragraphs of 20 words; the excerpt (a quarter of 160 words) is the first two. */
 function paragraphs(marker: string): string[] {
-  return Array.from({ length: 8 }, (_, i) =>
-    `${marker} paragraph ${i} ${i >= 2 ? `${marker}LATE` : `${marker}LEDE`} carries ordinary wire words so the excerpt budget has something to measure.`,
+  return Array.from(
+    { length: 8 },
+    (_, i) =>
+      `${marker} paragraph ${i} ${i >= 2 ? `${marker}LATE` : `${marker}LEDE`} carries ordinary wire words so the excerpt budget has something to measure.`,
   );
 }
 
@@ -233,7 +235,10 @@ describe('embargo, decided at request time (one gateway, the clock moves)', () =
 
     it('absent from every feed format and from the index, for the public and for wire-desk', async () => {
       at(BEFORE);
-      for (const [who, auth] of [['public', {}], ['wire-desk', await wireDesk()]] as const) {
+      for (const [who, auth] of [
+        ['public', {}],
+        ['wire-desk', await wireDesk()],
+      ] as const) {
         for (const file of FEED_FILES) {
           const res = await gw.request(`/feeds/wire/${file}`, auth);
           expect(res.status, `${who} ${file}`).toBe(200);
@@ -259,13 +264,23 @@ describe('embargo, decided at request time (one gateway, the clock moves)', () =
     it('nothing of the story anywhere the public or a non-embargo licensee can reach', async () => {
       at(BEFORE);
       const paths = [
-        '/', '/license', '/license.xml', '/robots.txt', '/.well-known/tdmrep.json', '/rights/offer.jsonld', '/rights/tdm-policy.jsonld',
+        '/',
+        '/license',
+        '/license.xml',
+        '/robots.txt',
+        '/.well-known/tdmrep.json',
+        '/rights/offer.jsonld',
+        '/rights/tdm-policy.jsonld',
         ...['wire', 'world'].flatMap((f) => FEED_FILES.map((x) => `/feeds/${f}/${x}`)),
         ...STORY_SUFFIXES.map((s) => `/articles/${EMBARGOED}${s}`),
         ...STORY_SUFFIXES.map((s) => `/articles/${USABLE}${s}`),
         '/feeds/wire/atom.xml?page=2',
       ];
-      for (const [who, auth] of [['public', {}], ['wire-desk', await wireDesk()], ['demo-newsroom', await demo()]] as const) {
+      for (const [who, auth] of [
+        ['public', {}],
+        ['wire-desk', await wireDesk()],
+        ['demo-newsroom', await demo()],
+      ] as const) {
         for (const path of paths) {
           for (const accept of ['*/*', 'application/json']) {
             const init = { headers: { ...((auth as RequestInit).headers as Record<string, string> | undefined), Accept: accept } };
@@ -312,7 +327,10 @@ describe('embargo, decided at request time (one gateway, the clock moves)', () =
         expect(res.headers.get('cache-control')).toBe('private, no-store');
         const text = await textOfResponse(res);
         expect(feedItems(file, text, file).ids).toEqual([articleUrl(EMBARGOED), articleUrl(USABLE)]);
-        expect(readings(text, READINGS).some((r) => r.includes(`EMBARGOED: not for publication, broadcast or posting before ${RELEASE}.`)), file).toBe(true);
+        expect(
+          readings(text, READINGS).some((r) => r.includes(`EMBARGOED: not for publication, broadcast or posting before ${RELEASE}.`)),
+          file,
+        ).toBe(true);
       }
     });
 
@@ -457,7 +475,14 @@ const KILL_FILES: DataFile[] = [
 
 const GONE = [
   { slug: KILLED, headline: KILLED_HEADLINE, notice: KILL_NOTICE, code: 'story_killed', word: 'KILL', lead: 'KILLED: do not publish, and remove every copy.' },
-  { slug: WITHHELD, headline: WITHHELD_HEADLINE, notice: WITHHOLD_NOTICE, code: 'story_withheld', word: 'WITHHOLD', lead: 'WITHHELD: do not publish until further notice.' },
+  {
+    slug: WITHHELD,
+    headline: WITHHELD_HEADLINE,
+    notice: WITHHOLD_NOTICE,
+    code: 'story_withheld',
+    word: 'WITHHOLD',
+    lead: 'WITHHELD: do not publish until further notice.',
+  },
 ] as const;
 
 describe('kill and withhold', () => {
@@ -579,7 +604,10 @@ describe('kill and withhold', () => {
       expect(res.headers.get('cache-control')).toBe('private, no-store');
       const { ids, advisories } = feedItems(file, await textOfResponse(res), `recall ${file}`);
       expect(ids).toEqual([]);
-      expect(advisories.map((a) => a.title), `licensed recall ${file}`).toEqual(['KILL: The only story of the recall feed']);
+      expect(
+        advisories.map((a) => a.title),
+        `licensed recall ${file}`,
+      ).toEqual(['KILL: The only story of the recall feed']);
     }
   });
 });
@@ -629,7 +657,10 @@ describe('corrections: a new version', () => {
 
   it('ETag and Last-Modified change, public and licensed, on every story format and feed', async () => {
     for (const path of pairs) {
-      for (const [who, init] of [['public', {}], ['licensed', auth]] as const) {
+      for (const [who, init] of [
+        ['public', {}],
+        ['licensed', auth],
+      ] as const) {
         const a = await v1.request(path, init);
         const b = await v2(path, init);
         expect([a.status, b.status], `${who} ${path}`).toEqual([200, 200]);
@@ -637,8 +668,13 @@ describe('corrections: a new version', () => {
         expect(Date.parse(a.headers.get('last-modified')!)).toBe(Date.parse(V1_UPDATED));
         expect(Date.parse(b.headers.get('last-modified')!), `${who} ${path}`).toBe(Date.parse(V2_UPDATED));
         // A reader holding version 1's validators gets version 2.
-        expect((await v2(path, { headers: { ...(init as { headers?: Record<string, string> }).headers, 'If-None-Match': a.headers.get('etag')! } })).status).toBe(200);
-        expect((await v2(path, { headers: { ...(init as { headers?: Record<string, string> }).headers, 'If-Modified-Since': a.headers.get('last-modified')! } })).status).toBe(200);
+        expect(
+          (await v2(path, { headers: { ...(init as { headers?: Record<string, string> }).headers, 'If-None-Match': a.headers.get('etag')! } })).status,
+        ).toBe(200);
+        expect(
+          (await v2(path, { headers: { ...(init as { headers?: Record<string, string> }).headers, 'If-Modified-Since': a.headers.get('last-modified')! } }))
+            .status,
+        ).toBe(200);
       }
     }
   });
@@ -708,7 +744,13 @@ describe('corrections: a new version', () => {
 const PAGED = [1, 2, 3, 4, 5].map((n) => `paged-story-${n}`);
 const HTTP_FILES: DataFile[] = [
   ...PAGED.map((slug, i) =>
-    storyFile({ slug, headline: `Paged story number ${i + 1}`, feeds: ['paged'], published: `2027-01-${String(20 - i).padStart(2, '0')}T08:00:00Z`, updated: `2027-01-${String(20 - i).padStart(2, '0')}T08:00:00Z` }),
+    storyFile({
+      slug,
+      headline: `Paged story number ${i + 1}`,
+      feeds: ['paged'],
+      published: `2027-01-${String(20 - i).padStart(2, '0')}T08:00:00Z`,
+      updated: `2027-01-${String(20 - i).padStart(2, '0')}T08:00:00Z`,
+    }),
   ),
   storyFile({ slug: 'wire-http-story', headline: 'A story for conditional requests', feeds: ['wire'] }),
   feedFile('paged', PAGED),
@@ -735,7 +777,10 @@ describe('feed-reader HTTP', () => {
   ];
 
   it.each(CONDITIONAL)('%s: 304 on If-None-Match and If-Modified-Since, public and licensed', async (path) => {
-    for (const [who, init] of [['public', {}], ['licensed', auth]] as const) {
+    for (const [who, init] of [
+      ['public', {}],
+      ['licensed', auth],
+    ] as const) {
       const first = await gw.request(path, init);
       expect(first.status, `${who} ${path}`).toBe(200);
       const etag = first.headers.get('etag')!;
@@ -774,7 +819,10 @@ describe('feed-reader HTTP', () => {
     const url = (file: string, page?: number) => `${BASE}/feeds/paged/${file}${page && page > 1 ? `?page=${page}` : ''}`;
 
     for (const file of FEED_FILES) {
-      for (const [who, tier] of [['public', 'public'], ['licensed', 'licensed']] as const) {
+      for (const [who, tier] of [
+        ['public', 'public'],
+        ['licensed', 'licensed'],
+      ] as const) {
         it(`${file} (${who}): 2 + 2 + 1 items, next/previous/first links, page 4 is 404`, async () => {
           const init = tier === 'licensed' ? auth : {};
           const pages: FeedItems[] = [];

@@ -22,7 +22,9 @@ describe.runIf(RUNTIME === 'workerd')('the Workers entry without WIREGATE_PUBLIC
     const env: Bindings = { ...SECRET };
     const res = await viaWorker('https://news.example.org/license', env);
     expect(res.status).toBe(200);
-    expect(res.headers.get('link')).toBe('<https://news.example.org/license>; rel="license", <https://news.example.org/license.xml>; rel="license"; type="application/rsl+xml"');
+    expect(res.headers.get('link')).toBe(
+      '<https://news.example.org/license>; rel="license", <https://news.example.org/license.xml>; rel="license"; type="application/rsl+xml"',
+    );
     const robots = await (await viaWorker('https://news.example.org/robots.txt', env)).text();
     expect(robots).toMatch(/^License: https:\/\/news\.example\.org\/license\.xml$/m);
     const rsl = await (await viaWorker('https://news.example.org/license.xml', env)).text();

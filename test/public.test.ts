@@ -75,7 +75,10 @@ function expectNoLeak(body: string, headers: Headers, label: string): void {
 }
 
 function varyOf(res: Response): string[] {
-  return (res.headers.get('vary') ?? '').split(',').map((v) => v.trim().toLowerCase()).filter(Boolean);
+  return (res.headers.get('vary') ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 function expectLicenseLink(res: Response, label = ''): void {
@@ -291,7 +294,10 @@ describe('errors', () => {
     if (method !== 'OPTIONS' && method !== 'DELETE') init.body = '{"full":true}';
     const res = await get(path, init);
     expect(res.status).toBe(405);
-    const allow = (res.headers.get('allow') ?? '').split(',').map((m) => m.trim().toUpperCase()).sort();
+    const allow = (res.headers.get('allow') ?? '')
+      .split(',')
+      .map((m) => m.trim().toUpperCase())
+      .sort();
     expect(allow).toEqual(['GET', 'HEAD']);
     await expectProblem(res, 405, `${method} ${path}`);
   });

@@ -6,7 +6,15 @@ import { receiptId } from '../src/access/receipt.ts';
 import { bearer, CONTENT_PATHS, gateway, LATE } from './support/gateway.ts';
 
 const RECEIPT = /wg-[0-9a-f]{24}/g;
-const SECOND = { id: 'second-newsroom', name: 'Second Newsroom', status: 'active', license: 'LIC-2', feeds: ['world'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' };
+const SECOND = {
+  id: 'second-newsroom',
+  name: 'Second Newsroom',
+  status: 'active',
+  license: 'LIC-2',
+  feeds: ['world'],
+  validFrom: '2020-01-01T00:00:00Z',
+  validUntil: '2099-01-01T00:00:00Z',
+};
 
 describe('receipts bind iss, sub and jti', () => {
   it('two licensees whose tokens share a jti get different receipts, in every format', async () => {
@@ -21,7 +29,10 @@ describe('receipts bind iss, sub and jti', () => {
       const ra = new Set(a.match(RECEIPT));
       const rb = new Set(b.match(RECEIPT));
       expect(ra.size, path).toBeGreaterThan(0);
-      expect([...ra].some((r) => rb.has(r)), path).toBe(false);
+      expect(
+        [...ra].some((r) => rb.has(r)),
+        path,
+      ).toBe(false);
     }
   });
 

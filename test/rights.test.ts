@@ -118,7 +118,10 @@ function expectRightsLinks(res: Response, label: string): void {
   expect(raw, `${label}: Link`).toContain(`<${RSL_URL}>; rel="license"; type="${RSL_TYPE}"`);
   const links = parseLinks(raw);
   const rels = (l: LinkValue) => (l.params['rel'] ?? '').toLowerCase().split(/\s+/);
-  expect(links.some((l) => l.uri === LICENSE_URL && rels(l).includes('license')), `${label}: human license link`).toBe(true);
+  expect(
+    links.some((l) => l.uri === LICENSE_URL && rels(l).includes('license')),
+    `${label}: human license link`,
+  ).toBe(true);
   expect(
     links.some((l) => l.uri === RSL_URL && rels(l).includes('license') && l.params['type'] === RSL_TYPE),
     `${label}: RSL license link`,
@@ -128,7 +131,10 @@ function expectRightsLinks(res: Response, label: string): void {
 // ---- XML (the saxes tree is in ./support/xml.ts) ----------------------------------------------
 
 function tokens(text: string): string[] {
-  return text.trim().split(/[\s,]+/).filter(Boolean);
+  return text
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
 }
 
 // ---- HTML (tags and scripts by pattern are in ./support/text.ts) ------------------------------
@@ -177,7 +183,10 @@ function contextOf(doc: Json): unknown[] {
 
 function expectOdrlContext(doc: Json, label: string): void {
   const ctx = contextOf(doc);
-  expect(ctx.some((c) => typeof c === 'string' && /^https?:\/\/www\.w3\.org\/ns\/odrl\.jsonld$/.test(c)), `${label}: ODRL @context`).toBe(true);
+  expect(
+    ctx.some((c) => typeof c === 'string' && /^https?:\/\/www\.w3\.org\/ns\/odrl\.jsonld$/.test(c)),
+    `${label}: ODRL @context`,
+  ).toBe(true);
 }
 
 /** A party named by uid and/or a vCard name. */
@@ -392,10 +401,19 @@ describe('RSL: robots.txt', () => {
     expect(lines).toContain(`License: ${RSL_URL}`);
     const star = groupFor(lines, '*');
     expect(star).toContain('Content-Signal: search=yes, ai-input=no, ai-train=no');
-    expect(star.some((l) => /^allow\s*:\s*\/\s*$/i.test(l)), 'Allow: /').toBe(true);
-    expect(star.some((l) => /^disallow\s*:\s*\/\s*$/i.test(l)), 'no Disallow: / for *').toBe(false);
+    expect(
+      star.some((l) => /^allow\s*:\s*\/\s*$/i.test(l)),
+      'Allow: /',
+    ).toBe(true);
+    expect(
+      star.some((l) => /^disallow\s*:\s*\/\s*$/i.test(l)),
+      'no Disallow: / for *',
+    ).toBe(false);
     // with nothing configured, no crawler at all is blocked from the site
-    expect(lines.some((l) => /^disallow\s*:\s*\/\s*$/i.test(l)), 'no Disallow: / anywhere').toBe(false);
+    expect(
+      lines.some((l) => /^disallow\s*:\s*\/\s*$/i.test(l)),
+      'no Disallow: / anywhere',
+    ).toBe(false);
   });
 
   it('derives the content signal from licenses/terms.json', async () => {
@@ -455,7 +473,12 @@ describe('RSL: HTML and RSS advertise the license', () => {
       expect(feedLinks.map((l) => l.attrs['href'])).toContain(LICENSE_URL);
       const entries = kids(root, ATOM_NS, 'entry');
       expect(entries.length).toBeGreaterThan(0);
-      for (const e of entries) expect(kids(e, ATOM_NS, 'link').filter(isLicense).map((l) => l.attrs['href'])).toContain(LICENSE_URL);
+      for (const e of entries)
+        expect(
+          kids(e, ATOM_NS, 'link')
+            .filter(isLicense)
+            .map((l) => l.attrs['href']),
+        ).toContain(LICENSE_URL);
     }
   });
 });
@@ -508,7 +531,9 @@ describe('TDMRep', () => {
       expect(URL.canParse(String(rule['tdm-policy'])), 'tdm-policy is a URL').toBe(true);
     }
     // a rule covers the story and feed paths
-    const covering = rules.filter((r) => ['/', '/*'].includes(String(r['location'])) || `/articles/${SLUG}`.startsWith(String(r['location']).replace(/\*$/, '')));
+    const covering = rules.filter(
+      (r) => ['/', '/*'].includes(String(r['location'])) || `/articles/${SLUG}`.startsWith(String(r['location']).replace(/\*$/, '')),
+    );
     expect(covering.length).toBeGreaterThan(0);
   });
 
@@ -569,7 +594,10 @@ describe('ODRL/RightsML: the public Offer', () => {
     for (const id of feedIds) {
       const rule = permissions.find((p) => isAction(p, 'distribute') && String(p['target'] ?? doc['target']).includes(`/feeds/${id}`));
       expect(rule, `a distribute permission on feed ${id}`).toBeDefined();
-      expect(asArray(rule!['duty'] as Json[]).some((d) => isAction(d, 'attribute')), `feed ${id}: attribute duty`).toBe(true);
+      expect(
+        asArray(rule!['duty'] as Json[]).some((d) => isAction(d, 'attribute')),
+        `feed ${id}: attribute duty`,
+      ).toBe(true);
     }
     // public: no licensee's terms
     expectNoMarks(text, allLicenseeMarks(), 'offer');
@@ -620,11 +648,16 @@ describe('ODRL/RightsML: a licensee Agreement', () => {
     const doc = JSON.parse(text) as Json;
     expect(doc['@type']).toBe('Agreement');
     expect(JSON.stringify(doc['assignee'])).toContain('morocco-only');
-    const spatial = rulesOf(doc).flatMap(constraintsOf).filter((c) => leftIs(c, 'spatial'));
+    const spatial = rulesOf(doc)
+      .flatMap(constraintsOf)
+      .filter((c) => leftIs(c, 'spatial'));
     expect(spatial.length).toBeGreaterThan(0);
     for (const c of spatial) {
       const values = asArray(c['rightOperand'] as unknown).map((v) => String(operandValue(v)));
-      expect(values.some((v) => /(^|[/:#])MA$/.test(v)), `spatial operand names MA: ${values.join(', ')}`).toBe(true);
+      expect(
+        values.some((v) => /(^|[/:#])MA$/.test(v)),
+        `spatial operand names MA: ${values.join(', ')}`,
+      ).toBe(true);
     }
     expectNoMarks(text, [...licenseeMarks('demo-newsroom'), 'Demo Newsroom', 'LIC-DEMO-0001'], 'morocco agreement');
   });
@@ -748,7 +781,9 @@ describe('ninjs: /articles/{slug}.json against the IPTC ninjs 3.1 schema', () =>
     expect(bodyText(doc)).toContain(LATE);
     const policy = encodedRights(doc);
     expect(policy['@type']).toBe('Agreement');
-    const spatial = rulesOf(policy).flatMap(constraintsOf).filter((c) => leftIs(c, 'spatial'));
+    const spatial = rulesOf(policy)
+      .flatMap(constraintsOf)
+      .filter((c) => leftIs(c, 'spatial'));
     expect(JSON.stringify(spatial)).toMatch(/MA/);
     expectNoMarks(text, ['Demo Newsroom', 'LIC-DEMO-0001', 'demo-newsroom'], 'morocco ninjs');
   });
@@ -869,7 +904,10 @@ describe('rights formats under the wire lifecycle (corrected and killed stories)
   beforeAll(async () => {
     lab = await gateway({
       extraFeeds: [
-        { path: `stories/${CORRECTED}.json`, text: JSON.stringify(labStory(CORRECTED, { status: 'usable', correction: 'An earlier version misspelled a name.' })) },
+        {
+          path: `stories/${CORRECTED}.json`,
+          text: JSON.stringify(labStory(CORRECTED, { status: 'usable', correction: 'An earlier version misspelled a name.' })),
+        },
         { path: `stories/${KILLED}.json`, text: JSON.stringify(labStory(KILLED, { status: 'canceled', notice: 'Story killed: legal.' })) },
         { path: 'lab.json', text: JSON.stringify({ id: 'lab', title: 'Lab', description: 'Lab feed', language: 'en', stories: [CORRECTED, KILLED] }) },
       ],

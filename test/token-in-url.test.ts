@@ -4,7 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import { CONTENT_PATHS, gateway, LATE, SLUG } from './support/gateway.ts';
 
-const SPELLINGS = ['token[]', 'access_token[]', 'access_token%00', 'ACCESS_TOKEN', 'Access_Token[]', 'jwt[x]', 'access-token', 'License_Token', 'amp;access_token', '%61ccess_token', 'access_token%20'];
+const SPELLINGS = [
+  'token[]',
+  'access_token[]',
+  'access_token%00',
+  'ACCESS_TOKEN',
+  'Access_Token[]',
+  'jwt[x]',
+  'access-token',
+  'License_Token',
+  'amp;access_token',
+  '%61ccess_token',
+  'access_token%20',
+];
 
 describe('token-like URL parameters in other spellings', () => {
   it.each(SPELLINGS)('?%s=<token> on every content path: 400 token_in_query, nothing of the story', async (name) => {

@@ -4,18 +4,7 @@
 import { CompactSign } from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { Bindings } from '../src/settings.ts';
-import {
-  bearer,
-  BINDINGS,
-  CONTENT_PATHS,
-  FIRST,
-  gateway,
-  LATE,
-  LICENSE_LINE,
-  REVOKED_JTI,
-  type Gateway,
-  type TestKey,
-} from './support/gateway.ts';
+import { bearer, BINDINGS, CONTENT_PATHS, FIRST, gateway, LATE, LICENSE_LINE, REVOKED_JTI, type Gateway, type TestKey } from './support/gateway.ts';
 
 type Scheme = 'Bearer' | 'License';
 
@@ -47,7 +36,16 @@ function nowS(): number {
 /** The claims `gw.token()` would use, as a plain object for hand-built tokens. */
 function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = nowS();
-  return { iss: 'wiregate-local', aud: 'wiregate', sub: 'demo-newsroom', jti: crypto.randomUUID(), iat: now, exp: now + 3600, scope: 'feed:world', ...overrides };
+  return {
+    iss: 'wiregate-local',
+    aud: 'wiregate',
+    sub: 'demo-newsroom',
+    jti: crypto.randomUUID(),
+    iat: now,
+    exp: now + 3600,
+    scope: 'feed:world',
+    ...overrides,
+  };
 }
 
 function header(key: TestKey, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -57,9 +55,7 @@ function header(key: TestKey, overrides: Record<string, unknown> = {}): Record<s
 /** Signs exact payload bytes (so the JSON text is ours, e.g. `1e400`); any `crit` member is declared understood. */
 async function signText(key: TestKey, protectedHeader: Record<string, unknown>, payloadText: string): Promise<string> {
   const crit = Array.isArray(protectedHeader['crit']) ? Object.fromEntries(protectedHeader['crit'].map((m: string) => [m, true])) : undefined;
-  return new CompactSign(encoder.encode(payloadText))
-    .setProtectedHeader(protectedHeader as { alg: string })
-    .sign(key.privateKey, crit ? { crit } : undefined);
+  return new CompactSign(encoder.encode(payloadText)).setProtectedHeader(protectedHeader as { alg: string }).sign(key.privateKey, crit ? { crit } : undefined);
 }
 
 function unsigned(protectedHeader: Record<string, unknown>, payload: Record<string, unknown>, signature: string): string {
@@ -133,7 +129,13 @@ interface Case {
 }
 
 /** A bad token, tried with both schemes and a matching challenge for each. */
-function tokenCases(name: string, make: (gw: Gateway) => Promise<string>, refusal: Refusal, bindings?: Bindings, extraHeaders?: Record<string, string>): Case[] {
+function tokenCases(
+  name: string,
+  make: (gw: Gateway) => Promise<string>,
+  refusal: Refusal,
+  bindings?: Bindings,
+  extraHeaders?: Record<string, string>,
+): Case[] {
   return (['Bearer', 'License'] as const).map((scheme) => ({
     name: `${name} (${scheme})`,
     refusal,
@@ -149,8 +151,16 @@ function requestCase(name: string, attempt: (gw: Gateway) => Promise<Attempt>, r
 }
 
 const ALG_NONE: Case[] = ['none', 'None', 'NONE'].flatMap((alg) => [
-  ...tokenCases(`alg ${alg}, empty signature`, async (gw) => unsigned({ alg, kid: gw.es256.kid, typ: 'license+jwt' }, claims(), ''), INVALID(['token_malformed', 'token_header_invalid'])),
-  ...tokenCases(`alg ${alg}, junk signature`, async (gw) => unsigned({ alg, kid: gw.es256.kid, typ: 'license+jwt' }, claims(), b64u('junk-signature-'.repeat(4))), INVALID('token_header_invalid')),
+  ...tokenCases(
+    `alg ${alg}, empty signature`,
+    async (gw) => unsigned({ alg, kid: gw.es256.kid, typ: 'license+jwt' }, claims(), ''),
+    INVALID(['token_malformed', 'token_header_invalid']),
+  ),
+  ...tokenCases(
+    `alg ${alg}, junk signature`,
+    async (gw) => unsigned({ alg, kid: gw.es256.kid, typ: 'license+jwt' }, claims(), b64u('junk-signature-'.repeat(4))),
+    INVALID('token_header_invalid'),
+  ),
 ]);
 
 const HMAC_CONFUSION: Case[] = (['es256', 'eddsa'] as const).flatMap((which) =>
@@ -172,15 +182,35 @@ const HEADER_CASES: Case[] = [
   ...tokenCases('unknown kid', (gw) => gw.token({}, { header: { kid: 'no-such-key' } }), INVALID('token_key_unknown')),
   ...tokenCases('missing kid', (gw) => gw.token({}, { header: { kid: undefined } }), INVALID('token_header_invalid')),
   ...tokenCases('empty kid', (gw) => gw.token({}, { header: { kid: '' } }), INVALID('token_header_invalid')),
-  ...tokenCases('alg Ed25519, not in the default allow-list', (gw) => gw.token({}, { key: gw.eddsa, header: { alg: 'Ed25519' } }), INVALID(['token_header_invalid', 'token_key_unknown'])),
-  ...tokenCases('EdDSA alg naming the ES256 kid', (gw) => gw.token({}, { key: gw.eddsa, header: { kid: gw.es256.kid } }), INVALID(['token_key_unknown', 'token_signature_invalid'])),
-  ...tokenCases('embedded jwk, untrusted key', (gw) => gw.token({}, { key: gw.untrusted, header: { jwk: strip(gw.untrusted.publicJwk) } }), INVALID('token_header_invalid')),
-  ...tokenCases('embedded jwk, untrusted key under a trusted kid', (gw) => gw.token({}, { key: gw.untrusted, header: { kid: gw.es256.kid, jwk: strip(gw.untrusted.publicJwk) } }), INVALID(['token_header_invalid', 'token_signature_invalid'])),
+  ...tokenCases(
+    'alg Ed25519, not in the default allow-list',
+    (gw) => gw.token({}, { key: gw.eddsa, header: { alg: 'Ed25519' } }),
+    INVALID(['token_header_invalid', 'token_key_unknown']),
+  ),
+  ...tokenCases(
+    'EdDSA alg naming the ES256 kid',
+    (gw) => gw.token({}, { key: gw.eddsa, header: { kid: gw.es256.kid } }),
+    INVALID(['token_key_unknown', 'token_signature_invalid']),
+  ),
+  ...tokenCases(
+    'embedded jwk, untrusted key',
+    (gw) => gw.token({}, { key: gw.untrusted, header: { jwk: strip(gw.untrusted.publicJwk) } }),
+    INVALID('token_header_invalid'),
+  ),
+  ...tokenCases(
+    'embedded jwk, untrusted key under a trusted kid',
+    (gw) => gw.token({}, { key: gw.untrusted, header: { kid: gw.es256.kid, jwk: strip(gw.untrusted.publicJwk) } }),
+    INVALID(['token_header_invalid', 'token_signature_invalid']),
+  ),
   ...tokenCases('jku header', (gw) => gw.token({}, { key: gw.untrusted, header: { jku: 'http://127.0.0.1:9/jwks' } }), INVALID('token_header_invalid')),
   ...tokenCases('jku header on a trusted key', (gw) => gw.token({}, { header: { jku: 'http://127.0.0.1:9/jwks' } }), INVALID('token_header_invalid')),
   ...tokenCases('x5u header', (gw) => gw.token({}, { key: gw.untrusted, header: { x5u: 'http://127.0.0.1:9/cert.pem' } }), INVALID('token_header_invalid')),
   ...tokenCases('x5c header', (gw) => gw.token({}, { key: gw.untrusted, header: { x5c: [b64u('not a certificate')] } }), INVALID('token_header_invalid')),
-  ...tokenCases('unknown crit member', (gw) => signText(gw.es256, header(gw.es256, { crit: ['exp-2'], 'exp-2': nowS() + 3600 }), JSON.stringify(claims())), INVALID('token_header_invalid')),
+  ...tokenCases(
+    'unknown crit member',
+    (gw) => signText(gw.es256, header(gw.es256, { crit: ['exp-2'], 'exp-2': nowS() + 3600 }), JSON.stringify(claims())),
+    INVALID('token_header_invalid'),
+  ),
   ...tokenCases('typ JWT', (gw) => gw.token({}, { header: { typ: 'JWT' } }), INVALID('token_header_invalid')),
   ...tokenCases('typ missing', (gw) => gw.token({}, { header: { typ: undefined } }), INVALID('token_header_invalid')),
 ];
@@ -196,81 +226,161 @@ const CLAIM_CASES: Case[] = [
   ...tokenCases('missing sub', (gw) => gw.token({ sub: undefined }), INVALID('token_claims_invalid')),
   ...tokenCases('lifetime over 400 days', (gw) => gw.token({ iat: nowS(), exp: nowS() + 401 * DAY }), INVALID('token_lifetime_exceeded')),
   ...tokenCases('issued over 400 days ago', (gw) => gw.token({ iat: nowS() - 401 * DAY, exp: nowS() + 3600 }), INVALID('token_lifetime_exceeded')),
-  ...tokenCases('exp 1e400', (gw) => signText(gw.es256, header(gw.es256), JSON.stringify(claims({ exp: 0 })).replace('"exp":0', '"exp":1e400')), INVALID(['token_claims_invalid', 'token_lifetime_exceeded'])),
+  ...tokenCases(
+    'exp 1e400',
+    (gw) => signText(gw.es256, header(gw.es256), JSON.stringify(claims({ exp: 0 })).replace('"exp":0', '"exp":1e400')),
+    INVALID(['token_claims_invalid', 'token_lifetime_exceeded']),
+  ),
   ...tokenCases('exp as a string', (gw) => gw.token({ exp: String(nowS() + 3600) }), INVALID('token_claims_invalid')),
   ...tokenCases('wrong iss', (gw) => gw.token({ iss: 'someone-else' }), INVALID('token_claims_invalid')),
   ...tokenCases('wrong aud', (gw) => gw.token({ aud: 'another-gateway' }), INVALID('token_claims_invalid')),
 ];
 
 const SIGNATURE_CASES: Case[] = [
-  ...tokenCases('tampered payload (sub swapped)', async (gw) => withPayload(await gw.token({ sub: 'sports-only' }), (p) => (p['sub'] = 'demo-newsroom')), INVALID('token_signature_invalid')),
-  ...tokenCases('tampered payload (scope widened)', async (gw) => withPayload(await gw.token({ scope: 'feed:sports' }), (p) => (p['scope'] = 'feed:*')), INVALID('token_signature_invalid')),
+  ...tokenCases(
+    'tampered payload (sub swapped)',
+    async (gw) => withPayload(await gw.token({ sub: 'sports-only' }), (p) => (p['sub'] = 'demo-newsroom')),
+    INVALID('token_signature_invalid'),
+  ),
+  ...tokenCases(
+    'tampered payload (scope widened)',
+    async (gw) => withPayload(await gw.token({ scope: 'feed:sports' }), (p) => (p['scope'] = 'feed:*')),
+    INVALID('token_signature_invalid'),
+  ),
   ...tokenCases('truncated signature', async (gw) => (await gw.token()).slice(0, -8), INVALID(['token_signature_invalid', 'token_malformed'])),
-  ...tokenCases('all-zero ECDSA signature', async (gw) => `${(await gw.token()).split('.').slice(0, 2).join('.')}.${b64u(new Uint8Array(64))}`, INVALID('token_signature_invalid')),
-  ...tokenCases('signed by an untrusted key under a trusted kid', (gw) => gw.token({}, { key: gw.untrusted, header: { kid: gw.es256.kid } }), INVALID('token_signature_invalid')),
+  ...tokenCases(
+    'all-zero ECDSA signature',
+    async (gw) => `${(await gw.token()).split('.').slice(0, 2).join('.')}.${b64u(new Uint8Array(64))}`,
+    INVALID('token_signature_invalid'),
+  ),
+  ...tokenCases(
+    'signed by an untrusted key under a trusted kid',
+    (gw) => gw.token({}, { key: gw.untrusted, header: { kid: gw.es256.kid } }),
+    INVALID('token_signature_invalid'),
+  ),
 ];
 
 const REVOKED_CASES: Case[] = [
   ...tokenCases('revoked jti', (gw) => gw.token({ jti: REVOKED_JTI }), INVALID('token_revoked')),
-  ...tokenCases('revoked jti, a second distinct ES256 token', (gw) => gw.token({ jti: REVOKED_JTI, iat: nowS() - 30, scope: 'feed:*' }), INVALID('token_revoked')),
+  ...tokenCases(
+    'revoked jti, a second distinct ES256 token',
+    (gw) => gw.token({ jti: REVOKED_JTI, iat: nowS() - 30, scope: 'feed:*' }),
+    INVALID('token_revoked'),
+  ),
   ...tokenCases('revoked jti, EdDSA token', (gw) => gw.token({ jti: REVOKED_JTI }, { key: gw.eddsa }), INVALID('token_revoked')),
   ...tokenCases('revoked jti, respelled with a high-S signature', async (gw) => highS(await gw.token({ jti: REVOKED_JTI })), INVALID('token_revoked')),
-  requestCase('revoked jti, lower-case scheme and extra spaces', async (gw) => {
-    const token = await gw.token({ jti: REVOKED_JTI });
-    return { headers: { Authorization: `bearer    ${token}` }, scheme: 'Bearer', secrets: [token] };
-  }, INVALID('token_revoked')),
+  requestCase(
+    'revoked jti, lower-case scheme and extra spaces',
+    async (gw) => {
+      const token = await gw.token({ jti: REVOKED_JTI });
+      return { headers: { Authorization: `bearer    ${token}` }, scheme: 'Bearer', secrets: [token] };
+    },
+    INVALID('token_revoked'),
+  ),
 ];
 
 const LICENSEE_CASES: Case[] = [
-  ...['nobody', 'DEMO-NEWSROOM', '__proto__', 'constructor', 'toString'].flatMap((sub) => tokenCases(`unknown licensee "${sub}"`, (gw) => gw.token({ sub }), INVALID('licensee_unknown'))),
+  ...['nobody', 'DEMO-NEWSROOM', '__proto__', 'constructor', 'toString'].flatMap((sub) =>
+    tokenCases(`unknown licensee "${sub}"`, (gw) => gw.token({ sub }), INVALID('licensee_unknown')),
+  ),
   ...tokenCases('suspended licensee', (gw) => gw.token({ sub: 'suspended-news' }), INVALID('licensee_suspended')),
   ...tokenCases('scope without the feed', (gw) => gw.token({ scope: 'feed:sports' }), SCOPE('feed_not_licensed')),
   ...tokenCases('empty scope', (gw) => gw.token({ scope: '' }), SCOPE('feed_not_licensed')),
   ...tokenCases('no scope claim', (gw) => gw.token({ scope: undefined }), SCOPE('feed_not_licensed')),
   ...tokenCases('licensee without the feed (sports-only, feed:*)', (gw) => gw.token({ sub: 'sports-only', scope: 'feed:*' }), SCOPE('feed_not_licensed')),
   ...tokenCases('territory-limited licensee, no country', (gw) => gw.token({ sub: 'morocco-only', scope: 'feed:*' }), SCOPE('territory_not_licensed')),
-  ...tokenCases('territory-limited licensee, country header not trusted', (gw) => gw.token({ sub: 'morocco-only', scope: 'feed:*' }), SCOPE('territory_not_licensed'), BINDINGS, { 'CF-IPCountry': 'MA' }),
-  ...tokenCases('territory-limited licensee, trusted header says US', (gw) => gw.token({ sub: 'morocco-only', scope: 'feed:*' }), SCOPE('territory_not_licensed'), COUNTRY_BINDINGS, { 'CF-IPCountry': 'US' }),
-  ...tokenCases('territory-limited licensee, trusted header says XX', (gw) => gw.token({ sub: 'morocco-only', scope: 'feed:*' }), SCOPE('territory_not_licensed'), COUNTRY_BINDINGS, { 'CF-IPCountry': 'XX' }),
+  ...tokenCases(
+    'territory-limited licensee, country header not trusted',
+    (gw) => gw.token({ sub: 'morocco-only', scope: 'feed:*' }),
+    SCOPE('territory_not_licensed'),
+    BINDINGS,
+    { 'CF-IPCountry': 'MA' },
+  ),
+  ...tokenCases(
+    'territory-limited licensee, trusted header says US',
+    (gw) => gw.token({ sub: 'morocco-only', scope: 'feed:*' }),
+    SCOPE('territory_not_licensed'),
+    COUNTRY_BINDINGS,
+    { 'CF-IPCountry': 'US' },
+  ),
+  ...tokenCases(
+    'territory-limited licensee, trusted header says XX',
+    (gw) => gw.token({ sub: 'morocco-only', scope: 'feed:*' }),
+    SCOPE('territory_not_licensed'),
+    COUNTRY_BINDINGS,
+    { 'CF-IPCountry': 'XX' },
+  ),
   ...tokenCases('validity window over', (gw) => gw.token({ sub: 'lapsed-news' }), SCOPE('license_expired')),
   ...tokenCases('validity window not started', (gw) => gw.token({ sub: 'future-news' }), SCOPE('license_not_yet_valid')),
 ];
 
 const TRANSPORT_CASES: Case[] = [
   ...['access_token', 'token', 'jwt'].flatMap((param) => [
-    requestCase(`?${param}= with a valid header token`, async (gw) => {
-      const [good, inQuery] = [await gw.token(), await gw.token()];
-      return { headers: { Authorization: `Bearer ${good}` }, query: `${param}=${inQuery}`, scheme: 'Bearer', secrets: [good, inQuery] };
-    }, BAD_REQUEST('token_in_query')),
-    requestCase(`?${param}= with a valid License header token`, async (gw) => {
-      const [good, inQuery] = [await gw.token(), await gw.token()];
-      return { headers: { Authorization: `License ${good}` }, query: `${param}=${inQuery}`, scheme: 'License', secrets: [good, inQuery] };
-    }, BAD_REQUEST('token_in_query')),
-    requestCase(`?${param}= alone`, async (gw) => {
-      const token = await gw.token();
-      return { query: `${param}=${token}`, scheme: 'Bearer', secrets: [token] };
-    }, BAD_REQUEST('token_in_query')),
+    requestCase(
+      `?${param}= with a valid header token`,
+      async (gw) => {
+        const [good, inQuery] = [await gw.token(), await gw.token()];
+        return { headers: { Authorization: `Bearer ${good}` }, query: `${param}=${inQuery}`, scheme: 'Bearer', secrets: [good, inQuery] };
+      },
+      BAD_REQUEST('token_in_query'),
+    ),
+    requestCase(
+      `?${param}= with a valid License header token`,
+      async (gw) => {
+        const [good, inQuery] = [await gw.token(), await gw.token()];
+        return { headers: { Authorization: `License ${good}` }, query: `${param}=${inQuery}`, scheme: 'License', secrets: [good, inQuery] };
+      },
+      BAD_REQUEST('token_in_query'),
+    ),
+    requestCase(
+      `?${param}= alone`,
+      async (gw) => {
+        const token = await gw.token();
+        return { query: `${param}=${token}`, scheme: 'Bearer', secrets: [token] };
+      },
+      BAD_REQUEST('token_in_query'),
+    ),
   ]),
-  requestCase('two Bearer credentials in one header', async (gw) => {
-    const [a, b] = [await gw.token(), await gw.token()];
-    return { headers: { Authorization: `Bearer ${a}, Bearer ${b}` }, scheme: 'Bearer', secrets: [a, b] };
-  }, BAD_REQUEST('multiple_credentials')),
-  requestCase('two Authorization headers', async (gw) => {
-    const [a, b] = [await gw.token(), await gw.token({}, { key: gw.eddsa })];
-    const headers = new Headers();
-    headers.append('Authorization', `Bearer ${a}`);
-    headers.append('Authorization', `Bearer ${b}`);
-    return { headers, scheme: 'Bearer', secrets: [a, b] };
-  }, BAD_REQUEST('multiple_credentials')),
-  requestCase('License then Bearer credential', async (gw) => {
-    const [a, b] = [await gw.token(), await gw.token()];
-    return { headers: { Authorization: `License ${a}, Bearer ${b}` }, scheme: 'License', secrets: [a, b] };
-  }, BAD_REQUEST('multiple_credentials')),
-  requestCase('Basic credentials', async () => ({ headers: { Authorization: 'Basic dXNlcjpwYXNz' }, scheme: 'Bearer', secrets: ['dXNlcjpwYXNz'] }), BAD_REQUEST('unsupported_scheme')),
-  requestCase('Token scheme', async (gw) => {
-    const token = await gw.token();
-    return { headers: { Authorization: `Token ${token}` }, scheme: 'Bearer', secrets: [token] };
-  }, BAD_REQUEST('unsupported_scheme')),
+  requestCase(
+    'two Bearer credentials in one header',
+    async (gw) => {
+      const [a, b] = [await gw.token(), await gw.token()];
+      return { headers: { Authorization: `Bearer ${a}, Bearer ${b}` }, scheme: 'Bearer', secrets: [a, b] };
+    },
+    BAD_REQUEST('multiple_credentials'),
+  ),
+  requestCase(
+    'two Authorization headers',
+    async (gw) => {
+      const [a, b] = [await gw.token(), await gw.token({}, { key: gw.eddsa })];
+      const headers = new Headers();
+      headers.append('Authorization', `Bearer ${a}`);
+      headers.append('Authorization', `Bearer ${b}`);
+      return { headers, scheme: 'Bearer', secrets: [a, b] };
+    },
+    BAD_REQUEST('multiple_credentials'),
+  ),
+  requestCase(
+    'License then Bearer credential',
+    async (gw) => {
+      const [a, b] = [await gw.token(), await gw.token()];
+      return { headers: { Authorization: `License ${a}, Bearer ${b}` }, scheme: 'License', secrets: [a, b] };
+    },
+    BAD_REQUEST('multiple_credentials'),
+  ),
+  requestCase(
+    'Basic credentials',
+    async () => ({ headers: { Authorization: 'Basic dXNlcjpwYXNz' }, scheme: 'Bearer', secrets: ['dXNlcjpwYXNz'] }),
+    BAD_REQUEST('unsupported_scheme'),
+  ),
+  requestCase(
+    'Token scheme',
+    async (gw) => {
+      const token = await gw.token();
+      return { headers: { Authorization: `Token ${token}` }, scheme: 'Bearer', secrets: [token] };
+    },
+    BAD_REQUEST('unsupported_scheme'),
+  ),
   requestCase('Token abc', async () => ({ headers: { Authorization: 'Token abc' }, scheme: 'Bearer', secrets: [] }), BAD_REQUEST('unsupported_scheme')),
   requestCase('empty Bearer', async () => ({ headers: { Authorization: 'Bearer ' }, scheme: 'Bearer', secrets: [] }), BAD_REQUEST('invalid_request')),
   requestCase('empty License', async () => ({ headers: { Authorization: 'License ' }, scheme: 'License', secrets: [] }), BAD_REQUEST('invalid_request')),
@@ -283,7 +393,16 @@ const TRANSPORT_CASES: Case[] = [
   ...tokenCases('four segments', async (gw) => `${await gw.token()}.${b64u('extra-segment-data')}`, INVALID('token_malformed')),
 ];
 
-const CASES: Case[] = [...ALG_NONE, ...HMAC_CONFUSION, ...HEADER_CASES, ...CLAIM_CASES, ...SIGNATURE_CASES, ...REVOKED_CASES, ...LICENSEE_CASES, ...TRANSPORT_CASES];
+const CASES: Case[] = [
+  ...ALG_NONE,
+  ...HMAC_CONFUSION,
+  ...HEADER_CASES,
+  ...CLAIM_CASES,
+  ...SIGNATURE_CASES,
+  ...REVOKED_CASES,
+  ...LICENSEE_CASES,
+  ...TRANSPORT_CASES,
+];
 
 function strip(jwk: Record<string, unknown>): Record<string, unknown> {
   const { kid: _kid, use: _use, alg: _alg, ...rest } = jwk;
@@ -362,7 +481,13 @@ describe('refused credentials', () => {
 
 // ---- licensed paths ---------------------------------------------------------------------------------
 
-async function licensed(token: string, scheme: Scheme = 'Bearer', path: string = CONTENT_PATHS[0], init: RequestInit = {}, bindings?: Bindings): Promise<{ text: string; receipts: string[] }> {
+async function licensed(
+  token: string,
+  scheme: Scheme = 'Bearer',
+  path: string = CONTENT_PATHS[0],
+  init: RequestInit = {},
+  bindings?: Bindings,
+): Promise<{ text: string; receipts: string[] }> {
   const { headers: extra, ...rest } = init;
   const headers = new Headers(extra);
   headers.set('Authorization', `${scheme} ${token}`);

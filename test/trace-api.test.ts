@@ -8,7 +8,14 @@ import { bearer, gateway, SLUG, type Gateway } from './support/gateway.ts';
 
 interface Result {
   verdict: string;
-  matches: { slug: string; version: number; verdict: string; coverage: number; receipts: { receipt: string; licensee: string; credential: string }[]; recipients: { licensee: string; deliveries: number }[] }[];
+  matches: {
+    slug: string;
+    version: number;
+    verdict: string;
+    coverage: number;
+    receipts: { receipt: string; licensee: string; credential: string }[];
+    recipients: { licensee: string; deliveries: number }[];
+  }[];
 }
 
 let gw: Gateway;
@@ -33,9 +40,12 @@ describe('POST /admin/trace', () => {
     expect(result.matches[0]).toMatchObject({ slug: SLUG, version: 1, verdict: 'verbatim', coverage: 1 });
   });
 
-  it('resolves a licensed copy\'s receipt to the token that fetched it, and lists the recipients', async () => {
+  it("resolves a licensed copy's receipt to the token that fetched it, and lists the recipients", async () => {
     const copy = await (await gw.request(`/articles/${SLUG}.txt`, bearer(await gw.token({ jti: 'trace-api-jti' })))).text();
-    const page = `<html><body><script>var x = 1;</script><article>${copy.split('\n').map((l) => `<p>${l}</p>`).join('')}</article></body></html>`;
+    const page = `<html><body><script>var x = 1;</script><article>${copy
+      .split('\n')
+      .map((l) => `<p>${l}</p>`)
+      .join('')}</article></body></html>`;
     const result = (await (await trace(page, 'text/html; charset=utf-8')).json()) as Result;
     const match = result.matches.find((m) => m.slug === SLUG)!;
     expect(match.verdict).toBe('verbatim');

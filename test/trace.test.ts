@@ -42,7 +42,10 @@ const ALTERED_BODY = SEED.body.map((p) =>
     .replace('Benny Gantz’s trip', 'Binyamin Gantz’s trip')
     .replace('Abdellatif Lodi', 'Abdellatif Loudiyi')
     .replace('tomb of Mehmed V', 'tomb of Mohammed V')
-    .replace('Since then, the Biden administration has cautiously backed away from this recognition.', 'The Biden White House has since quietly distanced itself from that decision.'),
+    .replace(
+      'Since then, the Biden administration has cautiously backed away from this recognition.',
+      'The Biden White House has since quietly distanced itself from that decision.',
+    ),
 );
 
 /** An in-memory store: fingerprint rows, versions, a small ledger. */
@@ -58,9 +61,17 @@ function memoryLookup(stories: readonly StoryVersion[], ledger: readonly Receipt
       const by = new Map<string, Recipient>();
       for (const r of rows) {
         const held = by.get(r.licensee);
-        by.set(r.licensee, held
-          ? { ...held, first: r.deliveredAt < held.first ? r.deliveredAt : held.first, last: r.deliveredAt > held.last ? r.deliveredAt : held.last, deliveries: held.deliveries + 1 }
-          : { licensee: r.licensee, first: r.deliveredAt, last: r.deliveredAt, deliveries: 1 });
+        by.set(
+          r.licensee,
+          held
+            ? {
+                ...held,
+                first: r.deliveredAt < held.first ? r.deliveredAt : held.first,
+                last: r.deliveredAt > held.last ? r.deliveredAt : held.last,
+                deliveries: held.deliveries + 1,
+              }
+            : { licensee: r.licensee, first: r.deliveredAt, last: r.deliveredAt, deliveries: 1 },
+        );
       }
       return [...by.values()];
     },
@@ -71,9 +82,9 @@ describe('normalise', () => {
   it('folds case, compatibility forms and quote variants, and keeps offsets into the input', () => {
     const text = 'Benny Gantz’s ﬁrst VISIT — “low-level” ties';
     const tokens = tokenize(text);
-    expect(tokens.map((t) => t.word)).toEqual(["benny", "gantz's", 'first', 'visit', 'low', 'level', 'ties']);
+    expect(tokens.map((t) => t.word)).toEqual(['benny', "gantz's", 'first', 'visit', 'low', 'level', 'ties']);
     expect(tokens.map((t) => text.slice(t.start, t.end))).toEqual(['Benny', 'Gantz’s', 'ﬁrst', 'VISIT', 'low', 'level', 'ties']);
-    for (const variant of ['Gantz’s', 'Gantz‘s', 'Gantzʼs', 'Gantz´s', 'Gantz`s', 'ＧＡＮＴＺ\'s']) {
+    for (const variant of ['Gantz’s', 'Gantz‘s', 'Gantzʼs', 'Gantz´s', 'Gantz`s', "ＧＡＮＴＺ's"]) {
       expect(tokenize(variant).map((t) => t.word)).toEqual(["gantz's"]);
     }
     expect(tokenize("'quoted' ’words’ rock'n'roll 𝐁old").map((t) => t.word)).toEqual(['quoted', 'words', "rock'n'roll", 'bold']);
@@ -202,14 +213,18 @@ describe('traceText', () => {
     expect(result.verdict).toBe('verbatim');
     expect(result.matches).toHaveLength(1);
     expect(result.matches[0]).toMatchObject({ slug: SLUG, version: 1, headline: SEED.headline, coverage: 1, receipts: [] });
-    expect(result.matches[0]!.recipients).toEqual(expect.arrayContaining([
-      { licensee: 'demo-newsroom', first: '2026-03-01T10:00:00Z', last: '2026-03-01T10:00:00Z', deliveries: 1 },
-      { licensee: 'other-news', first: '2026-03-02T09:00:00Z', last: '2026-03-04T09:00:00Z', deliveries: 2 },
-    ]));
+    expect(result.matches[0]!.recipients).toEqual(
+      expect.arrayContaining([
+        { licensee: 'demo-newsroom', first: '2026-03-01T10:00:00Z', last: '2026-03-01T10:00:00Z', deliveries: 1 },
+        { licensee: 'other-news', first: '2026-03-02T09:00:00Z', last: '2026-03-04T09:00:00Z', deliveries: 2 },
+      ]),
+    );
   });
 
   it('an HTML page wrapping a copy in markup and scripts: found verbatim', async () => {
-    const paragraphs = SEED.body.map((p, i) => `<p class="p${i}">${p.replace(/’/g, '&rsquo;').replace('Morocco', '<b>Morocco</b>')}</p>\n<script>ads.push(${i})</script>`);
+    const paragraphs = SEED.body.map(
+      (p, i) => `<p class="p${i}">${p.replace(/’/g, '&rsquo;').replace('Morocco', '<b>Morocco</b>')}</p>\n<script>ads.push(${i})</script>`,
+    );
     const html = `<!doctype html><html><head><title>${SEED.headline}</title><script>window.x = "${UNRELATED.body[0]}";</script>
       <style>.p1{}</style></head><body><nav><a href="/">Home</a> | <a href="/world">World</a></nav>
       <article><h1>${SEED.headline}</h1><div class="entry">${paragraphs.join('\n<div class="ad">Advertisement</div>\n')}</div></article>
@@ -256,7 +271,12 @@ describe('traceText', () => {
   });
 
   it('bad input never throws: empty, binary-ish, markup only', async () => {
-    for (const [text, html] of [['', false], ['\u0000\uffff\ud800', false], ['<<<>>>&&&;', true], ['<script>', true]] as const) {
+    for (const [text, html] of [
+      ['', false],
+      ['\u0000\uffff\ud800', false],
+      ['<<<>>>&&&;', true],
+      ['<script>', true],
+    ] as const) {
       expect((await traceText(text, html, lookup)).verdict).toBe('none');
     }
   });
@@ -264,13 +284,18 @@ describe('traceText', () => {
 
 describe('report', () => {
   it('reads as a report: verdict, story, coverage, passages side by side, receipts and recipients', async () => {
-    const lookup = memoryLookup([SEED], [{ receipt: 'wg-00000000000000000000000a', licensee: 'demo-newsroom', credential: 'jti-9', deliveredAt: '2026-03-01T10:00:00Z', slug: SLUG, version: 1 }]);
+    const lookup = memoryLookup(
+      [SEED],
+      [{ receipt: 'wg-00000000000000000000000a', licensee: 'demo-newsroom', credential: 'jti-9', deliveredAt: '2026-03-01T10:00:00Z', slug: SLUG, version: 1 }],
+    );
     const report = traceReport(await traceText(`${ALTERED_BODY.join('\n\n')}\n\nReceipt: wg-00000000000000000000000a`, false, lookup));
     expect(report).toMatch(/^Trace verdict: ALTERED/);
     expect(report).toContain(`story     ${SLUG}, version 1`);
     expect(report).toMatch(/coverage {2}9\d\.\d% of the story's body words found in order/);
     expect(report).toContain('Altered passages (4), story beside page:');
-    expect(report).toMatch(/ {4}4\. story Since then, the Biden administration has cautiously backed away from this\n {13}recognition\.\n {8}page The Biden White House has since quietly distanced itself from that decision\.\n/);
+    expect(report).toMatch(
+      / {4}4\. story Since then, the Biden administration has cautiously backed away from this\n {13}recognition\.\n {8}page The Biden White House has since quietly distanced itself from that decision\.\n/,
+    );
     expect(report).toContain('wg-00000000000000000000000a  demo-newsroom  credential jti-9  delivered 2026-03-01T10:00:00Z');
     expect(report).toMatch(/demo-newsroom +1 delivery {2}first 2026-03-01T10:00:00Z {2}last 2026-03-01T10:00:00Z/);
     expect(traceReport({ verdict: 'none', matches: [] })).toBe('Trace verdict: NONE (no story of ours found in this text)\nNo story matched.\n');
@@ -278,7 +303,11 @@ describe('report', () => {
 });
 
 describe('hostile input (seeded properties)', () => {
-  const markup = fc.array(fc.constantFrom('<', '>', '</', '<!--', '-->', '"', "'", '&', ';', '&amp;', '&#x', 'script', 'p', ' ', 'Gantz', '’', '\u0000', '\ud800', 'wg-'), { maxLength: 60 }).map((parts) => parts.join(''));
+  const markup = fc
+    .array(fc.constantFrom('<', '>', '</', '<!--', '-->', '"', "'", '&', ';', '&amp;', '&#x', 'script', 'p', ' ', 'Gantz', '’', '\u0000', '\ud800', 'wg-'), {
+      maxLength: 60,
+    })
+    .map((parts) => parts.join(''));
 
   it('html-text and tokenize never throw, and offsets always point at the word they name', () => {
     fc.assert(

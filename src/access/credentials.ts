@@ -19,7 +19,14 @@ const TOKEN_PARAMS: ReadonlySet<string> = new Set(['accesstoken', 'token', 'jwt'
 
 function isTokenParam(name: string): boolean {
   // Every `;`-separated piece counts: `amp;access_token` (an HTML-escaped `&`), `x;access_token`.
-  return name.split(';').some((piece) => TOKEN_PARAMS.has(piece.replace(/\[[\s\S]*$/, '').toLowerCase().replace(/[^a-z]/g, '')));
+  return name.split(';').some((piece) =>
+    TOKEN_PARAMS.has(
+      piece
+        .replace(/\[[\s\S]*$/, '')
+        .toLowerCase()
+        .replace(/[^a-z]/g, ''),
+    ),
+  );
 }
 
 /** A token-like parameter in the query or as a `;name=value` path parameter (RFC 3986 §3.3), also %-encoded. */
@@ -37,13 +44,21 @@ function carriesTokenInUrl(url: string): boolean {
   } catch {
     // a malformed escape: judge the raw path
   }
-  return decoded.split('/').some((segment) => segment.split(';').slice(1).some((param) => isTokenParam(param.split('=')[0] ?? '')));
+  return decoded.split('/').some((segment) =>
+    segment
+      .split(';')
+      .slice(1)
+      .some((param) => isTokenParam(param.split('=')[0] ?? '')),
+  );
 }
 
 /** The refusal for a token in the URL, or null; also asked for paths no route serves (they get 400, not 404). */
 export function tokenInUrlProblem(request: Request): Problem | null {
   if (!carriesTokenInUrl(request.url)) return null;
-  return new Problem('token_in_query', { detail: 'Send the license token in the Authorization header, not the URL.', scheme: schemeOf(headerOf(request, 'authorization')) });
+  return new Problem('token_in_query', {
+    detail: 'Send the license token in the Authorization header, not the URL.',
+    scheme: schemeOf(headerOf(request, 'authorization')),
+  });
 }
 
 /** Reads the credential, or null for an anonymous request; throws a Problem for anything ambiguous. */
@@ -55,7 +70,10 @@ export function readCredential(request: Request): Credential | null {
   if (header === null) return null;
   // Headers joins repeated fields with ", "; a second credential shows up as a comma or a second scheme.
   const value = header.trim();
-  const secondScheme = value.split(/\s+/).slice(1).some((word) => /^(Bearer|License|Basic|Token|Digest)$/i.test(word));
+  const secondScheme = value
+    .split(/\s+/)
+    .slice(1)
+    .some((word) => /^(Bearer|License|Basic|Token|Digest)$/i.test(word));
   if (value.includes(',') || secondScheme) {
     throw new Problem('multiple_credentials', { detail: 'Send exactly one credential.', scheme });
   }

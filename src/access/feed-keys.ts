@@ -60,13 +60,22 @@ export async function issueFeedKey(ctx: IssueContext, licenseeId: string, body: 
   const expires = body['expires'];
   let expiresIso: string | null = null;
   if (expires !== undefined) {
-    const ok = typeof expires === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(expires) && !Number.isNaN(Date.parse(expires));
+    const ok =
+      typeof expires === 'string' &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(expires) &&
+      !Number.isNaN(Date.parse(expires));
     if (!ok || Date.parse(expires) <= ctx.now) throw new Problem('invalid_field', { detail: 'expires: must be a future ISO 8601 time with a zone.' });
     expiresIso = iso(Date.parse(expires));
   }
   const key = newSecret();
   const unique = [...new Set(feeds as string[])].sort();
-  const record = await insertFeedKey(ctx.db, { id: newPublicId('fk_'), licensee: licensee.id, label, feeds: unique, expires: expiresIso }, await secretHash(key), ctx.actor, ctx.now);
+  const record = await insertFeedKey(
+    ctx.db,
+    { id: newPublicId('fk_'), licensee: licensee.id, label, feeds: unique, expires: expiresIso },
+    await secretHash(key),
+    ctx.actor,
+    ctx.now,
+  );
   const concrete = unique.includes('*') ? ctx.feedIds.filter(granted) : unique;
   const first = concrete[0] ?? unique[0]!;
   return {
@@ -136,10 +145,14 @@ export async function identifyFeedKey(db: SqlDriver, registry: Registry, key: st
   const record = SECRET_SHAPE.test(key) ? await feedKeyByHash(db, await secretHash(key)) : undefined;
   if (!record) throw new Problem('feed_key_unknown', { detail: 'No such private feed.' });
   switch (statusOf(record, now)) {
-    case 'revoked': throw new Problem('feed_key_revoked', { detail: 'This private feed URL has been revoked.' });
-    case 'suspended': throw new Problem('feed_key_shared', { detail: 'This private feed URL was suspended: it was used from too many networks.' });
-    case 'expired': throw new Problem('feed_key_expired', { detail: 'This private feed URL has expired.' });
-    case 'active': break;
+    case 'revoked':
+      throw new Problem('feed_key_revoked', { detail: 'This private feed URL has been revoked.' });
+    case 'suspended':
+      throw new Problem('feed_key_shared', { detail: 'This private feed URL was suspended: it was used from too many networks.' });
+    case 'expired':
+      throw new Problem('feed_key_expired', { detail: 'This private feed URL has expired.' });
+    case 'active':
+      break;
   }
   const licensee = registry.licensees.get(record.licensee);
   if (licensee?.status !== 'active') {

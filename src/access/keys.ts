@@ -81,27 +81,33 @@ export class RemoteKeySet {
 
   #generation = 0;
 
-  readonly source: KeySource = Object.assign(async (header: Parameters<JWTVerifyGetKey>[0], token: Parameters<JWTVerifyGetKey>[1]) => {
-    const kid = header.kid ?? '';
-    const now = this.#opts.now();
-    const loaded = this.#loaded;
-    const fresh = loaded !== undefined && now - loaded.at < this.#opts.maxAgeMs;
-    if (fresh && loaded.kids.has(kid)) return loaded.set(header, token);
-    const mayFetch = now >= this.#failedUntil && (!fresh || now - this.#lastAttempt >= this.#opts.cooldownMs);
-    if (mayFetch) await this.#refresh();
-    const current = this.#usable(this.#opts.now());
-    if (current?.kids.has(kid)) return current.set(header, token);
-    if (this.#opts.now() < this.#failedUntil || current === undefined) {
-      const retryAfter = Math.max(1, Math.ceil((this.#failedUntil - this.#opts.now()) / 1000));
-      throw new Problem('keys_unavailable', { detail: 'The key set that signs license tokens cannot be fetched right now.', retryAfter });
-    }
-    throw new Problem('token_key_unknown', { detail: 'The token names a signing key (kid) that is not in this gateway\'s trusted key set: only tokens signed by a key whose public half the operator has published are accepted.' });
-  }, {
-    generation: () => {
+  readonly source: KeySource = Object.assign(
+    async (header: Parameters<JWTVerifyGetKey>[0], token: Parameters<JWTVerifyGetKey>[1]) => {
+      const kid = header.kid ?? '';
+      const now = this.#opts.now();
       const loaded = this.#loaded;
-      return loaded && this.#opts.now() - loaded.at < this.#opts.maxAgeMs ? this.#generation : -1;
+      const fresh = loaded !== undefined && now - loaded.at < this.#opts.maxAgeMs;
+      if (fresh && loaded.kids.has(kid)) return loaded.set(header, token);
+      const mayFetch = now >= this.#failedUntil && (!fresh || now - this.#lastAttempt >= this.#opts.cooldownMs);
+      if (mayFetch) await this.#refresh();
+      const current = this.#usable(this.#opts.now());
+      if (current?.kids.has(kid)) return current.set(header, token);
+      if (this.#opts.now() < this.#failedUntil || current === undefined) {
+        const retryAfter = Math.max(1, Math.ceil((this.#failedUntil - this.#opts.now()) / 1000));
+        throw new Problem('keys_unavailable', { detail: 'The key set that signs license tokens cannot be fetched right now.', retryAfter });
+      }
+      throw new Problem('token_key_unknown', {
+        detail:
+          "The token names a signing key (kid) that is not in this gateway's trusted key set: only tokens signed by a key whose public half the operator has published are accepted.",
+      });
     },
-  });
+    {
+      generation: () => {
+        const loaded = this.#loaded;
+        return loaded && this.#opts.now() - loaded.at < this.#opts.maxAgeMs ? this.#generation : -1;
+      },
+    },
+  );
 
   /** The loaded set, unless it is older than its age plus the stale bound (then nothing is trusted). */
   #usable(now: number): Loaded | undefined {

@@ -46,7 +46,18 @@ export async function sessionIdentity(db: SqlDriver, registry: Registry, value: 
     return null;
   }
   const feeds = new Set(s.feeds);
-  const token = { kind: 'license' as const, via: 'session' as const, iss: s.iss, sub: s.sub, jti: s.jti, iat: s.iat, exp: s.tokenExp, feeds, feedsKey: [...feeds].sort().join(','), scope: new Set(s.feeds.map((f) => `feed:${f}`)) };
+  const token = {
+    kind: 'license' as const,
+    via: 'session' as const,
+    iss: s.iss,
+    sub: s.sub,
+    jti: s.jti,
+    iat: s.iat,
+    exp: s.tokenExp,
+    feeds,
+    feedsKey: [...feeds].sort().join(','),
+    scope: new Set(s.feeds.map((f) => `feed:${f}`)),
+  };
   return { token, licensee };
 }
 
@@ -56,7 +67,12 @@ export async function startSession(db: SqlDriver, identity: Identity, now: numbe
   const nowS = Math.floor(now / 1000);
   const maxAge = Math.max(0, Math.min(SESSION_MAX_SECONDS, token.exp - nowS));
   const value = newSecret();
-  await insertSession(db, await secretHash(value), { licensee: licensee.id, iss: token.iss, sub: token.sub, jti: token.jti, feeds: [...token.feeds], iat: token.iat, exp: nowS + maxAge, tokenExp: token.exp }, now);
+  await insertSession(
+    db,
+    await secretHash(value),
+    { licensee: licensee.id, iss: token.iss, sub: token.sub, jti: token.jti, feeds: [...token.feeds], iat: token.iat, exp: nowS + maxAge, tokenExp: token.exp },
+    now,
+  );
   return { value, maxAge };
 }
 

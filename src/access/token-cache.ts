@@ -22,7 +22,12 @@ const MAX_TRUST_MS = 5 * 60_000;
  * counts only while that set is current (a local set is its own key source, so a new set starts clean).
  * An unknown key is not remembered: the next request may be the one that fetches a rotated-in key.
  */
-const CACHEABLE_REFUSALS: ReadonlySet<ProblemCode> = new Set(['token_header_invalid', 'token_claims_invalid', 'token_lifetime_exceeded', 'token_signature_invalid']);
+const CACHEABLE_REFUSALS: ReadonlySet<ProblemCode> = new Set([
+  'token_header_invalid',
+  'token_claims_invalid',
+  'token_lifetime_exceeded',
+  'token_signature_invalid',
+]);
 const REFUSAL_TTL_MS = 60_000;
 
 type Verified = { readonly ok: VerifiedToken; readonly until: number; readonly generation: number };

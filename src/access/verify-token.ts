@@ -145,18 +145,25 @@ function codeFor(err: unknown): ProblemCode {
 /** Fixed texts per code: jose's own messages can quote claim values, so they are never passed on. */
 function detailFor(err: unknown): string {
   switch (codeFor(err)) {
-    case 'token_expired': return 'The token has expired.';
-    case 'token_not_yet_valid': return 'The token is not valid yet.';
-    case 'token_lifetime_exceeded': return 'The token was issued too long ago.';
-    case 'token_signature_invalid': return 'The token signature does not verify.';
-    case 'token_header_invalid': return 'The token header (alg, typ or crit) is not accepted.';
-    case 'token_key_unknown': return 'The token names a signing key (kid) that is not in this gateway\'s trusted key set: only tokens signed by a key whose public half the operator has published are accepted.';
+    case 'token_expired':
+      return 'The token has expired.';
+    case 'token_not_yet_valid':
+      return 'The token is not valid yet.';
+    case 'token_lifetime_exceeded':
+      return 'The token was issued too long ago.';
+    case 'token_signature_invalid':
+      return 'The token signature does not verify.';
+    case 'token_header_invalid':
+      return 'The token header (alg, typ or crit) is not accepted.';
+    case 'token_key_unknown':
+      return "The token names a signing key (kid) that is not in this gateway's trusted key set: only tokens signed by a key whose public half the operator has published are accepted.";
     case 'token_claims_invalid': {
       const claim = err instanceof errors.JOSEError && err.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? ((err as { claim?: string }).claim ?? '') : '';
       return ['iss', 'aud', 'exp', 'iat', 'jti', 'sub'].includes(claim)
         ? `The ${claim} claim is missing or not accepted.`
         : 'The token claims are not accepted.';
     }
-    default: return 'The token could not be parsed.';
+    default:
+      return 'The token could not be parsed.';
   }
 }

@@ -17,8 +17,22 @@ export interface Catalog {
 }
 
 const STORY_FIELDS = [
-  'slug', 'headline', 'dateline', 'published', 'updated', 'version', 'status', 'embargoedUntil', 'notice',
-  'correction', 'source', 'rightsHolder', 'copyrightNotice', 'usageTerms', 'feeds', 'body',
+  'slug',
+  'headline',
+  'dateline',
+  'published',
+  'updated',
+  'version',
+  'status',
+  'embargoedUntil',
+  'notice',
+  'correction',
+  'source',
+  'rightsHolder',
+  'copyrightNotice',
+  'usageTerms',
+  'feeds',
+  'body',
 ] as const;
 const STATUSES: readonly StoryStatus[] = ['usable', 'embargoed', 'withheld', 'canceled'];
 const FEED_FIELDS = ['id', 'title', 'description', 'language', 'stories'] as const;
@@ -45,7 +59,10 @@ export function loadCatalog(files: readonly DataFile[]): { catalog: Catalog; pro
   problems.push(...crossCheck(stories, feeds));
   const byFeed = new Map<string, Story[]>();
   for (const feed of feeds.values()) {
-    byFeed.set(feed.id, feed.stories.flatMap((slug) => stories.get(slug) ?? []));
+    byFeed.set(
+      feed.id,
+      feed.stories.flatMap((slug) => stories.get(slug) ?? []),
+    );
   }
   const newest = [...stories.values()].sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : 0));
   const releases = new Map<string | null, number[]>();
@@ -111,7 +128,8 @@ function addStory(reader: FieldReader, raw: unknown, path: string, into: Map<str
   const embargoedUntil = obj['embargoedUntil'] === undefined ? undefined : reader.timestamp(obj, 'embargoedUntil');
   if (status === 'embargoed' && !embargoedUntil) reader.error('embargoedUntil', 'is required while status is "embargoed"');
   // A story killed or withheld under embargo keeps the embargo: until then it does not exist publicly.
-  if (status !== 'embargoed' && status !== 'canceled' && status !== 'withheld' && embargoedUntil) reader.error('embargoedUntil', 'belongs only to an embargoed story');
+  if (status !== 'embargoed' && status !== 'canceled' && status !== 'withheld' && embargoedUntil)
+    reader.error('embargoedUntil', 'belongs only to an embargoed story');
   const notice = obj['notice'] === undefined ? undefined : reader.string(obj, 'notice');
   if ((status === 'canceled' || status === 'withheld') && !notice) reader.error('notice', `is required while status is "${status}"`);
   const correction = obj['correction'] === undefined ? undefined : reader.string(obj, 'correction');
@@ -161,8 +179,7 @@ function addFeed(reader: FieldReader, raw: unknown, path: string, into: Map<stri
 /** Feeds and stories name each other; both sides must agree. */
 function crossCheck(stories: Map<string, Story>, feeds: Map<string, FeedDef>): DataProblem[] {
   const problems: DataProblem[] = [];
-  const err = (file: string, field: string, message: string) =>
-    problems.push({ file, field, message, severity: 'error' });
+  const err = (file: string, field: string, message: string) => problems.push({ file, field, message, severity: 'error' });
   for (const feed of feeds.values()) {
     feed.stories.forEach((slug, i) => {
       const story = stories.get(slug);

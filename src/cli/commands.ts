@@ -55,7 +55,9 @@ const pack: Command = async (flags) => {
   mkdirSync(target, { recursive: true });
   writeFileSync(join(target, 'seed.sql'), sqlScript(statements));
   writeFileSync(join(target, 'data.json'), JSON.stringify(files));
-  out(`packed ${counts.stories} stories, ${counts.feeds} feeds and ${counts.licensees} licensees into ${join(target, 'seed.sql')} and ${join(target, 'data.json')}`);
+  out(
+    `packed ${counts.stories} stories, ${counts.feeds} feeds and ${counts.licensees} licensees into ${join(target, 'seed.sql')} and ${join(target, 'data.json')}`,
+  );
   return 0;
 };
 
@@ -68,7 +70,8 @@ const ingestCmd: Command = async (flags, args) => {
   const published = typeof flags['published'] === 'string' ? isoInstant(flags['published']) : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const bytes = readFileSync(file);
   if (typeof flags['remote'] === 'string' && !flags['dry-run']) {
-    if (slug !== undefined) throw new UsageError('--slug works on the local store only; with --remote, publish a story record (POST /admin/stories, application/json)');
+    if (slug !== undefined)
+      throw new UsageError('--slug works on the local store only; with --remote, publish a story record (POST /admin/stories, application/json)');
     const query = new URLSearchParams({ feed: feedId, published });
     return remoteCall('ingest', flags['remote'], 'POST', `/admin/stories?${query}`, { type: 'text/plain; charset=utf-8', data: bytes });
   }
@@ -99,7 +102,9 @@ const ingestCmd: Command = async (flags, args) => {
       await putFeed(db, { id: feedId, title: feedId[0]!.toUpperCase() + feedId.slice(1), description: `${feedId} stories`, language: 'en' }, cliActor(), now);
     }
     const { created } = await publishStory(db, story, cliActor(), now);
-    out(`${created ? 'ingested' : 'already stored'}: "${story.headline}" → /articles/${story.slug} (${story.body.length} paragraphs, feed ${feedId}, store ${storePath()})`);
+    out(
+      `${created ? 'ingested' : 'already stored'}: "${story.headline}" → /articles/${story.slug} (${story.body.length} paragraphs, feed ${feedId}, store ${storePath()})`,
+    );
     return 0;
   });
 };
@@ -116,7 +121,8 @@ const keysGenerate: Command = async (flags) => {
   const alg = (flags['alg'] ?? 'ES256') as string;
   if (alg !== 'ES256' && alg !== 'EdDSA') throw new Error('--alg must be ES256 or EdDSA');
   const operator = flags['operator'] === true;
-  const kid = typeof flags['kid'] === 'string' ? flags['kid'] : `${operator ? 'op' : 'wg'}-${new Date().toISOString().slice(0, 10)}-${crypto.randomUUID().slice(0, 8)}`;
+  const kid =
+    typeof flags['kid'] === 'string' ? flags['kid'] : `${operator ? 'op' : 'wg'}-${new Date().toISOString().slice(0, 10)}-${crypto.randomUUID().slice(0, 8)}`;
   if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/.test(kid)) throw new Error('--kid may hold only letters, digits, ".", "_" and "-" (at most 64)');
   // License and operator keys live in separate sets: one never signs the other's tokens (SPEC §10).
   const jwksPath = join(dataDirs().licenses, operator ? 'operator-jwks.json' : 'jwks.json');
@@ -182,7 +188,9 @@ function signingKeyPath(flags: Flags): string {
   const keys = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.private.jwk')) : [];
   const generate = flags['operator'] === true ? '`wiregate keys generate --operator`' : '`wiregate keys generate`';
   if (keys.length !== 1) {
-    throw new Error(keys.length === 0 ? `no signing key: run ${generate}, or pass --key${flags['operator'] ? '' : ' or --demo'}` : `several keys in ${dir}: pass --key`);
+    throw new Error(
+      keys.length === 0 ? `no signing key: run ${generate}, or pass --key${flags['operator'] ? '' : ' or --demo'}` : `several keys in ${dir}: pass --key`,
+    );
   }
   return join(dir, keys[0]!);
 }
@@ -196,7 +204,9 @@ const serveCmd: Command = async (flags) => {
   if (key) {
     bindings = { WIREGATE_RECEIPT_SECRET: demoReceiptSecret(), ...bindings };
     const settings = settingsFrom(bindings);
-    demo = { token: await signToken(key, { sub: 'demo-newsroom', scope: 'feed:world', ttlSeconds: 86_400, issuer: settings.issuer, audience: settings.audience }) };
+    demo = {
+      token: await signToken(key, { sub: 'demo-newsroom', scope: 'feed:world', ttlSeconds: 86_400, issuer: settings.issuer, audience: settings.audience }),
+    };
   }
   const { server, url } = await startServer({ store, bindings });
   // Finish requests in flight on Ctrl-C or a supervisor's SIGTERM, then exit.
@@ -209,12 +219,16 @@ const serveCmd: Command = async (flags) => {
       setTimeout(() => process.exit(0), 5_000).unref();
     });
   }
-  const counts = sqlite.db.prepare(`SELECT (SELECT COUNT(*) FROM stories) AS stories, (SELECT COUNT(*) FROM feeds) AS feeds, (SELECT COUNT(*) FROM licensees) AS licensees`).get() as Record<string, number>;
+  const counts = sqlite.db
+    .prepare(`SELECT (SELECT COUNT(*) FROM stories) AS stories, (SELECT COUNT(*) FROM feeds) AS feeds, (SELECT COUNT(*) FROM licensees) AS licensees`)
+    .get() as Record<string, number>;
   out(`wiregate listening on ${url} (store ${storePath()}: ${counts['stories']} stories, ${counts['feeds']} feeds, ${counts['licensees']} licensees)`);
   if (!settingsFrom(bindings).receiptSecret) {
     err('warning: WIREGATE_RECEIPT_SECRET is not set, so licensed requests are refused (503) until it is: copies must carry receipts.');
   }
-  const first = sqlite.db.prepare(`SELECT s.slug, f.feed_id FROM stories s LEFT JOIN feed_items f ON f.slug = s.slug WHERE s.status = 'usable' ORDER BY s.published DESC LIMIT 1`).get() as { slug: string; feed_id: string | null } | undefined;
+  const first = sqlite.db
+    .prepare(`SELECT s.slug, f.feed_id FROM stories s LEFT JOIN feed_items f ON f.slug = s.slug WHERE s.status = 'usable' ORDER BY s.published DESC LIMIT 1`)
+    .get() as { slug: string; feed_id: string | null } | undefined;
   const story = first?.slug;
   const feed = first?.feed_id ?? undefined;
   if (story) out(`\npublic excerpt:\n  curl ${url}/articles/${story}`);
@@ -245,7 +259,8 @@ export const commands: Record<string, Command> = {
     if (!secret) throw new Error('set WIREGATE_RECEIPT_SECRET (or pass --demo for the local demo secret)');
     const slug = need(flags, 'slug');
     // The current version in the store, unless the copy being traced is of an older one.
-    const stored = typeof flags['version'] === 'string' ? undefined : await withLocalStore('receipt', async (db) => (await readStory(db, slug))?.story.version ?? 0);
+    const stored =
+      typeof flags['version'] === 'string' ? undefined : await withLocalStore('receipt', async (db) => (await readStory(db, slug))?.story.version ?? 0);
     const version = typeof flags['version'] === 'string' ? Number(flags['version']) : stored;
     if (!version || !Number.isInteger(version)) throw new Error(`no story "${slug}" in the store; pass --version`);
     // The issuer defaults to the one this deployment accepts (WIREGATE_ISSUER), as in the token's iss.

@@ -32,7 +32,9 @@ export const feedKeyCommands = {
     if (url) return remoteCall('feed-key issue', url, 'POST', path(licensee), { type: 'application/json', data: JSON.stringify(body) });
     return withLocalStore('feed-key issue', async (db, settings) => {
       const state = await new Store(db).snapshot();
-      print(await issueFeedKey({ db, registry: state.registry, feedIds: [...state.feeds.keys()], settings, actor: cliActor(), now: Date.now() }, licensee, body));
+      print(
+        await issueFeedKey({ db, registry: state.registry, feedIds: [...state.feeds.keys()], settings, actor: cliActor(), now: Date.now() }, licensee, body),
+      );
       return 0;
     });
   },

@@ -31,15 +31,29 @@ function flag(flags: Flags, name: string): string {
 }
 
 /** Applies one change to a story, locally or through the API, and tells the hub. */
-async function lifecycle(verb: string, slug: string | undefined, flags: Flags, body: Record<string, unknown> | undefined, next: (story: Story, now: number) => Story): Promise<number> {
+async function lifecycle(
+  verb: string,
+  slug: string | undefined,
+  flags: Flags,
+  body: Record<string, unknown> | undefined,
+  next: (story: Story, now: number) => Story,
+): Promise<number> {
   if (!slug) throw new Error(`usage: wiregate ${verb} <slug> …`);
   if (typeof flags['remote'] === 'string') {
-    return remoteCall(verb, flags['remote'], 'POST', `/admin/stories/${encodeURIComponent(slug)}/${verb}`, body ? { type: 'application/json', data: JSON.stringify(body) } : undefined);
+    return remoteCall(
+      verb,
+      flags['remote'],
+      'POST',
+      `/admin/stories/${encodeURIComponent(slug)}/${verb}`,
+      body ? { type: 'application/json', data: JSON.stringify(body) } : undefined,
+    );
   }
   return withLocalStore(verb, async (db, settings) => {
     const now = Date.now();
     const story = await changeStory(db, slug, verb, cliActor(), now, (s) => next(s, now));
-    out(`${verb}: ${slug} is now ${story.status}${story.embargoedUntil && story.status === 'embargoed' ? ` until ${story.embargoedUntil}` : ''} (version ${story.version})`);
+    out(
+      `${verb}: ${slug} is now ${story.status}${story.embargoedUntil && story.status === 'embargoed' ? ` until ${story.embargoedUntil}` : ''} (version ${story.version})`,
+    );
     for (const ping of await notifyHub(settings, story.feeds)) {
       if (ping.status === undefined) err(`websub: could not reach the hub for ${ping.url}; subscribers will see the change on their next poll`);
       else out(`websub: ${ping.url} → hub answered ${ping.status}`);

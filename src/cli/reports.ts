@@ -38,7 +38,9 @@ export async function usageCmd(flags: Flags): Promise<number> {
     const answer = await remoteFetch('usage', remote, 'GET', `/admin/usage?${query}`);
     return typeof answer === 'number' ? answer : print(answer as UsageReport);
   }
-  return withLocalStore('usage', async (db) => print(await usageReport(db, { from: Date.parse(from), to: Date.parse(to), group: group as Group, ...(licensee ? { licensee } : {}) })));
+  return withLocalStore('usage', async (db) =>
+    print(await usageReport(db, { from: Date.parse(from), to: Date.parse(to), group: group as Group, ...(licensee ? { licensee } : {}) })),
+  );
 }
 
 export async function traceCmd(flags: Flags, [file]: string[]): Promise<number> {
@@ -53,7 +55,10 @@ export async function traceCmd(flags: Flags, [file]: string[]): Promise<number> 
   };
   const remote = str(flags, 'remote');
   if (remote) {
-    const answer = await remoteFetch('trace', remote, 'POST', '/admin/trace', { type: isHtml ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8', data: bytes });
+    const answer = await remoteFetch('trace', remote, 'POST', '/admin/trace', {
+      type: isHtml ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+      data: bytes,
+    });
     return typeof answer === 'number' ? answer : print(answer as TraceResult);
   }
   return withLocalStore('trace', async (db, settings) => {

@@ -42,7 +42,13 @@ export async function withLocalStore(verb: string, work: (db: SqlDriver, setting
 }
 
 /** One operator API call; prints the answer (or the problem's detail) and returns the exit code. */
-export async function remoteCall(verb: string, base: string, method: string, path: string, body?: { type: string; data: string | Uint8Array }): Promise<number> {
+export async function remoteCall(
+  verb: string,
+  base: string,
+  method: string,
+  path: string,
+  body?: { type: string; data: string | Uint8Array },
+): Promise<number> {
   const answer = await remoteFetch(verb, base, method, path, body);
   if (typeof answer === 'number') return answer;
   out(JSON.stringify(answer, null, 2));
@@ -50,7 +56,13 @@ export async function remoteCall(verb: string, base: string, method: string, pat
 }
 
 /** One operator API call: its JSON answer, or an exit code once the refusal has been printed. */
-export async function remoteFetch(verb: string, base: string, method: string, path: string, body?: { type: string; data: string | Uint8Array }): Promise<unknown> {
+export async function remoteFetch(
+  verb: string,
+  base: string,
+  method: string,
+  path: string,
+  body?: { type: string; data: string | Uint8Array },
+): Promise<unknown> {
   const token = process.env['WIREGATE_OPERATOR_TOKEN'];
   if (!token) {
     err(`wiregate ${verb}: --remote needs WIREGATE_OPERATOR_TOKEN (make one with \`wiregate token --operator\`)`);

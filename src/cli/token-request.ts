@@ -13,7 +13,9 @@ export function parseTtl(text: string, maxSeconds: number): number {
   const seconds = Number(m[1]) * UNITS[m[2] as keyof typeof UNITS];
   if (seconds <= 0) throw new UsageError('--ttl must be more than zero');
   if (seconds > maxSeconds) {
-    throw new UsageError(`--ttl ${text} is longer than the gateway accepts (${maxSeconds / 86_400} days, WIREGATE_MAX_TOKEN_DAYS); the server would refuse the token`);
+    throw new UsageError(
+      `--ttl ${text} is longer than the gateway accepts (${maxSeconds / 86_400} days, WIREGATE_MAX_TOKEN_DAYS); the server would refuse the token`,
+    );
   }
   return seconds;
 }
@@ -29,13 +31,16 @@ export function checkTokenRequest(registry: Registry, sub: string, scope: string
     throw new UsageError(`--sub "${sub}" is not a licensee in licenses/ (known: ${known}); the server would refuse the token`);
   }
   if (licensee.status !== 'active') throw new UsageError(`licensee "${sub}" is ${licensee.status}; the server would refuse the token`);
-  if (Date.parse(licensee.validUntil) <= now) throw new UsageError(`the license of "${sub}" ended at ${licensee.validUntil}; the server would refuse the token`);
-  if (Date.parse(licensee.validFrom) > now) throw new UsageError(`the license of "${sub}" starts at ${licensee.validFrom}; the server would refuse the token until then`);
+  if (Date.parse(licensee.validUntil) <= now)
+    throw new UsageError(`the license of "${sub}" ended at ${licensee.validUntil}; the server would refuse the token`);
+  if (Date.parse(licensee.validFrom) > now)
+    throw new UsageError(`the license of "${sub}" starts at ${licensee.validFrom}; the server would refuse the token until then`);
   const entries = scope.split(' ');
   if (entries.some((e) => e === '')) throw new UsageError('--scope is a list of feed:<id> separated by single spaces');
   for (const entry of entries) {
     const id = entry.startsWith('feed:') ? entry.slice(5) : undefined;
-    if (id === undefined || !FEED_ID.test(id)) throw new UsageError(`--scope entry "${entry}" is not feed:<id> (e.g. feed:world, or feed:* for all the licensee's feeds)`);
+    if (id === undefined || !FEED_ID.test(id))
+      throw new UsageError(`--scope entry "${entry}" is not feed:<id> (e.g. feed:world, or feed:* for all the licensee's feeds)`);
     if (id !== '*' && !licensee.feeds.includes('*') && !licensee.feeds.includes(id)) {
       throw new UsageError(`licensee "${sub}" is not licensed for feed "${id}" (licensed: ${licensee.feeds.join(', ')}); the server would refuse the token`);
     }

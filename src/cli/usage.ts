@@ -9,7 +9,11 @@ export interface CommandHelp {
 }
 
 export const HELP: Readonly<Record<string, CommandHelp>> = {
-  serve: { synopsis: 'serve [--demo]', summary: 'serve the store (WIREGATE_DB, filled from feeds/ and licenses/ when new) on Node (PORT, HOST)', details: ['--demo  trust a local demo key for this process only, and print a token for demo-newsroom'] },
+  serve: {
+    synopsis: 'serve [--demo]',
+    summary: 'serve the store (WIREGATE_DB, filled from feeds/ and licenses/ when new) on Node (PORT, HOST)',
+    details: ['--demo  trust a local demo key for this process only, and print a token for demo-newsroom'],
+  },
   ingest: {
     synopsis: 'ingest <file> --feed <id> [--published <iso>] [--source <name>] [--slug <slug>] [--dry-run] [--remote <url>]',
     summary: 'turn a wire text file into a story in a feed, in the store (or through the operator API with --remote)',
@@ -41,9 +45,15 @@ export const HELP: Readonly<Record<string, CommandHelp>> = {
   embargo: { synopsis: 'embargo <slug> --until <iso> [--remote <url>]', summary: 'hold a story until the release instant' },
   release: { synopsis: 'release <slug>', summary: 'release an embargoed or withheld story now' },
   kill: { synopsis: 'kill <slug> --reason <text>', summary: 'kill: 410 everywhere, tombstone in Atom, advisory to licensees' },
-  withhold: { synopsis: 'withhold <slug> --reason <text>', summary: 'withhold: like kill, but release can undo it (lifecycle commands take --remote <url> too)' },
+  withhold: {
+    synopsis: 'withhold <slug> --reason <text>',
+    summary: 'withhold: like kill, but release can undo it (lifecycle commands take --remote <url> too)',
+  },
   correct: { synopsis: 'correct <slug> --note <text> [--file <wire text>]', summary: 'new version with a correction note' },
-  receipt: { synopsis: 'receipt --sub <licensee> --jti <id> --slug <slug> [--iss <issuer>] [--version N] [--demo]', summary: "the receipt a token's copy carries (--iss defaults to WIREGATE_ISSUER)" },
+  receipt: {
+    synopsis: 'receipt --sub <licensee> --jti <id> --slug <slug> [--iss <issuer>] [--version N] [--demo]',
+    summary: "the receipt a token's copy carries (--iss defaults to WIREGATE_ISSUER)",
+  },
   'feed-key issue': {
     synopsis: 'feed-key issue --licensee <id> --feeds <id>[,<id>] [--label <text>] [--expires <iso>] [--remote <url>]',
     summary: 'a private feed URL key for feed readers (shown once; the store keeps its hash)',

@@ -32,12 +32,7 @@ export interface ReceiptTemplate {
   readonly stories: readonly { readonly slug: string; readonly version: number }[];
 }
 
-export async function receiptTemplate(
-  body: string,
-  type: string,
-  lastModified: string,
-  stories: ReceiptTemplate['stories'],
-): Promise<ReceiptTemplate> {
+export async function receiptTemplate(body: string, type: string, lastModified: string, stories: ReceiptTemplate['stories']): Promise<ReceiptTemplate> {
   const parts: Uint8Array[] = [];
   const slots: number[] = [];
   let last = 0;

@@ -49,7 +49,6 @@ export async function rendered(body: string, type: string, lastModified: string)
   return { bytes, etag: await etagOf(bytes), type, lastModified, httpDate: new Date(lastModified).toUTCString() };
 }
 
-
 export function deliver(c: Context, settings: Settings, r: Rendered, d: Delivery): Response {
   // A plain object, not Headers: the Node adapter writes it straight out (no Headers round trip).
   const headers: Record<string, string> = {
@@ -67,7 +66,6 @@ export function deliver(c: Context, settings: Settings, r: Rendered, d: Delivery
   }
   return new Response(r.bytes, { status: 200, headers });
 }
-
 
 export function cacheControl(decision: Decision, maxAge: number): string {
   return decision.tier === 'licensed' ? 'private, no-store' : `public, max-age=${maxAge}`;

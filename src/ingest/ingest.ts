@@ -95,10 +95,7 @@ function splitTail(paragraphs: readonly string[]): { body: string[]; rightsLine:
   const lines = body.pop()?.split('\n') ?? [];
   const at = lines.findIndex((line) => COPYRIGHT.test(line.trim()));
   if (at < 0) {
-    throw new IngestError(
-      'the story does not end with a copyright line ("Copyright YEAR HOLDER. …"); ' +
-        'text after it must be recognisable page chrome',
-    );
+    throw new IngestError('the story does not end with a copyright line ("Copyright YEAR HOLDER. …"); ' + 'text after it must be recognisable page chrome');
   }
   if (at > 0) body.push(lines.slice(0, at).join('\n'));
   dropChrome(body);

@@ -16,10 +16,22 @@ import { MAX_HEADERS, truncatedHeaders } from './header-limit.ts';
 import { openSqlite, type SqliteStore } from './sqlite-driver.ts';
 
 const BINDING_NAMES = [
-  'WIREGATE_PUBLIC_URL', 'WIREGATE_ISSUER', 'WIREGATE_AUDIENCE', 'WIREGATE_JWKS_URL', 'WIREGATE_COUNTRY_HEADER',
-  'WIREGATE_RECEIPT_SECRET', 'WIREGATE_ALGORITHMS', 'WIREGATE_MAX_TOKEN_DAYS', 'WIREGATE_EXCERPT_WORDS',
-  'WIREGATE_PUBLIC_MAX_AGE', 'WIREGATE_FEED_ITEMS', 'WIREGATE_WEBSUB_HUB', 'WIREGATE_RENDER_CACHE_MB',
-  'WIREGATE_STATE_TTL_MS', 'WIREGATE_CLIENT_IP_HEADER', 'WIREGATE_JWKS_MAX_STALE_S',
+  'WIREGATE_PUBLIC_URL',
+  'WIREGATE_ISSUER',
+  'WIREGATE_AUDIENCE',
+  'WIREGATE_JWKS_URL',
+  'WIREGATE_COUNTRY_HEADER',
+  'WIREGATE_RECEIPT_SECRET',
+  'WIREGATE_ALGORITHMS',
+  'WIREGATE_MAX_TOKEN_DAYS',
+  'WIREGATE_EXCERPT_WORDS',
+  'WIREGATE_PUBLIC_MAX_AGE',
+  'WIREGATE_FEED_ITEMS',
+  'WIREGATE_WEBSUB_HUB',
+  'WIREGATE_RENDER_CACHE_MB',
+  'WIREGATE_STATE_TTL_MS',
+  'WIREGATE_CLIENT_IP_HEADER',
+  'WIREGATE_JWKS_MAX_STALE_S',
 ] as const;
 
 export function bindingsFromEnv(env: NodeJS.ProcessEnv = process.env): Bindings {
@@ -62,23 +74,26 @@ export async function startServer(options: StartOptions = {}): Promise<{ server:
   const hostname = options.host ?? (process.env['HOST'] || '127.0.0.1');
   const stopReleases = watchReleases(store.db, settings);
   return new Promise((resolve, reject) => {
-    const server = serve({
-      fetch: (request, env) => {
-        // The socket's address, for feed-key sharing detection (SPEC §11) unless a trusted header names the client.
-        rememberSocketAddress(request, env.incoming.socket?.remoteAddress);
-        // The socket's parsed headers (every value of a repeated field), without building Fetch Headers.
-        if ('headersDistinct' in env.incoming) {
-          const distinct = env.incoming.headersDistinct;
-          rememberHeaderReader(request, (name) => distinct[name]?.join(', ') ?? null);
-        }
-        return truncatedHeaders(env, settings) ?? app.fetch(request, bindings);
+    const server = serve(
+      {
+        fetch: (request, env) => {
+          // The socket's address, for feed-key sharing detection (SPEC §11) unless a trusted header names the client.
+          rememberSocketAddress(request, env.incoming.socket?.remoteAddress);
+          // The socket's parsed headers (every value of a repeated field), without building Fetch Headers.
+          if ('headersDistinct' in env.incoming) {
+            const distinct = env.incoming.headersDistinct;
+            rememberHeaderReader(request, (name) => distinct[name]?.join(', ') ?? null);
+          }
+          return truncatedHeaders(env, settings) ?? app.fetch(request, bindings);
+        },
+        port,
+        hostname,
       },
-      port,
-      hostname,
-    }, (info) => {
-      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      resolve({ server, url: `http://${host}:${info.port}`, store });
-    });
+      (info) => {
+        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        resolve({ server, url: `http://${host}:${info.port}`, store });
+      },
+    );
     server.once('close', stopReleases);
     if ('maxHeadersCount' in server) server.maxHeadersCount = MAX_HEADERS;
     server.once('error', reject);

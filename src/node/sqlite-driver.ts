@@ -55,9 +55,13 @@ export function openSqlite(path: string): SqliteStore {
 
 /** Applies the migrations not yet applied, in order, recording them as wrangler does (d1_migrations). */
 function migrate(db: Database.Database): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)`);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)`,
+  );
   const applied = new Set(db.prepare('SELECT name FROM d1_migrations').pluck().all() as string[]);
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   for (const name of files) {
     if (applied.has(name)) continue;
     const text = readFileSync(join(MIGRATIONS_DIR, name), 'utf8');

@@ -71,7 +71,13 @@ export function loadRegistry(files: readonly DataFile[]): { registry: Registry; 
   }
   if (!terms && !files.some((f) => f.path === 'terms.json')) {
     // Optional (SPEC §2): a directory with only licensees, jwks.json and revoked.json must start.
-    problems.push({ file: 'licenses/terms.json', field: '(file)', message: 'is absent: defaults apply and the license pages say no contact is configured; add it to state contact, license server, payment and AI-use terms', severity: 'warning' });
+    problems.push({
+      file: 'licenses/terms.json',
+      field: '(file)',
+      message:
+        'is absent: defaults apply and the license pages say no contact is configured; add it to state contact, license server, payment and AI-use terms',
+      severity: 'warning',
+    });
   }
   // An invalid terms.json is an error (loadData refuses to start), so the defaults stand in only when it is absent.
   return { registry: { licensees, jwks, revoked, terms: terms ?? DEFAULT_TERMS }, problems };

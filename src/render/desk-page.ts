@@ -39,7 +39,12 @@ main:has(> .desk.wide){max-width:68rem}
 
 /** `wide`: the desk itself (a grid of feeds); forms and refusals keep the reading width. */
 function shell(base: string, title: string, body: string, wide = false): string {
-  return page({ title, base, head: `<meta name="robots" content="noindex, nofollow">\n${STYLE}`, main: `<div class="desk${wide ? ' wide' : ''}">\n${body}\n</div>` });
+  return page({
+    title,
+    base,
+    head: `<meta name="robots" content="noindex, nofollow">\n${STYLE}`,
+    main: `<div class="desk${wide ? ' wide' : ''}">\n${body}\n</div>`,
+  });
 }
 
 export interface SignInFacts {
@@ -54,7 +59,10 @@ export function signInPage(base: string, facts: SignInFacts = {}): string {
     ? `<p class="error" role="alert"><strong>Sign-in refused: ${h(facts.refusal.title)}.</strong> ${h(facts.refusal.detail)} (code <code>${h(facts.refusal.code)}</code>)</p>`
     : '';
   const ended = facts.ended ? `<p class="note" role="status">Your desk session has ended. Sign in again to keep reading.</p>` : '';
-  return shell(base, 'Sign in — wiregate desk', `<h1>Licensee desk</h1>
+  return shell(
+    base,
+    'Sign in — wiregate desk',
+    `<h1>Licensee desk</h1>
 <p>For editors at partner newsrooms: read the full wire in this browser, see your feeds and your private feed URLs.</p>
 ${refusal}${ended}<form class="signin" method="post" action="/desk/session">
 <label for="token">License token</label>
@@ -62,7 +70,8 @@ ${refusal}${ended}<form class="signin" method="post" action="/desk/session">
 <p class="hint" id="token-hint">Paste the license token your agency issued. It is checked once and not kept: this browser gets a session of at most 12 hours, and never longer than the token itself.</p>
 <div><button class="primary" type="submit">Sign in</button></div>
 </form>
-<p class="hint">Not a partner yet? Read the <a href="${h(base)}/license">license terms</a>.</p>`);
+<p class="hint">Not a partner yet? Read the <a href="${h(base)}/license">license terms</a>.</p>`,
+  );
 }
 
 export interface DeskFeed {
@@ -95,12 +104,16 @@ export interface DeskFacts {
 }
 
 export function deskPage(base: string, d: DeskFacts): string {
-  const signOut = d.session
-    ? `<form method="post" action="/desk/sign-out"><button type="submit">Sign out</button></form>`
-    : '';
+  const signOut = d.session ? `<form method="post" action="/desk/sign-out"><button type="submit">Sign out</button></form>` : '';
   const blocked = d.blocked ? `<p class="error" role="alert">${h(d.blocked)}</p>` : '';
-  const feeds = d.feeds.length === 0 ? '<p class="empty">Your license names no feed with stories yet.</p>' : `<div class="feeds">\n${d.feeds.map(feedCard).join('\n')}\n</div>`;
-  return shell(base, `${d.name} — wiregate desk`, `<div class="bar">
+  const feeds =
+    d.feeds.length === 0
+      ? '<p class="empty">Your license names no feed with stories yet.</p>'
+      : `<div class="feeds">\n${d.feeds.map(feedCard).join('\n')}\n</div>`;
+  return shell(
+    base,
+    `${d.name} — wiregate desk`,
+    `<div class="bar">
 <div class="who"><h1>${h(d.name)}</h1><p>License ${h(d.license)} · valid until ${h(humanDate(d.validUntil))}</p></div>
 ${signOut}
 </div>
@@ -112,21 +125,30 @@ ${d.usage ?? '<p class="empty">Usage figures are not available yet.</p>'}
 </section>
 <section aria-labelledby="keys-h"><h2 id="keys-h">Private feed URLs</h2>
 ${keysTable(d.keys)}
-</section>`, true);
+</section>`,
+    true,
+  );
 }
 
 function feedCard(feed: DeskFeed): string {
-  const items = feed.stories.length === 0
-    ? '<p class="empty">No stories yet.</p>'
-    : `<ul class="stories">\n${feed.stories.map((s) => `<li><a href="/articles/${h(s.slug)}">${h(s.headline)}</a><span class="when">${s.dateline ? `${h(s.dateline)} · ` : ''}<time datetime="${h(s.published)}">${h(humanDate(s.published))}</time></span></li>`).join('\n')}\n</ul>`;
+  const items =
+    feed.stories.length === 0
+      ? '<p class="empty">No stories yet.</p>'
+      : `<ul class="stories">\n${feed.stories.map((s) => `<li><a href="/articles/${h(s.slug)}">${h(s.headline)}</a><span class="when">${s.dateline ? `${h(s.dateline)} · ` : ''}<time datetime="${h(s.published)}">${h(humanDate(s.published))}</time></span></li>`).join('\n')}\n</ul>`;
   return `<article class="feed" aria-label="${h(feed.title)}"><h3>${h(feed.title)}</h3>\n${items}\n</article>`;
 }
 
 function keysTable(keys: readonly DeskKey[]): string {
-  const intro = '<p class="hint">Feed readers that cannot send a license token poll a private feed URL instead. Your agency issues them; each URL is shown once, when it is issued. Ask for a new one if a URL was shared.</p>';
+  const intro =
+    '<p class="hint">Feed readers that cannot send a license token poll a private feed URL instead. Your agency issues them; each URL is shown once, when it is issued. Ask for a new one if a URL was shared.</p>';
   if (keys.length === 0) return `${intro}\n<p class="empty">No private feed URLs issued.</p>`;
   const rows = keys.map((k) => {
-    const status = k.status === 'active' ? (k.flagged ? '<span class="tag warn">flagged: used from many networks</span>' : '<span class="tag">active</span>') : `<span class="tag off">${h(k.status)}</span>`;
+    const status =
+      k.status === 'active'
+        ? k.flagged
+          ? '<span class="tag warn">flagged: used from many networks</span>'
+          : '<span class="tag">active</span>'
+        : `<span class="tag off">${h(k.status)}</span>`;
     return `<tr><td>${h(k.label || '(no label)')}</td><td>${h(k.feeds.join(', '))}</td><td>${status}</td><td>${k.lastUsed ? h(humanDate(k.lastUsed)) : 'never'}</td></tr>`;
   });
   return `${intro}\n<div class="scroll"><table>\n<thead><tr><th scope="col">Label</th><th scope="col">Feeds</th><th scope="col">Status</th><th scope="col">Last used</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`;
@@ -134,5 +156,9 @@ function keysTable(keys: readonly DeskKey[]): string {
 
 /** A refusal on a desk route (a cross-origin POST), as a page a browser can show. */
 export function deskRefusalPage(base: string, title: string, detail: string, code: string): string {
-  return shell(base, `${title} — wiregate desk`, `<h1>${h(title)}</h1>\n<p class="error" role="alert">${h(detail)} (code <code>${h(code)}</code>)</p>\n<p><a href="/desk">Back to the desk</a></p>`);
+  return shell(
+    base,
+    `${title} — wiregate desk`,
+    `<h1>${h(title)}</h1>\n<p class="error" role="alert">${h(detail)} (code <code>${h(code)}</code>)</p>\n<p><a href="/desk">Back to the desk</a></p>`,
+  );
 }

@@ -54,9 +54,5 @@ function atomEntry(item: StoryView): Xml {
 
 /** RFC 6721: the entry is gone; feed readers and partners should remove their copies. */
 function tombstone(gone: GoneItem): Xml {
-  return el(
-    'at:deleted-entry',
-    { ref: gone.url, when: gone.story.updated },
-    el('at:comment', { 'xml:lang': 'en' }, gone.note),
-  );
+  return el('at:deleted-entry', { ref: gone.url, when: gone.story.updated }, el('at:comment', { 'xml:lang': 'en' }, gone.note));
 }

@@ -56,6 +56,10 @@ function advisoryItem(gone: GoneItem): Record<string, unknown> {
     title: `${gone.story.status === 'canceled' ? 'KILL' : 'WITHHOLD'}: ${gone.story.headline}`,
     content_text: gone.note,
     date_modified: gone.story.updated,
-    _wiregate_advisory: { status: gone.story.status, notice: gone.story.notice ?? '', action: gone.story.status === 'canceled' ? 'remove-all-copies' : 'do-not-publish' },
+    _wiregate_advisory: {
+      status: gone.story.status,
+      notice: gone.story.notice ?? '',
+      action: gone.story.status === 'canceled' ? 'remove-all-copies' : 'do-not-publish',
+    },
   };
 }

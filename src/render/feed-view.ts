@@ -53,7 +53,11 @@ export interface FeedPageFacts {
 
 export function feedView(feed: FeedInfo, items: readonly StoryView[], terms: OperatorTerms, settings: Settings, facts: FeedPageFacts): FeedView {
   const urls = urlsFor(settings);
-  const gone = facts.gone.map((story) => ({ story, url: urls.article(story.slug), note: goneNote(story.status as 'canceled' | 'withheld', story.notice ?? '') }));
+  const gone = facts.gone.map((story) => ({
+    story,
+    url: urls.article(story.slug),
+    note: goneNote(story.status as 'canceled' | 'withheld', story.notice ?? ''),
+  }));
   const updated = [...items.map((v) => facts.updatedOf(v.story)), ...facts.gone.map((s) => s.updated)].reduce((max, u) => (u > max ? u : max), EPOCH);
   const at = facts.feedUrl ?? ((file: string) => urls.feed(feed.id, file));
   const pageUrl = (file: string, page: number) => `${at(file)}${page > 1 ? `?page=${page}` : ''}`;
@@ -102,7 +106,9 @@ export function itemHtml(view: StoryView): string {
   const notice = view.license
     ? `<p>${h(view.license.line)} Receipt: ${h(view.license.receipt)}</p>`
     : `<p><em>${h(EXCERPT_NOTE)}</em> <a href="${h(a.licenseUrl)}">License terms</a>.</p>`;
-  const lead = leadNotes(view).map((note) => `<p><strong>${h(note)}</strong></p>`).join('');
+  const lead = leadNotes(view)
+    .map((note) => `<p><strong>${h(note)}</strong></p>`)
+    .join('');
   const attribution = `<p>Source: ${h(a.source)}. ${h(rightsStatement(view))} <a href="${h(a.canonicalUrl)}">${h(a.canonicalUrl)}</a></p>`;
   return lead + paragraphs + notice + attribution;
 }

@@ -36,7 +36,10 @@ export function indexJson(catalog: { readonly feeds: ReadonlyMap<string, FeedInf
 export function indexHtml(catalog: { readonly feeds: ReadonlyMap<string, FeedInfo> }, stories: readonly Story[], settings: Settings): string {
   const urls = urlsFor(settings);
   const feeds = [...catalog.feeds.values()]
-    .map((f) => `<tr><td><strong>${h(f.title)}</strong><br>${h(f.description)}</td><td><a href="${h(urls.feed(f.id, 'rss.xml'))}">RSS</a> · <a href="${h(urls.feed(f.id, 'atom.xml'))}">Atom</a> · <a href="${h(urls.feed(f.id, 'feed.json'))}">JSON Feed</a></td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td><strong>${h(f.title)}</strong><br>${h(f.description)}</td><td><a href="${h(urls.feed(f.id, 'rss.xml'))}">RSS</a> · <a href="${h(urls.feed(f.id, 'atom.xml'))}">Atom</a> · <a href="${h(urls.feed(f.id, 'feed.json'))}">JSON Feed</a></td></tr>`,
+    )
     .join('\n');
   const list = stories
     .map((s) => `<li><a href="${h(urls.article(s.slug))}">${h(s.headline)}</a> <span class="meta">— ${h(s.source)}, ${h(humanDate(s.published))}</span></li>`)

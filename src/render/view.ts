@@ -104,7 +104,13 @@ export function licenseLine(name: string, license: string): string {
 }
 
 /** The full text for a licensed decision; the receipt is required (the caller computes it: it needs the secret). */
-export function licensedView(story: Story, decision: Decision & { tier: 'licensed' }, settings: Settings, receipt: string, embargoedUntil?: string): LicensedView {
+export function licensedView(
+  story: Story,
+  decision: Decision & { tier: 'licensed' },
+  settings: Settings,
+  receipt: string,
+  embargoedUntil?: string,
+): LicensedView {
   const { licensee } = decision;
   return {
     story,
@@ -118,7 +124,12 @@ export function licensedView(story: Story, decision: Decision & { tier: 'license
 
 /** The public excerpt (SPEC §6). */
 export function excerptView(story: Story, settings: Settings): ExcerptView {
-  return { story, attribution: attributionOf(story, settings), tier: 'public', paragraphs: story.body.slice(0, excerptLength(story.body, settings.excerptWords)) };
+  return {
+    story,
+    attribution: attributionOf(story, settings),
+    tier: 'public',
+    paragraphs: story.body.slice(0, excerptLength(story.body, settings.excerptWords)),
+  };
 }
 
 export const EXCERPT_NOTE = 'This is an excerpt. The full story is available to licensed partners only.';

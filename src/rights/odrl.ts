@@ -14,7 +14,6 @@ const PREFIXES = { vcard: 'http://www.w3.org/2006/vcard/ns#', dct: 'http://purl.
 
 export type Policy = Record<string, unknown>;
 
-
 function assigner(terms: OperatorTerms, settings: Settings): Policy {
   return {
     '@type': 'Party',
@@ -48,13 +47,7 @@ export function publicOffer(terms: OperatorTerms, feedIds: readonly string[], se
 }
 
 /** One licensee's own terms, shown only to that licensee: the feeds its license and token both grant. */
-export function agreement(
-  terms: OperatorTerms,
-  licensee: Licensee,
-  grantedFeeds: readonly string[],
-  tokenId: string,
-  settings: Settings,
-): Policy {
+export function agreement(terms: OperatorTerms, licensee: Licensee, grantedFeeds: readonly string[], tokenId: string, settings: Settings): Policy {
   const urls = urlsFor(settings);
   const constraint: Policy[] = [
     { leftOperand: 'dateTime', operator: 'gteq', rightOperand: { '@value': licensee.validFrom, '@type': 'xsd:dateTime' } },

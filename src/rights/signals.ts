@@ -16,7 +16,9 @@ const CONTENT_SIGNALS_PREAMBLE = `# As a condition of accessing this website, yo
 # ANY RESTRICTIONS EXPRESSED VIA CONTENT SIGNALS ARE EXPRESS RESERVATIONS OF RIGHTS UNDER ARTICLE 4 OF THE EUROPEAN UNION DIRECTIVE 2019/790 ON COPYRIGHT AND RELATED RIGHTS IN THE DIGITAL SINGLE MARKET.`;
 
 export function robotsTxt(terms: OperatorTerms, settings: Settings): string {
-  const signals = Object.entries(terms.aiUse).map(([use, value]) => `${use}=${value}`).join(', ');
+  const signals = Object.entries(terms.aiUse)
+    .map(([use, value]) => `${use}=${value}`)
+    .join(', ');
   const blocked = terms.blockedCrawlers.map((agent) => `User-Agent: ${agent}\nDisallow: /\n`);
   return [
     `# wiregate: public excerpts only; full text is licensed. Terms: ${settings.publicUrl}/license`,

@@ -9,7 +9,13 @@ import { actor, json, route } from './admin.ts';
 import type { App } from './context.ts';
 
 const fieldProblem = (problems: readonly { field: string; message: string }[]) =>
-  new Problem('invalid_field', { detail: problems.map((p) => `${p.field}: ${p.message}`).slice(0, 5).join('; ') || '(body): invalid.' });
+  new Problem('invalid_field', {
+    detail:
+      problems
+        .map((p) => `${p.field}: ${p.message}`)
+        .slice(0, 5)
+        .join('; ') || '(body): invalid.',
+  });
 
 export function register(app: App): void {
   route(app, '/admin/feeds/:id', {

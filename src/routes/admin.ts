@@ -64,7 +64,8 @@ export function register(app: App): void {
         const now = Date.now();
         const story = await storyFromRequest(c, now);
         const missing = story.feeds.find((f) => !c.var.state.feeds.has(f));
-        if (missing !== undefined) throw new Problem('invalid_field', { detail: `feeds: feed "${missing}" does not exist (PUT /admin/feeds/${missing} first).` });
+        if (missing !== undefined)
+          throw new Problem('invalid_field', { detail: `feeds: feed "${missing}" does not exist (PUT /admin/feeds/${missing} first).` });
         const { created, story: stored } = await publishStory(c.var.store.db, story, actor(operator), now);
         return json(c, stored, created ? 201 : 200, { Location: `/articles/${stored.slug}` });
       },
@@ -114,7 +115,14 @@ async function storyFromRequest(c: AdminCtx, now: number): Promise<Story> {
       throw new Problem('invalid_field', { detail: '(body): is not valid UTF-8 JSON.' });
     }
     const { story, problems } = readStoryRecord(raw);
-    if (!story) throw new Problem('invalid_field', { detail: problems.map((p) => `${p.field}: ${p.message}`).slice(0, 5).join('; ') || '(body): not a story record.' });
+    if (!story)
+      throw new Problem('invalid_field', {
+        detail:
+          problems
+            .map((p) => `${p.field}: ${p.message}`)
+            .slice(0, 5)
+            .join('; ') || '(body): not a story record.',
+      });
     return story;
   }
   const feed = c.req.query('feed');

@@ -46,13 +46,19 @@ export function register(app: App): void {
         const suffix = match[2] ?? 'html';
         const format = FORMATS[suffix as keyof typeof FORMATS];
         const key = `story ${story.slug} ${suffix} ${entitlementKey(decision)} ${presence.kind}`;
-        return cached(c, key, async () => {
-          const view = await viewFor(story, decision, settings, presence);
-          const body = format.render(view, () => policyFor(state.registry.terms, decision, view, settings), state.registry.terms);
-          const r = await rendered(body, format.type, effectiveUpdated(story, now));
-          return view.license ? { ...r, items: [{ slug: story.slug, version: story.version, receipt: view.license.receipt }] } : r;
-        // The story page is where a desk session counts (SPEC §12): caches must key on the cookie too.
-        }, { decision, headers: tdmHeaders(settings), ...(suffix === 'html' ? { vary: 'Cookie' } : {}) }, suffix);
+        return cached(
+          c,
+          key,
+          async () => {
+            const view = await viewFor(story, decision, settings, presence);
+            const body = format.render(view, () => policyFor(state.registry.terms, decision, view, settings), state.registry.terms);
+            const r = await rendered(body, format.type, effectiveUpdated(story, now));
+            return view.license ? { ...r, items: [{ slug: story.slug, version: story.version, receipt: view.license.receipt }] } : r;
+            // The story page is where a desk session counts (SPEC §12): caches must key on the cookie too.
+          },
+          { decision, headers: tdmHeaders(settings), ...(suffix === 'html' ? { vary: 'Cookie' } : {}) },
+          suffix,
+        );
       }
     }
   });

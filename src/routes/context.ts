@@ -57,9 +57,16 @@ export async function viewFor(story: Story, decision: Decision, settings: Settin
 }
 
 /** The receipt for a licensed copy; without the server secret, licensed copies are refused (fail closed). */
-export function receiptFor(story: { readonly slug: string; readonly version: number }, decision: Decision & { tier: 'licensed' }, settings: Settings): Promise<string> {
+export function receiptFor(
+  story: { readonly slug: string; readonly version: number },
+  decision: Decision & { tier: 'licensed' },
+  settings: Settings,
+): Promise<string> {
   if (!settings.receiptSecret) {
-    throw new Problem('receipts_unavailable', { detail: 'Licensed copies cannot be receipted on this deployment: the operator has not configured a receipt secret.', retryAfter: 300 });
+    throw new Problem('receipts_unavailable', {
+      detail: 'Licensed copies cannot be receipted on this deployment: the operator has not configured a receipt secret.',
+      retryAfter: 300,
+    });
   }
   return receiptId(settings.receiptSecret, decision.token, story.slug, story.version);
 }
@@ -100,7 +107,11 @@ export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>,
   // A 304 carries no copy: it counts as a request, never as a delivery.
   const accounting = await account(c.var.store.db, facts, response.status === 200 ? (rendered.items ?? []) : [], Date.now(), c.var.store.options.quotas);
   if (!accounting.admitted) {
-    throw new Problem('quota_exceeded', { detail: 'This license is past its quota; try again later.', retryAfter: accounting.retryAfter, headers: rateLimitHeaders(accounting.quotas) });
+    throw new Problem('quota_exceeded', {
+      detail: 'This license is past its quota; try again later.',
+      retryAfter: accounting.retryAfter,
+      headers: rateLimitHeaders(accounting.quotas),
+    });
   }
   for (const [name, value] of Object.entries(rateLimitHeaders(accounting.quotas))) response.headers.set(name, value);
   return response;

@@ -40,7 +40,9 @@ export async function deskUsage(c: Ctx, licensee: string): Promise<string> {
   const report = await usageReport(c.var.store.db, { ...thisMonth(Date.now()), licensee, group: 'format' });
   const rows = report.groups.map((g) => `<tr><td>${escapeHtml(g.key)}</td><td class="num">${g.deliveries}</td></tr>`).join('');
   const total = `<p><strong>${report.deliveries}</strong> ${report.deliveries === 1 ? 'story' : 'stories'} delivered this month (since ${escapeHtml(report.from.slice(0, 10))}).</p>`;
-  return report.deliveries === 0 ? total : `${total}<table><thead><tr><th>format</th><th class="num">deliveries</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return report.deliveries === 0
+    ? total
+    : `${total}<table><thead><tr><th>format</th><th class="num">deliveries</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /**
@@ -122,18 +124,28 @@ async function desk(c: Ctx): Promise<Response> {
       feeds.push({ id, title: info.title, stories: window.items.map((w) => w.story) });
     }
   }
-  const keys = (await feedKeysOf(store.db, licensee.id)).map((k) => ({ label: k.label, feeds: k.feeds, status: statusOf(k, now), created: k.created, lastUsed: k.lastUsed, flagged: k.flaggedDay !== null }));
-  const blocked = isRefusal(verdict) ? `Your license gives no access right now: ${CODES[verdict.code].title} (${verdict.code}).` : undefined;
-  return html(c, deskPage(settings.publicUrl, {
-    name: licensee.name,
-    license: licensee.license,
-    validUntil: licensee.validUntil,
-    ...(blocked ? { blocked } : {}),
-    feeds,
-    keys,
-    usage: await deskUsage(c, licensee.id),
-    session: hasSessionCookie(c.req.raw),
+  const keys = (await feedKeysOf(store.db, licensee.id)).map((k) => ({
+    label: k.label,
+    feeds: k.feeds,
+    status: statusOf(k, now),
+    created: k.created,
+    lastUsed: k.lastUsed,
+    flagged: k.flaggedDay !== null,
   }));
+  const blocked = isRefusal(verdict) ? `Your license gives no access right now: ${CODES[verdict.code].title} (${verdict.code}).` : undefined;
+  return html(
+    c,
+    deskPage(settings.publicUrl, {
+      name: licensee.name,
+      license: licensee.license,
+      validUntil: licensee.validUntil,
+      ...(blocked ? { blocked } : {}),
+      feeds,
+      keys,
+      usage: await deskUsage(c, licensee.id),
+      session: hasSessionCookie(c.req.raw),
+    }),
+  );
 }
 
 async function signOut(c: Ctx): Promise<Response> {

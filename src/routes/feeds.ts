@@ -56,9 +56,7 @@ export async function serveFeed(c: Ctx, caller: Caller, feedId: string, file: st
   const render = async () => {
     const window = await feedWindow(state, feed.id, decision, now, page, settings.feedItems);
     if (page > 1 && window.items.length === 0) throw new Problem('not_found', { detail: 'No such feed page.' });
-    const items = await Promise.all(
-      window.items.map(({ story, presence }, i) => viewFor(story, decision, settings, presence, receiptPlaceholder(i))),
-    );
+    const items = await Promise.all(window.items.map(({ story, presence }, i) => viewFor(story, decision, settings, presence, receiptPlaceholder(i))));
     const view = feedView(feed, items, state.registry.terms, settings, {
       tier: decision.tier,
       page,
@@ -71,20 +69,31 @@ export async function serveFeed(c: Ctx, caller: Caller, feedId: string, file: st
   };
   const delivery = { decision, maxAge: maxAgeUntil(settings, nextRelease, now), headers: { ...tdmHeaders(settings), ...address?.headers } };
   if (decision.tier !== 'licensed') {
-    return cached(c, `feed ${page_} public`, async () => {
-      const { body, updated } = await render();
-      return rendered(body, format.type, updated);
-    }, delivery);
+    return cached(
+      c,
+      `feed ${page_} public`,
+      async () => {
+        const { body, updated } = await render();
+        return rendered(body, format.type, updated);
+      },
+      delivery,
+    );
   }
   const { templates } = cachesOf(state, settings);
-  return cached(c, `feed ${page_} ${entitlementKey(decision)}`, async () => {
-    // What a licensee's page holds depends on the licensee (embargo access), not on the token.
-    const template = await templates.get(`feed ${page_} ${decision.licensee.id}`, async () => {
-      const { body, updated, stories } = await render();
-      return receiptTemplate(body, format.type, updated, stories);
-    });
-    const receipts = await Promise.all(template.stories.map((story) => receiptFor(story, decision, settings)));
-    const items = template.stories.map((story, i) => ({ slug: story.slug, version: story.version, receipt: receipts[i]! }));
-    return { ...(await fillTemplate(template, receipts)), items };
-  }, delivery, format.name);
+  return cached(
+    c,
+    `feed ${page_} ${entitlementKey(decision)}`,
+    async () => {
+      // What a licensee's page holds depends on the licensee (embargo access), not on the token.
+      const template = await templates.get(`feed ${page_} ${decision.licensee.id}`, async () => {
+        const { body, updated, stories } = await render();
+        return receiptTemplate(body, format.type, updated, stories);
+      });
+      const receipts = await Promise.all(template.stories.map((story) => receiptFor(story, decision, settings)));
+      const items = template.stories.map((story, i) => ({ slug: story.slug, version: story.version, receipt: receipts[i]! }));
+      return { ...(await fillTemplate(template, receipts)), items };
+    },
+    delivery,
+    format.name,
+  );
 }

@@ -44,5 +44,4 @@ export function register(app: App): void {
     const make = () => rendered(json(agreement(terms, licensee, feeds, token.jti, settings)), JSON_LD, state.updated);
     return cached(c, `agreement ${entitlementKey(decision)}`, make, { decision });
   });
-
 }

@@ -35,7 +35,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { path: '/rights/agreement.jsonld', methods: GET, kind: 'licensee', examples: () => ['/rights/agreement.jsonld'] },
   { path: '/articles/:file', methods: GET, kind: 'content', examples: (slug) => STORY_SUFFIXES.map((s) => `/articles/${slug}${s}`) },
   { path: '/feeds/:feed/:file', methods: GET, kind: 'content', examples: (_s, feed) => FEED_FILES.map((f) => `/feeds/${feed}/${f}`) },
-  { path: '/private/:key/feeds/:feed/:file', methods: GET, kind: 'private', examples: (_s, feed) => FEED_FILES.map((f) => `/private/not-a-real-key/feeds/${feed}/${f}`) },
+  {
+    path: '/private/:key/feeds/:feed/:file',
+    methods: GET,
+    kind: 'private',
+    examples: (_s, feed) => FEED_FILES.map((f) => `/private/not-a-real-key/feeds/${feed}/${f}`),
+  },
   { path: '/account/usage', methods: GET, kind: 'licensee', examples: () => ['/account/usage'] },
   { path: '/desk', methods: GET, kind: 'desk', examples: () => ['/desk'] },
   { path: '/desk/session', methods: ['POST'], kind: 'desk', examples: () => ['/desk/session'] },

@@ -67,7 +67,13 @@ export async function insertFeedKey(db: SqlDriver, key: NewFeedKey, hash: string
   await db.batch([
     sql(
       `INSERT INTO feed_keys (id, licensee, hash, label, feeds, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      key.id, key.licensee, hash, key.label, JSON.stringify(key.feeds), created, key.expires,
+      key.id,
+      key.licensee,
+      hash,
+      key.label,
+      JSON.stringify(key.feeds),
+      created,
+      key.expires,
     ),
     auditRow(actor, 'feed-key.issue', `${key.licensee}/${key.id}`, now),
   ]);
@@ -90,7 +96,11 @@ export async function revokeFeedKey(db: SqlDriver, licensee: string, id: string,
     sql(`UPDATE feed_keys SET revoked = ? WHERE id = ? AND licensee = ? AND revoked IS NULL`, iso(now), id, licensee),
     sql(
       `INSERT INTO audit (at, operator, action, target) SELECT ?, ?, 'feed-key.revoke', ? WHERE EXISTS (SELECT 1 FROM feed_keys WHERE id = ? AND licensee = ?)`,
-      iso(now), actor.operator, `${licensee}/${id}`, id, licensee,
+      iso(now),
+      actor.operator,
+      `${licensee}/${id}`,
+      id,
+      licensee,
     ),
   ]);
   if (changed === 1) return 'revoked';
@@ -119,7 +129,10 @@ export async function recordClient(db: SqlDriver, keyId: string, day: string, se
     sql(
       `INSERT INTO feed_key_clients (key_id, day, kind, value, subscribers) VALUES (?, ?, 'net', ?, ?)
        ON CONFLICT (key_id, day, kind, value) DO UPDATE SET subscribers = MAX(COALESCE(subscribers, 0), COALESCE(excluded.subscribers, 0))`,
-      keyId, day, seen.network, seen.subscribers,
+      keyId,
+      day,
+      seen.network,
+      seen.subscribers,
     ),
     sql(`INSERT OR IGNORE INTO feed_key_clients (key_id, day, kind, value) VALUES (?, ?, 'ua', ?)`, keyId, day, seen.agent),
     sql(`UPDATE feed_keys SET last_used = ? WHERE id = ?`, iso(now), keyId),
@@ -132,7 +145,8 @@ export async function countsOf(db: SqlDriver, keyId: string, day: string): Promi
     sql(
       `SELECT SUM(kind = 'net') AS networks, SUM(kind = 'ua') AS agents, SUM(CASE WHEN kind = 'net' THEN COALESCE(subscribers, 0) ELSE 0 END) AS subscribers
        FROM feed_key_clients WHERE key_id = ? AND day = ?`,
-      keyId, day,
+      keyId,
+      day,
     ),
   );
   return { networks: row?.networks ?? 0, agents: row?.agents ?? 0, subscribers: row?.subscribers ?? 0 };
@@ -141,7 +155,13 @@ export async function countsOf(db: SqlDriver, keyId: string, day: string): Promi
 /** Marks a key as past its threshold today; with `suspend`, also as shared (410 from then on). */
 export async function markSharing(db: SqlDriver, keyId: string, day: string, networks: number, suspend: boolean, now: number): Promise<void> {
   await db.batch([
-    sql(`UPDATE feed_keys SET flagged_day = ?, flagged_networks = MAX(COALESCE(CASE WHEN flagged_day = ? THEN flagged_networks END, 0), ?) WHERE id = ?`, day, day, networks, keyId),
+    sql(
+      `UPDATE feed_keys SET flagged_day = ?, flagged_networks = MAX(COALESCE(CASE WHEN flagged_day = ? THEN flagged_networks END, 0), ?) WHERE id = ?`,
+      day,
+      day,
+      networks,
+      keyId,
+    ),
     ...(suspend ? [sql(`UPDATE feed_keys SET shared = COALESCE(shared, ?) WHERE id = ?`, iso(now), keyId)] : []),
   ]);
 }

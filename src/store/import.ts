@@ -24,7 +24,12 @@ export interface ImportCounts {
 }
 
 /** The statements that sync the files into a store whose feeds end at `topOf` ranks (empty: a new store). */
-export function importStatements(files: DataFiles, actor: Actor, now: number, topOf: ReadonlyMap<string, number> = new Map()): { statements: Statement[]; counts: ImportCounts } {
+export function importStatements(
+  files: DataFiles,
+  actor: Actor,
+  now: number,
+  topOf: ReadonlyMap<string, number> = new Map(),
+): { statements: Statement[]; counts: ImportCounts } {
   const { catalog, registry } = loadData(files); // throws DataError naming each file and field at fault
   const operatorFile = files.licenses.find((f) => f.path === 'operator-jwks.json');
   const operatorKeys = operatorFile ? readKeySet(JSON.parse(operatorFile.text) as unknown) : { keys: [] };
@@ -38,7 +43,14 @@ export function importStatements(files: DataFiles, actor: Actor, now: number, to
          ON CONFLICT (slug) DO UPDATE SET version = excluded.version, status = excluded.status, published = excluded.published,
            updated = excluded.updated, embargoed_until = excluded.embargoed_until, record = excluded.record, write_id = excluded.write_id
          WHERE stories.record <> excluded.record`,
-        story.slug, story.version, story.status, story.published, story.updated, until, record, crypto.randomUUID(),
+        story.slug,
+        story.version,
+        story.status,
+        story.published,
+        story.updated,
+        until,
+        record,
+        crypto.randomUUID(),
       ),
       sql(`INSERT OR IGNORE INTO story_versions (slug, version, record, created) VALUES (?, ?, ?, ?)`, story.slug, story.version, record, iso(now)),
       fingerprintStatement(story),
@@ -51,18 +63,20 @@ export function importStatements(files: DataFiles, actor: Actor, now: number, to
       sql(`DELETE FROM feed_items WHERE feed_id = ? AND slug NOT IN (SELECT value FROM json_each(?))`, feed.id, JSON.stringify(stories)),
       // The file lists newest first; members already in the store keep their place.
       ...stories.map((slug, i) =>
-        sql(
-          `INSERT OR IGNORE INTO feed_items (feed_id, slug, rank) VALUES (?, ?, ?)`,
-          feed.id, slug, (topOf.get(feed.id) ?? 0) + stories.length - i,
-        ),
+        sql(`INSERT OR IGNORE INTO feed_items (feed_id, slug, rank) VALUES (?, ?, ?)`, feed.id, slug, (topOf.get(feed.id) ?? 0) + stories.length - i),
       ),
     );
   }
   for (const licensee of registry.licensees.values()) {
-    statements.push(sql(`INSERT INTO licensees (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record`, licensee.id, JSON.stringify(licensee)));
+    statements.push(
+      sql(`INSERT INTO licensees (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record`, licensee.id, JSON.stringify(licensee)),
+    );
   }
   statements.push(sql(`DELETE FROM signing_keys`));
-  for (const [kind, set] of [['license', registry.jwks], ['operator', operatorKeys]] as const) {
+  for (const [kind, set] of [
+    ['license', registry.jwks],
+    ['operator', operatorKeys],
+  ] as const) {
     for (const key of set.keys) statements.push(sql(`INSERT INTO signing_keys (kind, kid, jwk) VALUES (?, ?, ?)`, kind, key.kid, JSON.stringify(key)));
   }
   for (const jti of registry.revoked) statements.push(sql(`INSERT OR IGNORE INTO revocations (jti, at) VALUES (?, ?)`, jti, iso(now)));
@@ -81,10 +95,14 @@ export function importStatements(files: DataFiles, actor: Actor, now: number, to
 /** The statements as one SQL script with the values written in, for `wrangler d1 execute --file`. */
 export function sqlScript(statements: readonly Statement[]): string {
   const literal = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
-  return statements.map((s) => {
-    let i = 0;
-    return `${s.sql.replace(/\?/g, () => literal(s.params[i++]))};`;
-  }).join('\n') + '\n';
+  return (
+    statements
+      .map((s) => {
+        let i = 0;
+        return `${s.sql.replace(/\?/g, () => literal(s.params[i++]))};`;
+      })
+      .join('\n') + '\n'
+  );
 }
 
 /** Fills a store that has never been filled; a store that has is left as it is. */

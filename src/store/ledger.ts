@@ -32,7 +32,9 @@ export interface QuotaState {
   readonly reset: number;
 }
 
-export type Accounting = { readonly admitted: true; readonly quotas: readonly QuotaState[] } | { readonly admitted: false; readonly quotas: readonly QuotaState[]; readonly retryAfter: number };
+export type Accounting =
+  | { readonly admitted: true; readonly quotas: readonly QuotaState[] }
+  | { readonly admitted: false; readonly quotas: readonly QuotaState[]; readonly retryAfter: number };
 export type QuotaVerdict = Accounting;
 
 export interface QuotaLimits {
@@ -72,7 +74,16 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
     items.map((item) =>
       sql(
         `INSERT INTO deliveries (at, licensee, credential_kind, credential, slug, version, format, receipt, country) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? ${guard}`,
-        iso(now), licensee.id, facts.credentialKind, facts.credential, item.slug, item.version, facts.format, item.receipt, facts.country ?? null, ...params,
+        iso(now),
+        licensee.id,
+        facts.credentialKind,
+        facts.credential,
+        item.slug,
+        item.version,
+        facts.format,
+        item.receipt,
+        facts.country ?? null,
+        ...params,
       ),
     );
   if (!rpm && !spm) {
@@ -98,21 +109,38 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
   const granted = `(SELECT grant_id FROM quota_usage WHERE licensee = ? AND window = ?) = ?`;
   const statements: Statement[] = [];
   for (const window of [rpm ? w.minute : null, spm ? w.month : null]) {
-    if (window) statements.push(sql(`INSERT INTO quota_usage (licensee, window, used) VALUES (?, ?, 0) ON CONFLICT (licensee, window) DO NOTHING`, licensee.id, window));
+    if (window)
+      statements.push(sql(`INSERT INTO quota_usage (licensee, window, used) VALUES (?, ?, 0) ON CONFLICT (licensee, window) DO NOTHING`, licensee.id, window));
   }
   const monthRoom = spm ? ` AND (SELECT used FROM quota_usage WHERE licensee = ? AND window = ?) + ? <= ?` : '';
   const monthParams = spm ? [licensee.id, w.month, n, spm] : [];
   const admitIndex = statements.length;
   if (rpm) {
-    statements.push(sql(`UPDATE quota_usage SET used = used + 1, grant_id = ? WHERE licensee = ? AND window = ? AND used + 1 <= ?${monthRoom}`, grant, licensee.id, w.minute, rpm, ...monthParams));
-    if (spm) statements.push(sql(`UPDATE quota_usage SET used = used + ? WHERE licensee = ? AND window = ? AND ${granted}`, n, licensee.id, w.month, licensee.id, w.minute, grant));
+    statements.push(
+      sql(
+        `UPDATE quota_usage SET used = used + 1, grant_id = ? WHERE licensee = ? AND window = ? AND used + 1 <= ?${monthRoom}`,
+        grant,
+        licensee.id,
+        w.minute,
+        rpm,
+        ...monthParams,
+      ),
+    );
+    if (spm)
+      statements.push(
+        sql(`UPDATE quota_usage SET used = used + ? WHERE licensee = ? AND window = ? AND ${granted}`, n, licensee.id, w.month, licensee.id, w.minute, grant),
+      );
   } else {
-    statements.push(sql(`UPDATE quota_usage SET used = used + ?, grant_id = ? WHERE licensee = ? AND window = ? AND used + ? <= ?`, n, grant, licensee.id, w.month, n, spm!));
+    statements.push(
+      sql(`UPDATE quota_usage SET used = used + ?, grant_id = ? WHERE licensee = ? AND window = ? AND used + ? <= ?`, n, grant, licensee.id, w.month, n, spm!),
+    );
   }
   statements.push(...rows(`WHERE ${granted}`, [licensee.id, admitWindow, grant]));
   const changed = await db.batch(statements);
   const admitted = changed[admitIndex] === 1;
-  const used = await db.all<{ window: string; used: number }>(sql(`SELECT window, used FROM quota_usage WHERE licensee = ? AND window IN (?, ?)`, licensee.id, w.minute, w.month));
+  const used = await db.all<{ window: string; used: number }>(
+    sql(`SELECT window, used FROM quota_usage WHERE licensee = ? AND window IN (?, ?)`, licensee.id, w.minute, w.month),
+  );
   const usedIn = (window: string) => used.find((u) => u.window === window)?.used ?? 0;
   const quotas: QuotaState[] = [];
   if (rpm) quotas.push({ name: 'minute', limit: rpm, remaining: Math.max(0, rpm - usedIn(w.minute)), reset: w.minuteReset });

@@ -43,8 +43,10 @@ export class QuotaCounter {
     await storage.put('minute', { window: w.minute, used: minute });
     await storage.put('month', { window: w.month, used: month });
     const quotas: QuotaState[] = [];
-    if (limits.requestsPerMinute) quotas.push({ name: 'minute', limit: limits.requestsPerMinute, remaining: Math.max(0, limits.requestsPerMinute - minute), reset: w.minuteReset });
-    if (limits.storiesPerMonth) quotas.push({ name: 'month', limit: limits.storiesPerMonth, remaining: Math.max(0, limits.storiesPerMonth - month), reset: w.monthReset });
+    if (limits.requestsPerMinute)
+      quotas.push({ name: 'minute', limit: limits.requestsPerMinute, remaining: Math.max(0, limits.requestsPerMinute - minute), reset: w.minuteReset });
+    if (limits.storiesPerMonth)
+      quotas.push({ name: 'month', limit: limits.storiesPerMonth, remaining: Math.max(0, limits.storiesPerMonth - month), reset: w.monthReset });
     const monthFull = limits.storiesPerMonth !== undefined && month + n > limits.storiesPerMonth;
     const verdict: QuotaVerdict = admitted ? { admitted, quotas } : { admitted, quotas, retryAfter: monthFull ? w.monthReset : w.minuteReset };
     return Response.json(verdict);

@@ -11,7 +11,8 @@ export async function releasedFeeds(db: SqlDriver, since: number, until: number)
     sql(
       `SELECT DISTINCT f.feed_id FROM stories s JOIN feed_items f ON f.slug = s.slug
        WHERE s.status = 'embargoed' AND s.embargoed_until > ? AND s.embargoed_until <= ?`,
-      iso(since), iso(until),
+      iso(since),
+      iso(until),
     ),
   );
   return rows.map((r) => r.feed_id);
@@ -63,7 +64,9 @@ export function watchReleases(db: SqlDriver, settings: Settings): () => void {
   let stopped = false;
   const arm = async () => {
     if (stopped) return;
-    const row = await db.first<{ at: string | null }>(sql(`SELECT MIN(embargoed_until) AS at FROM stories WHERE status = 'embargoed' AND embargoed_until > ?`, iso(since))).catch(() => undefined);
+    const row = await db
+      .first<{ at: string | null }>(sql(`SELECT MIN(embargoed_until) AS at FROM stories WHERE status = 'embargoed' AND embargoed_until > ?`, iso(since)))
+      .catch(() => undefined);
     const next = row?.at ? Date.parse(row.at) : Infinity;
     const delay = Math.max(0, Math.min(next - Date.now(), 60_000));
     timer = setTimeout(async () => {

@@ -21,7 +21,16 @@ export async function insertSession(db: SqlDriver, hash: string, s: SessionRecor
     sql(`DELETE FROM desk_sessions WHERE exp <= ?`, Math.floor(now / 1000)),
     sql(
       `INSERT INTO desk_sessions (hash, licensee, iss, sub, jti, feeds, iat, exp, token_exp, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      hash, s.licensee, s.iss, s.sub, s.jti, JSON.stringify(s.feeds), s.iat, s.exp, s.tokenExp, iso(now),
+      hash,
+      s.licensee,
+      s.iss,
+      s.sub,
+      s.jti,
+      JSON.stringify(s.feeds),
+      s.iat,
+      s.exp,
+      s.tokenExp,
+      iso(now),
     ),
   ]);
 }
@@ -31,7 +40,16 @@ export async function sessionByHash(db: SqlDriver, hash: string): Promise<Sessio
     sql(`SELECT licensee, iss, sub, jti, feeds, iat, exp, token_exp FROM desk_sessions WHERE hash = ?`, hash),
   );
   if (!row) return undefined;
-  return { licensee: row.licensee, iss: row.iss, sub: row.sub, jti: row.jti, feeds: JSON.parse(row.feeds) as string[], iat: row.iat, exp: row.exp, tokenExp: row.token_exp };
+  return {
+    licensee: row.licensee,
+    iss: row.iss,
+    sub: row.sub,
+    jti: row.jti,
+    feeds: JSON.parse(row.feeds) as string[],
+    iat: row.iat,
+    exp: row.exp,
+    tokenExp: row.token_exp,
+  };
 }
 
 export async function deleteSession(db: SqlDriver, hash: string): Promise<void> {

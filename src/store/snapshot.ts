@@ -81,7 +81,11 @@ export async function loadSnapshot(db: SqlDriver, generation: number, extraLicen
           `SELECT s.record FROM feed_items f JOIN stories s ON s.slug = f.slug
            WHERE f.feed_id = ? AND (? = 1 OR s.embargoed_until IS NULL OR s.embargoed_until <= ?)
            ORDER BY f.rank DESC LIMIT ? OFFSET ?`,
-          feedId, visible.embargoAccess ? 1 : 0, iso(visible.now), limit, offset,
+          feedId,
+          visible.embargoAccess ? 1 : 0,
+          iso(visible.now),
+          limit,
+          offset,
         ),
       );
       return rows.map((r) => parseStory(r.record));
@@ -91,7 +95,8 @@ export async function loadSnapshot(db: SqlDriver, generation: number, extraLicen
         sql(
           `SELECT record FROM stories WHERE status IN ('usable', 'embargoed') AND (embargoed_until IS NULL OR embargoed_until <= ?)
            ORDER BY published DESC, slug LIMIT ?`,
-          iso(now), limit,
+          iso(now),
+          limit,
         ),
       );
       return rows.map((r) => parseStory(r.record));

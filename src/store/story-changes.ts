@@ -51,7 +51,13 @@ export function takeDown(story: Story, status: 'canceled' | 'withheld', reason: 
   });
 }
 
-export function correct(story: Story, note: string, body: readonly string[] | undefined, now: number, headline?: { headline: string; dateline: string }): Story {
+export function correct(
+  story: Story,
+  note: string,
+  body: readonly string[] | undefined,
+  now: number,
+  headline?: { headline: string; dateline: string },
+): Story {
   return change(story, 'corrected', (s) => {
     if (body) s.body = [...body];
     if (headline) {

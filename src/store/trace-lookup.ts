@@ -13,7 +13,12 @@ export function fingerprintStatement(story: Story, guard = '1 = 1', guardParams:
   return sql(
     `INSERT INTO fingerprints (hash, slug, version) SELECT value, ?, ? FROM json_each(?)
      WHERE ${guard} AND NOT EXISTS (SELECT 1 FROM fingerprints WHERE slug = ? AND version = ?)`,
-    story.slug, story.version, JSON.stringify([...fingerprints(story.body)]), ...guardParams, story.slug, story.version,
+    story.slug,
+    story.version,
+    JSON.stringify([...fingerprints(story.body)]),
+    ...guardParams,
+    story.slug,
+    story.version,
   );
 }
 
@@ -26,7 +31,8 @@ export function storeTraceLookup(db: SqlDriver, excerptWords: number): TraceLook
         sql(
           `SELECT slug, version, COUNT(*) AS shared FROM fingerprints WHERE hash IN (SELECT value FROM json_each(?))
            GROUP BY slug, version ORDER BY shared DESC, version DESC, slug LIMIT ?`,
-          JSON.stringify([...hashes]), limit,
+          JSON.stringify([...hashes]),
+          limit,
         ),
       );
     },

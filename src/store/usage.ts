@@ -61,7 +61,11 @@ export interface Recipient {
 /** Who received a story version, and when: the trace of SPEC §14 reads this. */
 export function recipients(db: SqlDriver, slug: string, version: number): Promise<Recipient[]> {
   return db.all<Recipient>(
-    sql(`SELECT licensee, MIN(at) AS first, MAX(at) AS last, COUNT(*) AS deliveries FROM deliveries WHERE slug = ? AND version = ? GROUP BY licensee ORDER BY first`, slug, version),
+    sql(
+      `SELECT licensee, MIN(at) AS first, MAX(at) AS last, COUNT(*) AS deliveries FROM deliveries WHERE slug = ? AND version = ? GROUP BY licensee ORDER BY first`,
+      slug,
+      version,
+    ),
   );
 }
 

@@ -27,7 +27,12 @@ function storyStatements(story: Story, writeId: string, now: number): Statement[
   return [
     sql(
       `INSERT OR IGNORE INTO story_versions (slug, version, record, created) SELECT ?, ?, ?, ? WHERE ${guard}`,
-      story.slug, story.version, JSON.stringify(story), iso(now), story.slug, writeId,
+      story.slug,
+      story.version,
+      JSON.stringify(story),
+      iso(now),
+      story.slug,
+      writeId,
     ),
     // The trace index follows every publish and correction (SPEC §14).
     fingerprintStatement(story, guard, [story.slug, writeId]),
@@ -53,13 +58,18 @@ export async function publishStory(db: SqlDriver, story: Story, actor: Actor, no
   const [inserted] = await db.batch([
     sql(
       `INSERT INTO stories (slug, version, status, published, updated, embargoed_until, record, write_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING`,
-      ...storyColumns(story), writeId,
+      ...storyColumns(story),
+      writeId,
     ),
     ...storyStatements(story, writeId, now),
     ...story.feeds.map((feed) =>
       sql(
         `INSERT OR IGNORE INTO feed_items (feed_id, slug, rank) SELECT ?, ?, COALESCE((SELECT MAX(rank) FROM feed_items WHERE feed_id = ?), 0) + 1 WHERE ${guard}`,
-        feed, story.slug, feed, story.slug, writeId,
+        feed,
+        story.slug,
+        feed,
+        story.slug,
+        writeId,
       ),
     ),
     sql(`INSERT INTO audit (at, operator, action, target) SELECT ?, ?, 'publish', ? WHERE ${guard}`, iso(now), actor.operator, story.slug, story.slug, writeId),
@@ -87,7 +97,10 @@ export async function changeStory(db: SqlDriver, slug: string, action: string, a
   const [updated] = await db.batch([
     sql(
       `UPDATE stories SET version = ?, status = ?, published = ?, updated = ?, embargoed_until = ?, record = ?, write_id = ? WHERE slug = ? AND write_id = ?`,
-      ...storyColumns(story).slice(1), writeId, slug, current.writeId,
+      ...storyColumns(story).slice(1),
+      writeId,
+      slug,
+      current.writeId,
     ),
     ...storyStatements(story, writeId, now),
     sql(`INSERT INTO audit (at, operator, action, target) SELECT ?, ?, ?, ? WHERE ${guard}`, iso(now), actor.operator, action, slug, slug, writeId),
@@ -144,7 +157,12 @@ export function auditLog(db: SqlDriver, limit = 100, before?: number): Promise<A
 /** Trusts one more public key (kind "license" or "operator"), as `wiregate keys generate` adds it to the files. */
 export async function addSigningKey(db: SqlDriver, kind: 'license' | 'operator', jwk: { kid: string }, actor: Actor, now: number): Promise<void> {
   await db.batch([
-    sql(`INSERT INTO signing_keys (kind, kid, jwk) VALUES (?, ?, ?) ON CONFLICT (kind, kid) DO UPDATE SET jwk = excluded.jwk`, kind, jwk.kid, JSON.stringify(jwk)),
+    sql(
+      `INSERT INTO signing_keys (kind, kid, jwk) VALUES (?, ?, ?) ON CONFLICT (kind, kid) DO UPDATE SET jwk = excluded.jwk`,
+      kind,
+      jwk.kid,
+      JSON.stringify(jwk),
+    ),
     auditRow(actor, `key.add.${kind}`, jwk.kid, now),
     sql(BUMP),
   ]);

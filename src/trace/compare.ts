@@ -103,7 +103,14 @@ export function compare(page: PageText, story: StoryVersion): Comparison {
   if (!tokens.length) return none;
   const bounds = region(page, kgramHashes(tokens), tokens.length);
   if (!bounds) return none;
-  const kept = runs(align(tokens.map((t) => t.word), page.words, bounds[0], bounds[1]));
+  const kept = runs(
+    align(
+      tokens.map((t) => t.word),
+      page.words,
+      bounds[0],
+      bounds[1],
+    ),
+  );
   const found = kept.reduce((sum, r) => sum + r.s1 - r.s0, 0);
   const coverage = found / tokens.length;
   if (found < MIN_FOUND) return none;

@@ -7,10 +7,51 @@ import { decodeEntities } from './entities.ts';
 const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'title', 'svg', 'math']);
 // Elements that start a new block on screen: each becomes a paragraph break.
 const BLOCK = new Set([
-  'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'dd', 'details', 'dialog', 'div', 'dl', 'dt',
-  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup',
-  'hr', 'html', 'legend', 'li', 'main', 'nav', 'ol', 'option', 'p', 'pre', 'section', 'summary', 'table',
-  'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'caption',
+  'dd',
+  'details',
+  'dialog',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'html',
+  'legend',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'option',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
 ]);
 const BREAK = '\u0000';
 const NAME = /[a-zA-Z][^\s/>]*/y;
@@ -56,8 +97,12 @@ export function htmlToText(html: string): string {
     NAME.lastIndex = lt + (closing ? 2 : 1);
     const name = NAME.exec(html)?.[0].toLowerCase();
     if (!name) {
-      if (html[lt + 1] === '!' || html[lt + 1] === '?' || closing) i = tagEnd(html, lt + 1); // doctype, CDATA, bogus
-      else { out.push('<'); i = lt + 1; } // a bare '<' is text
+      if (html[lt + 1] === '!' || html[lt + 1] === '?' || closing)
+        i = tagEnd(html, lt + 1); // doctype, CDATA, bogus
+      else {
+        out.push('<');
+        i = lt + 1;
+      } // a bare '<' is text
       continue;
     }
     i = tagEnd(html, NAME.lastIndex);
@@ -74,7 +119,13 @@ export function htmlToText(html: string): string {
   return out
     .join('')
     .split(BREAK)
-    .map((block) => block.split('\n').map((line) => line.replace(/ +/g, ' ').trim()).filter(Boolean).join('\n'))
+    .map((block) =>
+      block
+        .split('\n')
+        .map((line) => line.replace(/ +/g, ' ').trim())
+        .filter(Boolean)
+        .join('\n'),
+    )
     .filter(Boolean)
     .join('\n\n');
 }

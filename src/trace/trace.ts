@@ -49,9 +49,7 @@ export async function traceText(input: string, isHtml: boolean, lookup: TraceLoo
     const held = best.get(story.slug);
     if (!held || better(match, held)) best.set(story.slug, match);
   }
-  const matches = await Promise.all(
-    [...best.values()].map(async (m) => ({ ...m, recipients: await lookup.recipients(m.slug, m.version) })),
-  );
+  const matches = await Promise.all([...best.values()].map(async (m) => ({ ...m, recipients: await lookup.recipients(m.slug, m.version) })));
   matches.sort((a, b) => RANK[b.verdict] - RANK[a.verdict] || b.coverage - a.coverage || (a.slug < b.slug ? -1 : 1));
   return { verdict: matches[0]?.verdict ?? 'none', matches };
 }

@@ -64,7 +64,16 @@ describe('wiregate check', () => {
       field: /keys\[0\].*"d"/,
       breakIt: (dir) =>
         writeJson(join(dir, 'licenses', 'jwks.json'), {
-          keys: [{ kty: 'EC', crv: 'P-256', kid: 'leaked', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', d: 'jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI' }],
+          keys: [
+            {
+              kty: 'EC',
+              crv: 'P-256',
+              kid: 'leaked',
+              x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+              y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+              d: 'jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI',
+            },
+          ],
         }),
     },
     {
@@ -193,7 +202,9 @@ describe('wiregate keys generate and token', () => {
 
 describe('the repository keeps local secrets out of git', () => {
   it('.gitignore ignores .wiregate/', () => {
-    const lines = readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n').map((l) => l.trim());
+    const lines = readFileSync(join(ROOT, '.gitignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     expect(lines.some((l) => l === '.wiregate/' || l === '.wiregate' || l === '/.wiregate/' || l === '/.wiregate')).toBe(true);
     for (const path of ['.wiregate/keys/x.private.jwk', '.wiregate/demo/signing-key.private.jwk', '.wiregate/demo/receipt-secret']) {
       const r = spawnSync('git', ['check-ignore', '-q', '--no-index', path], { cwd: ROOT });
@@ -357,8 +368,12 @@ describe('wiregate receipt', () => {
     expect(traced.status).toBe(0);
     expect(traced.stdout.trim()).toBe(inCopy);
     // --iss defaults to WIREGATE_ISSUER's default; naming it gives the same receipt, another issuer another.
-    expect(runCli(['receipt', '--iss', 'wiregate-local', '--sub', 'demo-newsroom', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env }).stdout.trim()).toBe(inCopy);
-    expect(runCli(['receipt', '--iss', 'other-issuer', '--sub', 'demo-newsroom', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env }).stdout.trim()).not.toBe(inCopy);
+    expect(
+      runCli(['receipt', '--iss', 'wiregate-local', '--sub', 'demo-newsroom', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env }).stdout.trim(),
+    ).toBe(inCopy);
+    expect(
+      runCli(['receipt', '--iss', 'other-issuer', '--sub', 'demo-newsroom', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env }).stdout.trim(),
+    ).not.toBe(inCopy);
     // The same jti under another licensee is another receipt.
     expect(runCli(['receipt', '--sub', 'second-newsroom', '--jti', 'trace-jti-1', '--slug', SLUG], { cwd: dir, env }).stdout.trim()).not.toBe(inCopy);
     const other = runCli(['receipt', '--sub', 'demo-newsroom', '--jti', 'some-other-jti', '--slug', SLUG], { cwd: dir, env });
@@ -379,12 +394,22 @@ describe('wiregate token refuses, with exit 2, what the server would refuse', ()
   beforeAll(() => {
     dir = tempCopy();
     writeJson(join(dir, 'licenses', 'paused-news.json'), {
-      id: 'paused-news', name: 'Paused News', status: 'suspended', license: 'LIC-P-1', feeds: ['world'],
-      validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z',
+      id: 'paused-news',
+      name: 'Paused News',
+      status: 'suspended',
+      license: 'LIC-P-1',
+      feeds: ['world'],
+      validFrom: '2020-01-01T00:00:00Z',
+      validUntil: '2099-01-01T00:00:00Z',
     });
     writeJson(join(dir, 'licenses', 'over-news.json'), {
-      id: 'over-news', name: 'Over News', status: 'active', license: 'LIC-O-1', feeds: ['world'],
-      validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z',
+      id: 'over-news',
+      name: 'Over News',
+      status: 'active',
+      license: 'LIC-O-1',
+      feeds: ['world'],
+      validFrom: '2020-01-01T00:00:00Z',
+      validUntil: '2021-01-01T00:00:00Z',
     });
   });
   const token = (...args: string[]) => wiregate(dir, 'token', '--demo', ...args);
@@ -399,16 +424,23 @@ describe('wiregate token refuses, with exit 2, what the server would refuse', ()
     ['a bare-number ttl', ['--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '30'], /--ttl "30" needs a unit/],
     ['a ttl past the 400-day maximum', ['--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '401d'], /longer than the gateway accepts \(400 days/],
     ['a missing --sub', ['--scope', 'feed:world', '--ttl', '1h'], /--sub is required/],
-  ])('%s', (_name, args, message) => {
-    const r = token(...args);
-    expect(r.status, r.output).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  }, 30_000);
+  ])(
+    '%s',
+    (_name, args, message) => {
+      const r = token(...args);
+      expect(r.status, r.output).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+    30_000,
+  );
 
   it('a ttl past WIREGATE_MAX_TOKEN_DAYS', () => {
-    const r = runCli(['token', '--demo', '--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '31d'], { cwd: dir, env: { WIREGATE_MAX_TOKEN_DAYS: '30' } });
+    const r = runCli(['token', '--demo', '--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '31d'], {
+      cwd: dir,
+      env: { WIREGATE_MAX_TOKEN_DAYS: '30' },
+    });
     expect(r.status, r.output).toBe(2);
     expect(r.stderr).toMatch(/30 days/);
   }, 30_000);
@@ -429,10 +461,18 @@ describe('wiregate token refuses, with exit 2, what the server would refuse', ()
     expect(r.stderr).not.toContain(jwt);
   }, 30_000);
 
-  it.each([['30s', 30], ['90m', 5400], ['30d', 30 * 86_400]])('--ttl %s is %i seconds', (ttl, seconds) => {
-    const claims = decodeJwt(token('--sub', 'demo-newsroom', '--scope', 'feed:*', '--ttl', ttl).stdout.trim());
-    expect(claims.exp! - claims.iat!).toBe(seconds);
-  }, 30_000);
+  it.each([
+    ['30s', 30],
+    ['90m', 5400],
+    ['30d', 30 * 86_400],
+  ])(
+    '--ttl %s is %i seconds',
+    (ttl, seconds) => {
+      const claims = decodeJwt(token('--sub', 'demo-newsroom', '--scope', 'feed:*', '--ttl', ttl).stdout.trim());
+      expect(claims.exp! - claims.iat!).toBe(seconds);
+    },
+    30_000,
+  );
 });
 
 describe('wiregate --version, unknown commands and --help', () => {

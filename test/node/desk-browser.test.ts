@@ -119,7 +119,10 @@ describe('the desk in Chromium', () => {
   });
 
   it('reads a story in full from the desk, with the license line and a receipt', async () => {
-    await page.getByRole('link', { name: /Israeli and Moroccan defense ministers/ }).first().click();
+    await page
+      .getByRole('link', { name: /Israeli and Moroccan defense ministers/ })
+      .first()
+      .click();
     await page.waitForURL(`${base}/articles/${SLUG}`);
     const text = await page.textContent('body');
     expect(text).toContain(LATE);

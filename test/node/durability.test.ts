@@ -28,7 +28,11 @@ function freePort(): Promise<number> {
 /** Starts `wiregate serve --demo` in `dir`; resolves with its URL and the demo token once it listens. */
 async function serve(dir: string): Promise<{ child: ChildProcess; url: string; token: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'serve', '--demo'], { cwd: dir, env: cleanEnv({ PORT: String(port), HOST: '127.0.0.1' }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', '--demo'], {
+    cwd: dir,
+    env: cleanEnv({ PORT: String(port), HOST: '127.0.0.1' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
@@ -87,7 +91,11 @@ describe('kill -9', () => {
         const i = n++;
         const text = `Story number ${i} about the harbour\n\nOSLO — Paragraph one of story ${i} tells what happened at the harbour on Monday morning.\n\nParagraph two of story ${i} adds what the officials said later that day.\n\nParagraph three of story ${i} gives the background.\n\nCopyright 2026 Test Wire. All rights reserved.\n`;
         try {
-          const res = await fetch(`${url}/admin/stories?feed=world`, { method: 'POST', headers: { Authorization: `Bearer ${operator}`, 'Content-Type': 'text/plain' }, body: text });
+          const res = await fetch(`${url}/admin/stories?feed=world`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${operator}`, 'Content-Type': 'text/plain' },
+            body: text,
+          });
           if (res.status === 201) acknowledged++;
         } catch {
           return;
@@ -107,7 +115,9 @@ describe('kill -9', () => {
       expect(count(`SELECT COUNT(*) AS n FROM fingerprints WHERE slug = ?`, slug), slug).toBeGreaterThan(0);
       expect(count(`SELECT COUNT(*) AS n FROM audit WHERE action = 'publish' AND target = ?`, slug), slug).toBe(1);
     }
-    const orphans = db.prepare(`SELECT COUNT(*) AS n FROM story_versions v WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.slug = v.slug)`).get() as { n: number };
+    const orphans = db.prepare(`SELECT COUNT(*) AS n FROM story_versions v WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.slug = v.slug)`).get() as {
+      n: number;
+    };
     close();
     expect(orphans.n).toBe(0);
     // Every publish the API acknowledged is there.

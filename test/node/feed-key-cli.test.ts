@@ -39,7 +39,10 @@ describe('wiregate feed-key --remote', () => {
     expect(await feed.text()).toContain(LATE);
 
     const json = (await (await fetch(`${base}/private/${key}/feeds/world/feed.json`)).json()) as { items: { _rights: { receipt: string } }[] };
-    const receipt = runCli(['receipt', '--iss', 'feed-key', '--sub', 'demo-newsroom', '--jti', id, '--slug', SLUG], { cwd: dir, env: { WIREGATE_RECEIPT_SECRET: SECRET } });
+    const receipt = runCli(['receipt', '--iss', 'feed-key', '--sub', 'demo-newsroom', '--jti', id, '--slug', SLUG], {
+      cwd: dir,
+      env: { WIREGATE_RECEIPT_SECRET: SECRET },
+    });
     expect(receipt.status, receipt.output).toBe(0);
     expect(receipt.stdout.trim()).toBe(json.items[0]!._rights.receipt);
 

@@ -59,7 +59,13 @@ describe('rss-parser over HTTP', () => {
     const parser = new Parser<FeedExtra, ItemExtra>({
       customFields: {
         feed: ['copyright'],
-        item: [['dc:rights', 'rights'], ['dc:creator', 'creator'], 'source', ['source', 'sourceElements', { keepArray: true }], ['atom:link', 'atomLinks', { keepArray: true }]],
+        item: [
+          ['dc:rights', 'rights'],
+          ['dc:creator', 'creator'],
+          'source',
+          ['source', 'sourceElements', { keepArray: true }],
+          ['atom:link', 'atomLinks', { keepArray: true }],
+        ],
       },
     });
     const feed = await parser.parseURL(`${base}/feeds/world/rss.xml`);
@@ -112,7 +118,12 @@ describe('rss-parser over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
     expect(res.headers.get('link')).toContain(`<${LICENSE_URL}>; rel="license"`);
-    const doc = (await res.json()) as { version: string; authors: { name: string }[]; _rights: object; items: { title: string; url: string; authors: { name: string }[]; _rights: Record<string, unknown> }[] };
+    const doc = (await res.json()) as {
+      version: string;
+      authors: { name: string }[];
+      _rights: object;
+      items: { title: string; url: string; authors: { name: string }[]; _rights: Record<string, unknown> }[];
+    };
     expect(doc.version).toBe('https://jsonfeed.org/version/1.1');
     expect(doc.authors.length).toBeGreaterThan(0);
     expect(doc._rights).toBeTypeOf('object');

@@ -40,7 +40,10 @@ describe('the Node server and the Host header', () => {
 
 describe('a first deploy', () => {
   it('wrangler.toml sets no public URL and nothing on localhost (the Worker follows its own origin)', () => {
-    const settings = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8').split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+    const settings = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/#.*$/, '').trim())
+      .filter(Boolean);
     expect(settings.filter((l) => /localhost|127\.0\.0\.1/.test(l))).toEqual([]);
     expect(settings.filter((l) => l.startsWith('WIREGATE_PUBLIC_URL'))).toEqual([]);
   });

@@ -256,15 +256,19 @@ describe('headers on the wire', () => {
     expect([200, 400], `obs-fold → ${res.status}`).toContain(res.status);
     expectNoLeak(res, 'obs-fold');
     // A folded Authorization: refused outright, or (if unfolded) judged as one credential; never a 5xx.
-    const folded = await one(`GET /articles/${SLUG} HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer bogus\r\n Bearer ${entitled}\r\nConnection: close\r\n\r\n`);
+    const folded = await one(
+      `GET /articles/${SLUG} HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer bogus\r\n Bearer ${entitled}\r\nConnection: close\r\n\r\n`,
+    );
     expect([400, 401], `folded Authorization → ${folded.status}`).toContain(folded.status);
     expectNoLeak(folded, 'folded Authorization');
-    const foldedNotEntitled = await one(`GET /articles/${SLUG} HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer\r\n ${notEntitled}\r\nConnection: close\r\n\r\n`);
+    const foldedNotEntitled = await one(
+      `GET /articles/${SLUG} HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer\r\n ${notEntitled}\r\nConnection: close\r\n\r\n`,
+    );
     expect([400, 401, 403], `folded not-entitled → ${foldedNotEntitled.status}`).toContain(foldedNotEntitled.status);
     expectNoLeak(foldedNotEntitled, 'folded not-entitled Authorization');
   });
 
-  it('headers past Node\'s maxHeadersCount (2,000) cannot hide a second credential: 400, never served (issue 11, finding 6)', async () => {
+  it("headers past Node's maxHeadersCount (2,000) cannot hide a second credential: 400, never served (issue 11, finding 6)", async () => {
     const fillers = (n: number) => Array.from({ length: n }, () => 'a:');
     const cases: [string, string[]][] = [
       ['Bearer + 2,100 fillers + Basic', [`Authorization: Bearer ${entitled}`, ...fillers(2_100), 'Authorization: Basic abc']],

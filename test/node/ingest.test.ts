@@ -46,7 +46,10 @@ async function state(dir: string): Promise<{ files: Record<string, string>; stor
 
 /** The paragraphs of the raw seed file, split on blank lines, exactly as they stand in it. */
 function rawParagraphs(text: string): string[] {
-  return text.split(/\n[ \t]*\n/).map((p) => p.replace(/^\n+|\n+$/g, '')).filter((p) => p.trim() !== '');
+  return text
+    .split(/\n[ \t]*\n/)
+    .map((p) => p.replace(/^\n+|\n+$/g, ''))
+    .filter((p) => p.trim() !== '');
 }
 
 const SECOND_STORY = [
@@ -115,7 +118,14 @@ describe('ingest() of the seed story', () => {
       expect(seedBytes.indexOf(Buffer.from(`\n${p}\n`, 'utf8'))).toBeGreaterThanOrEqual(0);
     }
     // nothing of the story itself was dropped: the raw paragraphs are headline ×2, body, rights, chrome ×2
-    expect(raw).toEqual([HEADLINE, HEADLINE, ...story.body, RIGHTS_LINE, 'Leave a Reply', 'Your email address will not be published. Required fields are marked *']);
+    expect(raw).toEqual([
+      HEADLINE,
+      HEADLINE,
+      ...story.body,
+      RIGHTS_LINE,
+      'Leave a Reply',
+      'Your email address will not be published. Required fields are marked *',
+    ]);
     // the typographic characters of the wire copy survive untouched
     expect(story.body.join('\n')).toContain('Gantz’s trip');
     expect(story.body[0]).toMatch(/^Rabat – The Israeli/);
@@ -143,9 +153,18 @@ describe('ingest() of the tail: chrome anywhere after the last paragraph, a copy
   const story = ingest(seedBytes, { feed: 'world', published: PUBLISHED });
   const body = story.body.join('\n\n');
   const variants: { name: string; text: string }[] = [
-    { name: 'chrome before the copyright line', text: `${HEADLINE}\n\n${body}\n\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *\n\n${RIGHTS_LINE}\n` },
-    { name: 'chrome on both sides of the copyright line', text: `${HEADLINE}\n\n${body}\n\nLeave a Reply\n\n${RIGHTS_LINE}\n\nYour email address will not be published. Required fields are marked *\n` },
-    { name: 'chrome lines with no blank line between them', text: `${HEADLINE}\n\n${body}\n\n${RIGHTS_LINE}\nLeave a Reply\nYour email address will not be published. Required fields are marked *\n` },
+    {
+      name: 'chrome before the copyright line',
+      text: `${HEADLINE}\n\n${body}\n\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *\n\n${RIGHTS_LINE}\n`,
+    },
+    {
+      name: 'chrome on both sides of the copyright line',
+      text: `${HEADLINE}\n\n${body}\n\nLeave a Reply\n\n${RIGHTS_LINE}\n\nYour email address will not be published. Required fields are marked *\n`,
+    },
+    {
+      name: 'chrome lines with no blank line between them',
+      text: `${HEADLINE}\n\n${body}\n\n${RIGHTS_LINE}\nLeave a Reply\nYour email address will not be published. Required fields are marked *\n`,
+    },
     { name: 'a copyright line right under the last paragraph', text: `${HEADLINE}\n\n${body}\n${RIGHTS_LINE}\n\nLeave a Reply\n` },
     { name: 'a copyright line right under chrome right under the last paragraph', text: `${HEADLINE}\n\n${body}\nLeave a Reply\n${RIGHTS_LINE}\n` },
   ];
@@ -183,7 +202,11 @@ const BAD_INPUTS: { name: string; bytes: Uint8Array; message: RegExp }[] = [
     message: /UTF-8/,
   },
   { name: 'a headline only', bytes: Buffer.from(`${HEADLINE}\n`), message: /copyright|body/i },
-  { name: 'a headline and copyright line but no body', bytes: Buffer.from(`${HEADLINE}\n\n${HEADLINE}\n\n${RIGHTS_LINE}\n\nLeave a Reply\n`), message: /no body/ },
+  {
+    name: 'a headline and copyright line but no body',
+    bytes: Buffer.from(`${HEADLINE}\n\n${HEADLINE}\n\n${RIGHTS_LINE}\n\nLeave a Reply\n`),
+    message: /no body/,
+  },
   {
     name: 'no copyright line',
     bytes: Buffer.from(seedText.replace(RIGHTS_LINE, ''), 'utf8'),

@@ -63,7 +63,9 @@ async function snapshot(dir: string): Promise<{ files: Record<string, string>; s
   return { files: out, store: await storeContents(dir) };
 }
 
-async function publicView(dir: string): Promise<{ story: number; json: number; feedItems: number; index: string; ninjs?: Record<string, unknown>; problem?: Record<string, unknown> }> {
+async function publicView(
+  dir: string,
+): Promise<{ story: number; json: number; feedItems: number; index: string; ninjs?: Record<string, unknown>; problem?: Record<string, unknown> }> {
   const app = await appOver(dir);
   const story = await app.request(`/articles/${SLUG}`, {}, BINDINGS);
   const json = await app.request(`/articles/${SLUG}.json`, {}, BINDINGS);
@@ -153,7 +155,9 @@ describe('wiregate correct', () => {
 
     const view = await publicView(dir);
     expect(view.ninjs?.['version']).toBe(String(original.version + 1));
-    expect(view.ninjs?.['descriptions']).toEqual([{ role: 'correction', contentType: 'text/plain', value: 'Corrects the spelling of the Moroccan minister name.' }]);
+    expect(view.ninjs?.['descriptions']).toEqual([
+      { role: 'correction', contentType: 'text/plain', value: 'Corrects the spelling of the Moroccan minister name.' },
+    ]);
     const html = await (await (await appOver(dir)).request(`/articles/${SLUG}`, {}, BINDINGS)).text();
     expect(html).toContain('Corrects the spelling of the Moroccan minister name.');
 
@@ -296,27 +300,35 @@ describe('bad input: non-zero exit, nothing written', () => {
     { name: 'correct with a --file that does not exist', args: ['correct', SLUG, '--note', 'x', '--file', 'no-such-file.txt'] },
   ];
 
-  it.each(CASES)('$name', async ({ args }) => {
-    const dir = tempCopy();
-    const before = await snapshot(dir);
-    const r = await wiregate(dir, args);
-    expect(r.status, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).not.toBe(0);
-    expect(r.stderr.trim(), 'says what is wrong').not.toBe('');
-    expect(await snapshot(dir)).toEqual(before);
-  }, 30_000);
+  it.each(CASES)(
+    '$name',
+    async ({ args }) => {
+      const dir = tempCopy();
+      const before = await snapshot(dir);
+      const r = await wiregate(dir, args);
+      expect(r.status, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).not.toBe(0);
+      expect(r.stderr.trim(), 'says what is wrong').not.toBe('');
+      expect(await snapshot(dir)).toEqual(before);
+    },
+    30_000,
+  );
 
   // --until is documented as an ISO 8601 time: inputs that are not one must not become some other instant.
   it.each([
     { name: 'an impossible calendar date (30 February)', until: '2099-02-30T09:00:00Z' },
     { name: 'a bare number', until: '1' },
-  ])('embargo --until with $name is refused, not rolled over to another instant', async ({ until }) => {
-    const dir = tempCopy();
-    const before = await snapshot(dir);
-    const r = await wiregate(dir, ['embargo', SLUG, '--until', until]);
-    const stored = (await readStory(dir))['embargoedUntil'];
-    expect({ status: r.status === 0 ? 0 : 'non-zero', stored }, `${until} → ${String(stored)}`).toEqual({ status: 'non-zero', stored: undefined });
-    expect(await snapshot(dir)).toEqual(before);
-  }, 30_000);
+  ])(
+    'embargo --until with $name is refused, not rolled over to another instant',
+    async ({ until }) => {
+      const dir = tempCopy();
+      const before = await snapshot(dir);
+      const r = await wiregate(dir, ['embargo', SLUG, '--until', until]);
+      const stored = (await readStory(dir))['embargoedUntil'];
+      expect({ status: r.status === 0 ? 0 : 'non-zero', stored }, `${until} → ${String(stored)}`).toEqual({ status: 'non-zero', stored: undefined });
+      expect(await snapshot(dir)).toEqual(before);
+    },
+    30_000,
+  );
 });
 
 describe('WebSub: a change of state notifies the hub', () => {
@@ -346,7 +358,7 @@ describe('WebSub: a change of state notifies the hub', () => {
     };
   }
 
-  it('kill POSTs hub.mode=publish with hub.url for each of the three formats of the story\'s feed', async () => {
+  it("kill POSTs hub.mode=publish with hub.url for each of the three formats of the story's feed", async () => {
     const h = await hub();
     try {
       const dir = tempCopy();

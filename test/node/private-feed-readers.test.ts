@@ -30,17 +30,24 @@ function recordingProxy(target: number): Promise<{ port: number; seen: Seen[]; s
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     const upstream = request({ host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: req.headers }, (up) => {
-      seen.push({ path: req.url ?? '', status: up.statusCode ?? 0, ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] });
+      seen.push({
+        path: req.url ?? '',
+        status: up.statusCode ?? 0,
+        ifNoneMatch: req.headers['if-none-match'],
+        ifModifiedSince: req.headers['if-modified-since'],
+      });
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
     });
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    resolve({ port: typeof address === 'object' && address ? address.port : 0, seen, server });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ port: typeof address === 'object' && address ? address.port : 0, seen, server });
+    }),
+  );
 }
 
 let dir = '';
@@ -73,7 +80,10 @@ function newsboat(name: string, url: string): { reload: () => Promise<void>; ite
   const cache = join(home, 'cache.db');
   return {
     reload: async () => {
-      await run('newsboat', ['-u', join(home, 'urls'), '-c', cache, '-C', join(home, 'config'), '-x', 'reload'], { env: { ...process.env, HOME: home, TERM: 'dumb' }, timeout: 60_000 });
+      await run('newsboat', ['-u', join(home, 'urls'), '-c', cache, '-C', join(home, 'config'), '-x', 'reload'], {
+        env: { ...process.env, HOME: home, TERM: 'dumb' },
+        timeout: 60_000,
+      });
     },
     items: () => {
       const db = new Database(cache, { readonly: true });
@@ -122,9 +132,15 @@ print(json.dumps({
 describe('feedparser (python3-feedparser)', () => {
   for (const file of ['rss.xml', 'atom.xml']) {
     it(`reads the private ${file} bozo-free with full text, item links public, and gets a 304 for its ETag`, async () => {
-      const parse = async (...args: string[]) => JSON.parse((await run(PYTHON, ['-c', FEEDPARSER, ...args], { encoding: 'utf8', timeout: 60_000 })).stdout) as {
-        status: number; bozo: number; error: string; etag: string; version: string; entries: { title: string; link: string; content: string }[];
-      };
+      const parse = async (...args: string[]) =>
+        JSON.parse((await run(PYTHON, ['-c', FEEDPARSER, ...args], { encoding: 'utf8', timeout: 60_000 })).stdout) as {
+          status: number;
+          bozo: number;
+          error: string;
+          etag: string;
+          version: string;
+          entries: { title: string; link: string; content: string }[];
+        };
       const d = await parse(feedUrl(file));
       expect(Boolean(d.bozo), d.error).toBe(false);
       expect(d.status).toBe(200);

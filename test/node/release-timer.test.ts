@@ -34,12 +34,19 @@ describe('the Node release timer', () => {
     const until = new Date(Math.ceil((now + 2_000) / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     await changeStory(store.db, SLUG, 'embargo', { operator: 'test' }, now, (s) => embargo(s, until, now));
     const hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/`;
-    const { server, url } = await startServer({ store, bindings: { WIREGATE_PUBLIC_URL: 'https://wire.example', WIREGATE_WEBSUB_HUB: hubUrl }, port: 0, host: '127.0.0.1' });
+    const { server, url } = await startServer({
+      store,
+      bindings: { WIREGATE_PUBLIC_URL: 'https://wire.example', WIREGATE_WEBSUB_HUB: hubUrl },
+      port: 0,
+      host: '127.0.0.1',
+    });
     closers.push(() => server.close());
     expect((await fetch(`${url}/articles/${SLUG}`)).status).toBe(404);
     // Wait (bounded) for the hub to hear of it.
     for (let i = 0; i < 100 && pings.length < 3; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(pings.map((p) => new URLSearchParams(p).get('hub.url'))).toEqual(['rss.xml', 'atom.xml', 'feed.json'].map((f) => `https://wire.example/feeds/world/${f}`));
+    expect(pings.map((p) => new URLSearchParams(p).get('hub.url'))).toEqual(
+      ['rss.xml', 'atom.xml', 'feed.json'].map((f) => `https://wire.example/feeds/world/${f}`),
+    );
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(until));
     expect((await fetch(`${url}/articles/${SLUG}`)).status).toBe(200);
   }, 30_000);

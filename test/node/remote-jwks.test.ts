@@ -19,14 +19,21 @@ let server: Server;
 let origin = '';
 let routeCount = 0;
 
-const sendJson = (body: unknown): Handler => (_req, res) => {
-  res.writeHead(200, { 'Content-Type': 'application/jwk-set+json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
-};
-const sendStatus = (status: number): Handler => (_req, res) => res.writeHead(status, { 'Content-Type': 'text/plain' }).end('down');
-const delayed = (ms: number, inner: Handler): Handler => (req, res) => {
-  const timer = setTimeout(() => inner(req, res), ms);
-  res.once('close', () => clearTimeout(timer));
-};
+const sendJson =
+  (body: unknown): Handler =>
+  (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/jwk-set+json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
+  };
+const sendStatus =
+  (status: number): Handler =>
+  (_req, res) =>
+    res.writeHead(status, { 'Content-Type': 'text/plain' }).end('down');
+const delayed =
+  (ms: number, inner: Handler): Handler =>
+  (req, res) => {
+    const timer = setTimeout(() => inner(req, res), ms);
+    res.once('close', () => clearTimeout(timer));
+  };
 
 /** A fresh URL served by `handler` (remoteKeySource caches one set per URL per process). */
 function route(handler: Handler): { url: string; hits: () => number; set: (h: Handler) => void } {

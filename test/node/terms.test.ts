@@ -43,13 +43,48 @@ describe('wiregate check refuses broken operator terms', () => {
   const BREAKS: { name: string; file: string; field: string | RegExp; breakIt: (dir: string) => void }[] = [
     { name: 'invalid JSON', file: TERMS, field: /JSON/, breakIt: (dir) => writeFileSync(join(dir, TERMS), '{"operator": ') },
     { name: 'a non-object', file: TERMS, field: '(root)', breakIt: (dir) => writeJson(join(dir, TERMS), ['x']) },
-    { name: 'a bad contact email', file: TERMS, field: 'contact.email', breakIt: (dir) => setTerms(dir, (t) => ({ ...t, contact: { ...(t['contact'] as Json), email: 'licensing-at-example' } })) },
-    { name: 'a non-URL contact url', file: TERMS, field: 'contact.url', breakIt: (dir) => setTerms(dir, (t) => ({ ...t, contact: { ...(t['contact'] as Json), url: 'call us' } })) },
-    { name: 'aiUse "maybe"', file: TERMS, field: 'aiUse.ai-train', breakIt: (dir) => setTerms(dir, (t) => ({ ...t, aiUse: { ...(t['aiUse'] as Json), 'ai-train': 'maybe' } })) },
-    { name: 'aiUse missing search', file: TERMS, field: 'aiUse.search', breakIt: (dir) => setTerms(dir, (t) => ({ ...t, aiUse: { 'ai-input': 'no', 'ai-train': 'no' } })) },
-    { name: 'an unknown payment type', file: TERMS, field: 'payment.type', breakIt: (dir) => setTerms(dir, (t) => ({ ...t, payment: { ...(t['payment'] as Json), type: 'barter' } })) },
-    { name: 'a non-URL licenseServer', file: TERMS, field: 'licenseServer', breakIt: (dir) => setTerms(dir, (t) => ({ ...t, licenseServer: 'rsl.example/server' })) },
-    { name: 'a licenseServer that is not http(s)', file: TERMS, field: 'licenseServer', breakIt: (dir) => setTerms(dir, (t) => ({ ...t, licenseServer: 'javascript:alert(1)' })) },
+    {
+      name: 'a bad contact email',
+      file: TERMS,
+      field: 'contact.email',
+      breakIt: (dir) => setTerms(dir, (t) => ({ ...t, contact: { ...(t['contact'] as Json), email: 'licensing-at-example' } })),
+    },
+    {
+      name: 'a non-URL contact url',
+      file: TERMS,
+      field: 'contact.url',
+      breakIt: (dir) => setTerms(dir, (t) => ({ ...t, contact: { ...(t['contact'] as Json), url: 'call us' } })),
+    },
+    {
+      name: 'aiUse "maybe"',
+      file: TERMS,
+      field: 'aiUse.ai-train',
+      breakIt: (dir) => setTerms(dir, (t) => ({ ...t, aiUse: { ...(t['aiUse'] as Json), 'ai-train': 'maybe' } })),
+    },
+    {
+      name: 'aiUse missing search',
+      file: TERMS,
+      field: 'aiUse.search',
+      breakIt: (dir) => setTerms(dir, (t) => ({ ...t, aiUse: { 'ai-input': 'no', 'ai-train': 'no' } })),
+    },
+    {
+      name: 'an unknown payment type',
+      file: TERMS,
+      field: 'payment.type',
+      breakIt: (dir) => setTerms(dir, (t) => ({ ...t, payment: { ...(t['payment'] as Json), type: 'barter' } })),
+    },
+    {
+      name: 'a non-URL licenseServer',
+      file: TERMS,
+      field: 'licenseServer',
+      breakIt: (dir) => setTerms(dir, (t) => ({ ...t, licenseServer: 'rsl.example/server' })),
+    },
+    {
+      name: 'a licenseServer that is not http(s)',
+      file: TERMS,
+      field: 'licenseServer',
+      breakIt: (dir) => setTerms(dir, (t) => ({ ...t, licenseServer: 'javascript:alert(1)' })),
+    },
     { name: 'a missing operator', file: TERMS, field: 'operator', breakIt: (dir) => setTerms(dir, ({ operator: _, ...t }) => t) },
     { name: 'an unknown field', file: TERMS, field: 'aiUsage', breakIt: (dir) => setTerms(dir, (t) => ({ ...t, aiUsage: {} })) },
     {
@@ -108,7 +143,10 @@ describe('terms.json is the one source of truth', () => {
       if (/^user-agent\s*:/i.test(l)) break;
       gptGroup.push(l);
     }
-    expect(gptGroup.some((l) => /^disallow\s*:\s*\/$/i.test(l)), robots).toBe(true);
+    expect(
+      gptGroup.some((l) => /^disallow\s*:\s*\/$/i.test(l)),
+      robots,
+    ).toBe(true);
     const star = lines.findIndex((l) => /^user-agent\s*:\s*\*$/i.test(l));
     expect(star).toBeGreaterThanOrEqual(0);
     const starGroup: string[] = [];
@@ -116,7 +154,10 @@ describe('terms.json is the one source of truth', () => {
       if (/^user-agent\s*:/i.test(l)) break;
       starGroup.push(l);
     }
-    expect(starGroup.some((l) => /^disallow\s*:\s*\/$/i.test(l)), 'no Disallow: / for *').toBe(false);
+    expect(
+      starGroup.some((l) => /^disallow\s*:\s*\/$/i.test(l)),
+      'no Disallow: / for *',
+    ).toBe(false);
     expect(starGroup.some((l) => /^allow\s*:\s*\/$/i.test(l))).toBe(true);
     expect(robots).toMatch(/^License: https:\/\/wire\.example\/license\.xml$/m);
   });
@@ -142,9 +183,21 @@ describe('terms.json is the one source of truth', () => {
     expect(els('content')[0]?.attrs['server']).toBe('https://other.example/rsl-server');
     expect(els('payment').map((p) => p.attrs['type'])).toEqual(expect.arrayContaining(['free', 'purchase']));
     expect(els('copyright')[0]?.attrs['contactEmail']).toBe('rights@other.example');
-    const permitted = els('permits').filter((p) => p.attrs['type'] === 'usage').flatMap((p) => textOf(p).trim().split(/[\s,]+/));
+    const permitted = els('permits')
+      .filter((p) => p.attrs['type'] === 'usage')
+      .flatMap((p) =>
+        textOf(p)
+          .trim()
+          .split(/[\s,]+/),
+      );
     expect(permitted).toEqual(expect.arrayContaining(['search', 'ai-input']));
-    const prohibited = els('prohibits').filter((p) => p.attrs['type'] === 'usage').flatMap((p) => textOf(p).trim().split(/[\s,]+/));
+    const prohibited = els('prohibits')
+      .filter((p) => p.attrs['type'] === 'usage')
+      .flatMap((p) =>
+        textOf(p)
+          .trim()
+          .split(/[\s,]+/),
+      );
     expect(prohibited).toContain('ai-train');
     expect(prohibited).not.toContain('ai-input');
 

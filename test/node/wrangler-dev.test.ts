@@ -12,8 +12,19 @@ import { startServer } from '../../src/node/server.ts';
 import { LATE, SLUG } from '../support/gateway.ts';
 
 const PUBLIC_URL = 'https://wire.example';
-const PATHS = ['/', '/healthz', '/license', `/articles/${SLUG}`, `/articles/${SLUG}.json`, `/articles/${SLUG}.txt`,
-  '/feeds/world/rss.xml', '/feeds/world/atom.xml', '/feeds/world/feed.json', '/articles/no-such-story', '/nowhere'];
+const PATHS = [
+  '/',
+  '/healthz',
+  '/license',
+  `/articles/${SLUG}`,
+  `/articles/${SLUG}.json`,
+  `/articles/${SLUG}.txt`,
+  '/feeds/world/rss.xml',
+  '/feeds/world/atom.xml',
+  '/feeds/world/feed.json',
+  '/articles/no-such-story',
+  '/nowhere',
+];
 const FORGED = `eyJhbGciOiJFUzI1NiIsImtpZCI6Im5vcGUiLCJ0eXAiOiJsaWNlbnNlK2p3dCJ9.eyJzdWIiOiJkZW1vLW5ld3Nyb29tIn0.${'A'.repeat(86)}`;
 
 function freePort(): Promise<number> {
@@ -51,14 +62,21 @@ describe('wrangler dev (workerd) and Node serve the same responses', () => {
     // A local D1 of its own: migrated and seeded from feeds/ and licenses/ as `npm run dev:worker` does.
     const persist = mkdtempSync(join(tmpdir(), 'wiregate-d1-'));
     const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' };
-    for (const args of [['d1', 'migrations', 'apply', 'DB', '--local'], ['d1', 'execute', 'DB', '--local', '--file', 'build/seed.sql']]) {
+    for (const args of [
+      ['d1', 'migrations', 'apply', 'DB', '--local'],
+      ['d1', 'execute', 'DB', '--local', '--file', 'build/seed.sql'],
+    ]) {
       const r = spawnSync('node_modules/.bin/wrangler', [...args, '--persist-to', persist], { env: wranglerEnv, encoding: 'utf8', timeout: 60_000 });
       expect(r.status, r.stderr).toBe(0);
     }
-    worker = spawn('node_modules/.bin/wrangler', ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--var', `WIREGATE_PUBLIC_URL:${PUBLIC_URL}`], {
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    worker = spawn(
+      'node_modules/.bin/wrangler',
+      ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--var', `WIREGATE_PUBLIC_URL:${PUBLIC_URL}`],
+      {
+        env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     worker.stdout?.on('data', (d) => (output += d));
     worker.stderr?.on('data', (d) => (output += d));
     workerUrl = `http://127.0.0.1:${port}`;
@@ -106,7 +124,10 @@ describe('wrangler dev (workerd) and Node serve the same responses', () => {
   // story text, no token, no internals (stack, file paths) in the answer, and the connection ends.
   // Node answers the same targets itself: never content past the excerpt, never a 5xx.
   it.each([
-    ['absolute-form, our host', (host: string) => `GET http://${host}/articles/${SLUG}.txt HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${FORGED}\r\nConnection: close\r\n\r\n`],
+    [
+      'absolute-form, our host',
+      (host: string) => `GET http://${host}/articles/${SLUG}.txt HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${FORGED}\r\nConnection: close\r\n\r\n`,
+    ],
     ['absolute-form, another host', (host: string) => `GET http://evil.example/articles/${SLUG} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`],
     ['OPTIONS *', (host: string) => `OPTIONS * HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`],
     ['GET *', (host: string) => `GET * HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`],

@@ -32,11 +32,52 @@ function contentPaths(): readonly [string, string, string, string, string, strin
 
 /** Extra licensees for refusal paths, added beside the committed demo-newsroom. */
 const EXTRA_LICENSEES: Record<string, unknown>[] = [
-  { id: 'suspended-news', name: 'Suspended News', status: 'suspended', license: 'LIC-S-1', feeds: ['world'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' },
-  { id: 'sports-only', name: 'Sports Only', status: 'active', license: 'LIC-SP-1', feeds: ['sports'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' },
-  { id: 'morocco-only', name: 'Morocco Only', status: 'active', license: 'LIC-MA-1', feeds: ['*'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z', territories: ['MA'] },
-  { id: 'lapsed-news', name: 'Lapsed News', status: 'active', license: 'LIC-L-1', feeds: ['world'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z' },
-  { id: 'future-news', name: 'Future News', status: 'active', license: 'LIC-F-1', feeds: ['world'], validFrom: '2090-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' },
+  {
+    id: 'suspended-news',
+    name: 'Suspended News',
+    status: 'suspended',
+    license: 'LIC-S-1',
+    feeds: ['world'],
+    validFrom: '2020-01-01T00:00:00Z',
+    validUntil: '2099-01-01T00:00:00Z',
+  },
+  {
+    id: 'sports-only',
+    name: 'Sports Only',
+    status: 'active',
+    license: 'LIC-SP-1',
+    feeds: ['sports'],
+    validFrom: '2020-01-01T00:00:00Z',
+    validUntil: '2099-01-01T00:00:00Z',
+  },
+  {
+    id: 'morocco-only',
+    name: 'Morocco Only',
+    status: 'active',
+    license: 'LIC-MA-1',
+    feeds: ['*'],
+    validFrom: '2020-01-01T00:00:00Z',
+    validUntil: '2099-01-01T00:00:00Z',
+    territories: ['MA'],
+  },
+  {
+    id: 'lapsed-news',
+    name: 'Lapsed News',
+    status: 'active',
+    license: 'LIC-L-1',
+    feeds: ['world'],
+    validFrom: '2020-01-01T00:00:00Z',
+    validUntil: '2021-01-01T00:00:00Z',
+  },
+  {
+    id: 'future-news',
+    name: 'Future News',
+    status: 'active',
+    license: 'LIC-F-1',
+    feeds: ['world'],
+    validFrom: '2090-01-01T00:00:00Z',
+    validUntil: '2099-01-01T00:00:00Z',
+  },
 ];
 
 export const REVOKED_JTI = 'revoked-jti-0001';

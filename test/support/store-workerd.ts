@@ -46,7 +46,11 @@ export async function testD1(files: DataFiles): Promise<D1Like> {
   const db = bindings[`TEST_DB_${slot()}`] as D1Like & Parameters<typeof applyD1Migrations>[0];
   await applyD1Migrations(db, bindings['TEST_MIGRATIONS'] as Parameters<typeof applyD1Migrations>[1]);
   const driver = d1Driver(db);
-  const tables = (await driver.all<{ name: string }>(sql(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'd1_%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`))).map((t) => t.name);
+  const tables = (
+    await driver.all<{ name: string }>(
+      sql(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'd1_%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`),
+    )
+  ).map((t) => t.name);
   await driver.batch([
     ...tables.filter((t) => t !== 'meta').map((t) => sql(`DELETE FROM ${t}`)),
     sql(`DELETE FROM meta WHERE key <> 'generation'`),

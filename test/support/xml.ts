@@ -64,4 +64,3 @@ export function textOf(node: XNode): string {
 export function descendants(node: XNode): XNode[] {
   return node.children.flatMap((c) => (typeof c === 'string' ? [] : [c, ...descendants(c)]));
 }
-
