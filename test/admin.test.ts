@@ -88,6 +88,29 @@ describe('operator tokens and grants', () => {
   });
 });
 
+describe('feeds', () => {
+  it('PUT /admin/feeds/{id} creates (201) then replaces (200) a feed; a story published into it is in its feed at once', async () => {
+    const feed = { title: 'Business', description: 'Business news from the wire.', language: 'en' };
+    const created = await admin('PUT', '/admin/feeds/business', feed);
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ id: 'business', ...feed });
+    expect((await admin('PUT', '/admin/feeds/business', { ...feed, title: 'Business & Markets' })).status).toBe(200);
+    expect((await admin('PUT', '/admin/feeds/business', { ...feed, language: 'not a language' })).status).toBe(422);
+    expect((await admin('POST', '/admin/stories?feed=business', WIRE.replace('Port strike ends after record talks', 'Markets rally on port deal'))).status).toBe(201);
+    const rss = await (await gw.request('/feeds/business/rss.xml')).text();
+    expect(rss).toContain('Business &amp; Markets');
+    expect(rss).toContain('markets-rally-on-port-deal');
+  });
+
+  it('refuses an operator token that lives longer than 30 days (401)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const long = await gw.operatorToken({ iat: now, exp: now + 31 * 86_400 });
+    const res = await admin('GET', '/admin/audit', undefined, { token: long });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+  });
+});
+
 describe('publishing', () => {
   it('publishes wire text (201, Location), takes the same again (200), refuses other content (409) untouched', async () => {
     const created = await admin('POST', '/admin/stories?feed=world&published=2026-11-30T08:00:00Z', WIRE);
