@@ -96,7 +96,9 @@ describe('feeds', () => {
     expect(await created.json()).toMatchObject({ id: 'business', ...feed });
     expect((await admin('PUT', '/admin/feeds/business', { ...feed, title: 'Business & Markets' })).status).toBe(200);
     expect((await admin('PUT', '/admin/feeds/business', { ...feed, language: 'not a language' })).status).toBe(422);
-    expect((await admin('POST', '/admin/stories?feed=business', WIRE.replace('Port strike ends after record talks', 'Markets rally on port deal'))).status).toBe(201);
+    expect(
+      (await admin('POST', '/admin/stories?feed=business', WIRE.replace('Port strike ends after record talks', 'Markets rally on port deal'))).status,
+    ).toBe(201);
     const rss = await (await gw.request('/feeds/business/rss.xml')).text();
     expect(rss).toContain('Business &amp; Markets');
     expect(rss).toContain('markets-rally-on-port-deal');
