@@ -2,7 +2,6 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { newApp } from '../../src/app.ts';
 import { openSqlite } from '../../src/node/sqlite-driver.ts';
 import { Store } from '../../src/store/store.ts';
 import { BINDINGS, bearer, LATE, LICENSE_LINE, SLUG } from '../support/gateway.ts';
+import { freePort } from './support/serve.ts';
 import { appOver, cleanEnv, CLI, readJson, ROOT, runCli, tempCopies, writeJson } from './support/scratch.ts';
 
 const STORY = `stories/${SLUG}.json`;
@@ -214,18 +214,6 @@ describe('the repository keeps local secrets out of git', () => {
 });
 
 // ---- serve --demo: the demo key is trusted by the local server only ----
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Collects a child's output; `until` resolves once the output matches, and rejects if the child exits first. */
 function watch(child: ChildProcess): { output: () => string; until: (pattern: RegExp, timeoutMs: number) => Promise<RegExpExecArray> } {

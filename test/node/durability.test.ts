@@ -3,27 +3,16 @@
 // whole (record, version, feed membership, fingerprints, audit row) or not at all.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/node/sqlite-driver.ts';
 import { LATE, SLUG } from '../support/gateway.ts';
 import { cleanEnv, CLI, tempCopies } from './support/scratch.ts';
+import { freePort } from './support/serve.ts';
 
 const tempCopy = tempCopies('durability');
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Starts `wiregate serve --demo` in `dir`; resolves with its URL and the demo token once it listens. */
 async function serve(dir: string): Promise<{ child: ChildProcess; url: string; token: string }> {
