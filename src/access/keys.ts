@@ -1,6 +1,7 @@
 // Trusted signing keys: the local set from licenses/jwks.json, or a remote set fetched with bounds.
 
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { readBounded } from '../bounded-read.ts';
 import { Problem } from '../problem.ts';
 import { privateMembers, type PublicJwk } from '../registry/registry.ts';
 import { DEFAULT_MAX_STALE_S } from '../settings.ts';
@@ -151,36 +152,10 @@ export class RemoteKeySet {
   }
 }
 
-/**
- * The body as text, reading no more than `limit` bytes: a hostile or broken endpoint cannot make the
- * gateway buffer or parse megabytes (the declared length is checked first, the stream as it arrives).
- */
+/** The body as text, reading no more than `limit` bytes: a hostile or broken endpoint cannot make the gateway buffer or parse megabytes. */
 async function readCapped(response: Response, limit: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > limit) {
-    await response.body?.cancel();
-    throw new Error('key set too large');
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new Error('key set too large');
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readBounded(response.headers, response.body, limit);
+  if (!bytes) throw new Error('key set too large');
   return new TextDecoder().decode(bytes);
 }
 

@@ -1,5 +1,6 @@
 // Request bodies for the operator API: one media type per route, at most 1 MB, read with a bound.
 
+import { readBounded } from '../bounded-read.ts';
 import { Problem } from '../problem.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -10,29 +11,8 @@ export async function readBody(request: Request, types: readonly string[]): Prom
   if (!types.includes(type)) {
     throw new Problem('unsupported_media_type', { detail: `Send the body as ${types.join(' or ')}.` });
   }
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > MAX_BODY_BYTES) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
+  const bytes = await readBounded(request.headers, request.body, MAX_BODY_BYTES);
+  if (!bytes) throw tooLarge();
   return { type, bytes };
 }
 
