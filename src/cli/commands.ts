@@ -9,7 +9,7 @@ import { demoKey, demoReceiptSecret, LOCAL_DIR, loadSigningKey, newKeyPair, writ
 import { dataDirs, readDataFiles } from '../node/files.ts';
 import { importFiles, importStatements, sqlScript } from '../store/import.ts';
 import { Store } from '../store/store.ts';
-import { addSigningKey, publishStory, putFeed, readStory } from '../store/writes.ts';
+import { addSigningKey, publishStory, putRecord, readStory } from '../store/writes.ts';
 import { feedKeyCommands } from './feed-keys.ts';
 import { isoInstant, lifecycleCommands } from './lifecycle.ts';
 import { cliActor, EXIT_REFUSED, remoteCall, withLocalStore } from './store-access.ts';
@@ -99,7 +99,13 @@ const ingestCmd: Command = async (flags, args) => {
     const snapshot = await new Store(db).snapshot(now);
     // A feed named for the first time is created with plain defaults, as the files' import would.
     if (!snapshot.feeds.has(feedId)) {
-      await putFeed(db, { id: feedId, title: feedId[0]!.toUpperCase() + feedId.slice(1), description: `${feedId} stories`, language: 'en' }, cliActor(), now);
+      await putRecord(
+        db,
+        'feed',
+        { id: feedId, title: feedId[0]!.toUpperCase() + feedId.slice(1), description: `${feedId} stories`, language: 'en' },
+        cliActor(),
+        now,
+      );
     }
     const { created } = await publishStory(db, story, cliActor(), now);
     out(

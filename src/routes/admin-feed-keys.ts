@@ -4,7 +4,7 @@ import { issueFeedKey, listFeedKeys } from '../access/feed-keys.ts';
 import { readJsonObject } from '../http/body.ts';
 import { Problem } from '../problem.ts';
 import { revokeFeedKey } from '../store/feed-keys.ts';
-import { actor, json, route } from './admin.ts';
+import { actor, json, route } from './admin-http.ts';
 import type { App } from './context.ts';
 
 export function register(app: App): void {

@@ -4,8 +4,9 @@ import { readFeedRecord } from '../catalog/catalog.ts';
 import { readJsonObject, stringField } from '../http/body.ts';
 import { Problem } from '../problem.ts';
 import { readLicenseeRecord } from '../registry/registry.ts';
-import { auditLog, putFeed, putLicensee, revoke } from '../store/writes.ts';
-import { actor, json, route } from './admin.ts';
+import type { Grant } from '../access/operator.ts';
+import { auditLog, putRecord, revoke, type RecordKinds } from '../store/writes.ts';
+import { actor, json, route } from './admin-http.ts';
 import type { App } from './context.ts';
 
 const fieldProblem = (problems: readonly { field: string; message: string }[]) =>
@@ -18,34 +19,13 @@ const fieldProblem = (problems: readonly { field: string; message: string }[]) =
   });
 
 export function register(app: App): void {
-  route(app, '/admin/feeds/:id', {
-    PUT: {
-      grant: 'stories:write',
-      handler: async (c, operator) => {
-        const id = c.req.param('id') ?? '';
-        const body = await readJsonObject(c.req.raw);
-        if (body['id'] !== undefined && body['id'] !== id) throw new Problem('invalid_field', { detail: 'id: must match the URL.' });
-        const { feed, problems } = readFeedRecord({ ...body, id }, id);
-        if (!feed) throw fieldProblem(problems);
-        const { created } = await putFeed(c.var.store.db, feed, actor(operator), Date.now());
-        return json(c, feed, created ? 201 : 200);
-      },
-    },
+  putRoute(app, '/admin/feeds/:id', 'stories:write', 'feed', (raw, id) => {
+    const { feed, problems } = readFeedRecord(raw, id);
+    return feed ?? fieldProblem(problems);
   });
-
-  route(app, '/admin/licensees/:id', {
-    PUT: {
-      grant: 'licensees:write',
-      handler: async (c, operator) => {
-        const id = c.req.param('id') ?? '';
-        const body = await readJsonObject(c.req.raw);
-        if (body['id'] !== undefined && body['id'] !== id) throw new Problem('invalid_field', { detail: 'id: must match the URL.' });
-        const { licensee, problems } = readLicenseeRecord({ ...body, id }, id);
-        if (!licensee) throw fieldProblem(problems);
-        const { created } = await putLicensee(c.var.store.db, licensee, actor(operator), Date.now());
-        return json(c, licensee, created ? 201 : 200);
-      },
-    },
+  putRoute(app, '/admin/licensees/:id', 'licensees:write', 'licensee', (raw, id) => {
+    const { licensee, problems } = readLicenseeRecord(raw, id);
+    return licensee ?? fieldProblem(problems);
   });
 
   route(app, '/admin/revocations', {
@@ -65,6 +45,30 @@ export function register(app: App): void {
       handler: async (c) => {
         const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? '100') || 100));
         return json(c, { entries: await auditLog(c.var.store.db, limit) });
+      },
+    },
+  });
+}
+
+/** PUT of a registry record under its id: validated, then created (201) or replaced (200) whole. */
+function putRoute<K extends keyof RecordKinds>(
+  app: App,
+  path: string,
+  grant: Grant,
+  kind: K,
+  validate: (raw: unknown, id: string) => RecordKinds[K] | Problem,
+): void {
+  route(app, path, {
+    PUT: {
+      grant,
+      handler: async (c, operator) => {
+        const id = c.req.param('id') ?? '';
+        const body = await readJsonObject(c.req.raw);
+        if (body['id'] !== undefined && body['id'] !== id) throw new Problem('invalid_field', { detail: 'id: must match the URL.' });
+        const record = validate({ ...body, id }, id);
+        if (record instanceof Problem) throw record;
+        const { created } = await putRecord(c.var.store.db, kind, record, actor(operator), Date.now());
+        return json(c, record, created ? 201 : 200);
       },
     },
   });

@@ -1,7 +1,7 @@
 // The operator API (SPEC §10): /admin/…, JSON in and out, every change audited and all-or-nothing.
 
 import type { Context } from 'hono';
-import { identifyOperator, requireGrant, type Grant, type Operator } from '../access/operator.ts';
+import type { Grant } from '../access/operator.ts';
 import { readStoryRecord } from '../catalog/catalog.ts';
 import type { Story } from '../catalog/types.ts';
 import { readBody, readJsonObject, stringField } from '../http/body.ts';
@@ -11,33 +11,11 @@ import { iso } from '../store/snapshot.ts';
 import * as changes from '../store/story-changes.ts';
 import { changeStory, publishStory, readStory } from '../store/writes.ts';
 import { register as registerFeedKeys } from './admin-feed-keys.ts';
+import { actor, instantOf, json, route, type Handler } from './admin-http.ts';
 import { register as registerRegistry } from './admin-registry.ts';
 import type { App, AppEnv } from './context.ts';
 
 type AdminCtx = Context<AppEnv>;
-type Handler = (c: AdminCtx, operator: Operator) => Promise<Response>;
-
-/** Registers `method path` behind the operator token and `grant`; other methods get 405 with Allow. */
-export function route(app: App, path: string, methods: Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', { grant: Grant; handler: Handler }>>): void {
-  const allow = Object.keys(methods).join(', ');
-  app.all(path, async (c) => {
-    const entry = methods[c.req.method as keyof typeof methods];
-    if (!entry) throw new Problem('method_not_allowed', { allow, detail: `Use ${allow} here.` });
-    const operator = await identifyOperator(c.req.raw, c.var.settings, c.var.state);
-    requireGrant(operator, entry.grant);
-    return entry.handler(c, operator);
-  });
-}
-
-/** A JSON answer of the operator API: never cached. */
-export function json(c: AdminCtx, value: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(`${JSON.stringify(value, null, 2)}\n`, {
-    status,
-    headers: { ...c.var.settings.responseHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
-  });
-}
-
-export const actor = (operator: Operator) => ({ operator: operator.sub });
 
 function slugOf(c: AdminCtx): string {
   return c.req.param('slug') ?? '';
@@ -140,11 +118,4 @@ async function storyFromRequest(c: AdminCtx, now: number): Promise<Story> {
 function instantField(body: Record<string, unknown>, field: string): string {
   const value = body[field];
   return instantOf(typeof value === 'string' ? value : '', field);
-}
-
-/** An ISO 8601 instant with a zone, as stored (UTC, seconds); 422 naming the field otherwise. */
-export function instantOf(text: string, field: string): string {
-  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text));
-  if (!ok) throw new Problem('invalid_field', { detail: `${field}: must be an ISO 8601 time with a zone, e.g. 2026-12-01T09:00:00Z.` });
-  return iso(Date.parse(text));
 }

@@ -3,7 +3,7 @@
 import { readBody } from '../http/body.ts';
 import { storeTraceLookup } from '../store/trace-lookup.ts';
 import { traceText } from '../trace/trace.ts';
-import { json, route } from './admin.ts';
+import { json, route } from './admin-http.ts';
 import type { App } from './context.ts';
 
 export function register(app: App): void {

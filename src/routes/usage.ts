@@ -4,7 +4,7 @@
 import type { Context } from 'hono';
 import { Problem } from '../problem.ts';
 import { GROUPS, thisMonth, usageCsv, usageReport, type Group, type UsageReport } from '../store/usage.ts';
-import { instantOf, json, route } from './admin.ts';
+import { instantOf, json, route } from './admin-http.ts';
 import type { App, AppEnv } from './context.ts';
 
 type Ctx = Context<AppEnv>;

@@ -46,11 +46,6 @@ export class Store {
     }
   }
 
-  /** Forget what is held: the next request reads the store again (after a write through this process). */
-  invalidate(): void {
-    this.#current = undefined;
-  }
-
   async #refresh(now: number): Promise<Snapshot> {
     // The generation is read afresh by every caller (never shared): a request that starts after a
     // write must see it. Loading a new generation's snapshot is shared by concurrent callers.

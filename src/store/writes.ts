@@ -111,22 +111,26 @@ export async function changeStory(db: SqlDriver, slug: string, action: string, a
 }
 
 /** Creates or replaces a feed definition; its stories stay as they are. */
-export async function putFeed(db: SqlDriver, feed: FeedInfo, actor: Actor, now: number): Promise<{ created: boolean }> {
-  const [changed] = await db.batch([
-    sql(`INSERT INTO feeds (id, record) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, feed.id, JSON.stringify(feed)),
-    sql(`UPDATE feeds SET record = ? WHERE id = ?`, JSON.stringify(feed), feed.id),
-    auditRow(actor, 'feed.put', feed.id, now),
-    sql(BUMP),
-  ]);
-  return { created: changed === 1 };
+/** The registry's keyed records (feeds, licensees): created or replaced whole, audited as `<kind>.put`. */
+const RECORD_TABLES = { feed: 'feeds', licensee: 'licensees' } as const;
+export interface RecordKinds {
+  readonly feed: FeedInfo;
+  readonly licensee: Licensee;
 }
 
-export async function putLicensee(db: SqlDriver, licensee: Licensee, actor: Actor, now: number): Promise<{ created: boolean }> {
-  const record = JSON.stringify(licensee);
+export async function putRecord<K extends keyof RecordKinds>(
+  db: SqlDriver,
+  kind: K,
+  record: RecordKinds[K],
+  actor: Actor,
+  now: number,
+): Promise<{ created: boolean }> {
+  const table = RECORD_TABLES[kind];
+  const text = JSON.stringify(record);
   const [changed] = await db.batch([
-    sql(`INSERT INTO licensees (id, record) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, licensee.id, record),
-    sql(`UPDATE licensees SET record = ? WHERE id = ?`, record, licensee.id),
-    auditRow(actor, 'licensee.put', licensee.id, now),
+    sql(`INSERT INTO ${table} (id, record) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, record.id, text),
+    sql(`UPDATE ${table} SET record = ? WHERE id = ?`, text, record.id),
+    auditRow(actor, `${kind}.put`, record.id, now),
     sql(BUMP),
   ]);
   return { created: changed === 1 };
