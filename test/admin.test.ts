@@ -3,7 +3,7 @@
 // every format and feed, licensees, revocations, the audit log, and racing writers.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BINDINGS, bearer, gateway, LATE, SLUG, type Gateway } from './support/gateway.ts';
+import { BINDINGS, bearer, gateway, LATE, SLUG, storyRecord, type Gateway } from './support/gateway.ts';
 
 const WIRE = `Port strike ends after record talks
 
@@ -137,23 +137,18 @@ describe('publishing', () => {
   });
 
   it('publishes a story record as JSON and refuses one naming a missing feed (422) untouched', async () => {
-    const record = {
-      slug: 'json-record-story',
-      headline: 'JSON record story',
-      dateline: 'OSLO',
-      published: '2026-11-30T09:00:00Z',
-      updated: '2026-11-30T09:00:00Z',
-      version: 1,
-      status: 'usable',
-      source: 'Test Wire',
-      rightsHolder: 'Test Wire Ltd',
-      copyrightNotice: 'Copyright 2026 Test Wire.',
-      usageTerms: 'Not for redistribution.',
-      feeds: ['world'],
-      body: ['First paragraph of the record story with enough words.', 'Second paragraph.', 'Third paragraph.', 'Fourth paragraph.'],
-    };
+    const body = [
+      'The record story begins with a paragraph of ordinary wire words so the excerpt has something to measure.',
+      'Its second paragraph carries on with more of the same ordinary words for the excerpt budget.',
+      'A third paragraph is here so that the story is long enough to have an excerpt at all.',
+      'The fourth paragraph, RECORD-LATE, must reach licensees only.',
+    ];
+    const record = storyRecord('json-record-story', 'JSON record story', body);
     expect((await admin('POST', '/admin/stories', record)).status).toBe(201);
-    expect((await gw.request('/articles/json-record-story')).status).toBe(200);
+    const publicCopy = await gw.request('/articles/json-record-story.txt');
+    expect(publicCopy.status).toBe(200);
+    expect(await publicCopy.text()).not.toContain('RECORD-LATE');
+    expect(await (await gw.request('/articles/json-record-story.txt', bearer(await gw.token()))).text()).toContain('RECORD-LATE');
     const before = await storeState('json-record-story-2');
     const missing = await admin('POST', '/admin/stories', { ...record, slug: 'json-record-story-2', feeds: ['nowhere'] });
     expect(missing.status).toBe(422);

@@ -3,7 +3,7 @@
 // every format and feed, public and licensed. Licensees with embargo access do get the advisory.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bearer, gateway, type Gateway } from './support/gateway.ts';
+import { bearer, gateway, storyRecord, type Gateway } from './support/gateway.ts';
 
 const FORMATS = ['', '.json', '.txt'];
 const FEEDS = ['rss.xml', 'atom.xml', 'feed.json'];
@@ -22,26 +22,13 @@ let gw: Gateway;
 let op: string;
 
 function record(slug: string, headline: string) {
-  return {
-    slug,
-    headline,
-    dateline: 'NEW YORK',
-    published: '2026-11-30T09:00:00Z',
-    updated: '2026-11-30T09:00:00Z',
-    version: 1,
-    status: 'usable',
-    source: 'Test Wire',
-    rightsHolder: 'Test Wire Ltd',
-    copyrightNotice: 'Copyright 2026 Test Wire.',
-    usageTerms: 'Not for redistribution.',
-    feeds: ['world'],
-    body: [
-      'Acme agreed in secret to buy Globex for an undisclosed sum.',
-      'The deal is expected to close next year.',
-      'Regulators have not yet been told.',
-      'Shares of both were halted.',
-    ],
-  };
+  const body = [
+    'Acme agreed in secret to buy Globex for an undisclosed sum.',
+    'The deal is expected to close next year.',
+    'Regulators have not yet been told.',
+    'Shares of both were halted.',
+  ];
+  return storyRecord(slug, headline, body, { dateline: 'NEW YORK' });
 }
 
 async function admin(path: string, body?: unknown): Promise<Response> {

@@ -180,3 +180,23 @@ export async function mint(key: TestKey, claims: Record<string, unknown> = {}, h
 export function bearer(token: string, scheme = 'Bearer'): RequestInit {
   return { headers: { Authorization: `${scheme} ${token}` } };
 }
+
+/** A story record (SPEC §1) as an operator publishes it through the API, in the feed `world`. */
+export function storyRecord(slug: string, headline: string, body: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    slug,
+    headline,
+    dateline: 'OSLO',
+    published: '2026-11-30T09:00:00Z',
+    updated: '2026-11-30T09:00:00Z',
+    version: 1,
+    status: 'usable',
+    source: 'Test Wire',
+    rightsHolder: 'Test Wire Ltd',
+    copyrightNotice: 'Copyright 2026 Test Wire.',
+    usageTerms: 'Not for redistribution.',
+    feeds: ['world'],
+    body,
+    ...extra,
+  };
+}
