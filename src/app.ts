@@ -7,6 +7,7 @@ import { tokenInUrlProblem } from './access/credentials.ts';
 import { otherCredential } from './access/other-credentials.ts';
 import { Problem } from './problem.ts';
 import { problemResponse } from './http/problem-response.ts';
+import { keepAnswer, keptAnswer } from './http/public-answers.ts';
 import { register as admin } from './routes/admin.ts';
 import { refusalResponse } from './render/error-page.ts';
 import { register as articles } from './routes/articles.ts';
@@ -38,19 +39,21 @@ export function newApp(storeFor: StoreFor): App {
   );
 
   app.use('*', async function pipeline(c, next) {
+    const now = Date.now();
     const settings = settingsFrom(c.env);
     c.set('settings', settings);
     const store = storeFor(c.env);
     c.set('store', store);
     // /admin judges operator tokens itself (routes/admin.ts); everything else is content.
     const isAdmin = c.req.path === '/admin' || c.req.path.startsWith('/admin/');
-    const state = await store.snapshot();
+    const state = await store.snapshot(now);
     c.set('state', state);
-    if (!isAdmin) {
-      const other = otherCredential(c.req.raw, c.req.path, store.db, state.registry);
-      c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry), other }));
-    }
+    if (isAdmin) return next();
+    const other = otherCredential(c.req.raw, c.req.path, store.db, state.registry);
+    c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry), other }));
     await next();
+    // What any cache could keep for every request like this one, the gateway keeps too (http/public-answers.ts).
+    await keepAnswer(c.req.raw, c.res, state, settings, now);
   });
 
   site(app);
@@ -72,7 +75,26 @@ export function newApp(storeFor: StoreFor): App {
     console.error(`wiregate: unhandled ${err instanceof Error ? err.name : typeof err} on ${c.req.method}`);
     return answer(new Problem('internal_error'), c.env, c.req.raw);
   });
+  // Before Hono: a request without credentials or validators, for a URL whose public answer is kept
+  // for the current snapshot, gets it without the pipeline.
+  const pipelineFetch = app.fetch;
+  app.fetch = (request, env, executionCtx) => keptFor(request, env, storeFor) ?? pipelineFetch(request, env, executionCtx);
   return app;
+}
+
+function keptFor(request: Request, env: Bindings | undefined, storeFor: StoreFor): Response | undefined {
+  if (request.method !== 'GET') return undefined;
+  let settings: Settings;
+  let store: Store;
+  try {
+    settings = settingsFrom(env);
+    store = storeFor(env ?? {});
+  } catch {
+    return undefined; // the pipeline answers with the problem
+  }
+  const now = Date.now();
+  const state = store.current(now);
+  return state && keptAnswer(request, state, settings, now);
 }
 
 /** A problem response even when the settings themselves are broken (then without the license links). */

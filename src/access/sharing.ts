@@ -1,7 +1,7 @@
 // Sharing detection for feed keys (SPEC §11): who polls a key, as networks and User-Agents per UTC
 // day, and the licensee's threshold. Only network prefixes are ever stored, never an address.
 
-import { headerOf } from '../http/request-headers.ts';
+import { headerOf, socketFacts } from '../http/request-headers.ts';
 import type { Licensee } from '../registry/registry.ts';
 import type { Settings } from '../settings.ts';
 import { iso } from '../store/snapshot.ts';
@@ -9,17 +9,6 @@ import { markSharing, recordClient, type ClientSighting, type DayCounts } from '
 import type { SqlDriver } from '../store/sql.ts';
 
 export const DEFAULT_SHARING = Object.freeze({ maxNetworksPerDay: 5, action: 'flag' as const });
-
-/** The socket address the Node entry saw for a request (Workers have none: CF-Connecting-IP instead). */
-const socketAddresses = new WeakMap<Request, string>();
-
-/**
- * Called by the Node entry for every request. A socket without an address is recorded as unknown,
- * so a client's own CF-Connecting-IP is never believed on Node.
- */
-export function rememberSocketAddress(request: Request, address: string | undefined): void {
-  socketAddresses.set(request, address ?? '');
-}
 
 /**
  * The client's address from a trusted source only: the operator's header (WIREGATE_CLIENT_IP_HEADER),
@@ -29,8 +18,9 @@ export function rememberSocketAddress(request: Request, address: string | undefi
  */
 export function clientAddress(request: Request, settings: Settings): string | undefined {
   if (settings.clientIpHeader) return firstAddress(headerOf(request, settings.clientIpHeader));
-  const socket = socketAddresses.get(request);
-  if (socket !== undefined) return socket || undefined;
+  // A socket without an address is unknown: a client's own CF-Connecting-IP is never believed on Node.
+  const socket = socketFacts(request);
+  if (socket !== undefined) return socket.address || undefined;
   return firstAddress(headerOf(request, 'cf-connecting-ip'));
 }
 

@@ -3,8 +3,7 @@
 
 import { serve, type ServerType } from '@hono/node-server';
 import { newApp } from '../app.ts';
-import { rememberSocketAddress } from '../access/sharing.ts';
-import { rememberHeaderReader } from '../http/request-headers.ts';
+import { rawHeaderReader, rememberSocketFacts } from '../http/request-headers.ts';
 import type { PublicJwk } from '../registry/registry.ts';
 import type { Bindings } from '../settings.ts';
 import { settingsFrom } from '../settings.ts';
@@ -77,13 +76,16 @@ export async function startServer(options: StartOptions = {}): Promise<{ server:
     const server = serve(
       {
         fetch: (request, env) => {
-          // The socket's address, for feed-key sharing detection (SPEC §11) unless a trusted header names the client.
-          rememberSocketAddress(request, env.incoming.socket?.remoteAddress);
-          // The socket's parsed headers (every value of a repeated field), without building Fetch Headers.
-          if ('headersDistinct' in env.incoming) {
-            const distinct = env.incoming.headersDistinct;
-            rememberHeaderReader(request, (name) => distinct[name]?.join(', ') ?? null);
-          }
+          // The socket's peer address (feed-key sharing detection, SPEC §11, unless a trusted header
+          // names the client) and its raw header lines (every value of a repeated field), without
+          // building Fetch Headers.
+          const incoming = env.incoming;
+          rememberSocketFacts(request, {
+            header: rawHeaderReader(incoming.rawHeaders),
+            get address() {
+              return incoming.socket?.remoteAddress ?? '';
+            },
+          });
           return truncatedHeaders(env, settings) ?? app.fetch(request, bindings);
         },
         port,

@@ -43,14 +43,70 @@ export function openSqlite(path: string): SqliteStore {
     if (!stmt) prepared.set(s.sql, (stmt = db.prepare(s.sql)));
     return stmt;
   };
+  const version = changeCounter(db);
   const run = db.transaction((statements: readonly Statement[]) => statements.map((s) => prepare(s).run(...s.params).changes));
   const driver: SqlDriver = {
     all: async <T>(s: Statement) => prepare(s).all(...s.params) as T[],
     first: async <T>(s: Statement) => prepare(s).get(...s.params) as T | undefined,
-    batch: async (statements) => run.immediate(statements),
+    batch: async (statements) => {
+      try {
+        return run.immediate(statements);
+      } finally {
+        if (statements.some((s) => touchesGeneration(s.sql))) version.ownWrite();
+      }
+    },
     groupCommit: true,
+    version: version.read,
   };
   return { driver, db, close: () => db.close() };
+}
+
+/** Whether a statement may change the store's generation (every snapshot-visible write bumps it in `meta`). */
+const touchesGeneration = (text: string) => GENERATION_WRITES.get(text) ?? remember(text);
+const GENERATION_WRITES = new Map<string, boolean>();
+function remember(text: string): boolean {
+  const touches = /\bmeta\b/i.test(text) && !/^\s*SELECT\b/i.test(text);
+  GENERATION_WRITES.set(text, touches);
+  return touches;
+}
+
+/** Generation writes by any connection this process opened (a test's second connection, the CLI in-process). */
+let writesInProcess = 0;
+
+/**
+ * The driver's `version()`: it moves when any connection of this process writes the generation, and
+ * when SQLite's `PRAGMA data_version` says another connection committed. That pragma costs a native
+ * call (~0.7 µs), so it is read once per turn of the event loop and the reading is reused until the
+ * loop's check phase. Another process's commit reaches a request only through I/O (the client hears
+ * that the CLI finished, then sends), and every request handled in a turn was read from its socket in
+ * that turn's poll phase, after the commit had landed if it is to be seen ("every request that starts
+ * after it", SPEC §10): the turn's first reading, taken after the poll, sees it.
+ */
+function changeCounter(db: Database.Database): { read: () => number; ownWrite: () => void } {
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let others = 0;
+  let seen = dataVersion.get() as number;
+  let fresh = false;
+  const forget = () => {
+    fresh = false;
+  };
+  return {
+    read: () => {
+      if (!fresh) {
+        const now = dataVersion.get() as number;
+        if (now !== seen) {
+          seen = now;
+          others++;
+        }
+        fresh = true;
+        setImmediate(forget);
+      }
+      return writesInProcess + others;
+    },
+    ownWrite: () => {
+      writesInProcess++;
+    },
+  };
 }
 
 /** Applies the migrations not yet applied, in order, recording them as wrangler does (d1_migrations). */

@@ -25,4 +25,10 @@ export interface SqlDriver {
    * Workers, where I/O started for one request must not complete another's.
    */
   readonly groupCommit?: boolean;
+  /**
+   * A number that changes whenever the store's generation may have changed since the last call, by
+   * this connection or any other; synchronous and cheap (Node: SQLite's data_version). Without it
+   * (D1), the store reads the generation itself.
+   */
+  readonly version?: () => number;
 }

@@ -1,6 +1,7 @@
 // The live store behind the gateway (SPEC §10): current snapshot by generation, bounded staleness.
-// Node checks the generation on every request (a microsecond SQLite read); Workers at most every
-// half TTL, and never serves a snapshot older than the TTL (503 store_unavailable instead).
+// Node re-reads the generation whenever the driver's version says the store may have changed (its
+// own writes, another connection's commits); Workers at most every half TTL, and never serve a
+// snapshot older than the TTL (503 store_unavailable instead).
 
 import { Problem } from '../problem.ts';
 import type { PublicJwk } from '../registry/registry.ts';
@@ -18,7 +19,7 @@ export interface StoreOptions {
 }
 
 export class Store {
-  #current: { snapshot: Snapshot; checkedAt: number } | undefined;
+  #current: { snapshot: Snapshot; checkedAt: number; version: number | undefined } | undefined;
   #loading: { generation: number; promise: Promise<Snapshot> } | undefined;
 
   constructor(
@@ -28,15 +29,16 @@ export class Store {
 
   /** The snapshot a request starting at `now` may use; throws 503 store_unavailable when none is fresh enough. */
   async snapshot(now = Date.now()): Promise<Snapshot> {
-    const current = this.#current;
+    const current = this.current(now);
+    if (current) return current;
     const ttl = this.options.ttlMs;
-    if (current && ttl > 0) {
-      const age = now - current.checkedAt;
-      if (age >= 0 && age < ttl / 2) return current.snapshot;
+    const held = this.#current;
+    if (held && ttl > 0) {
+      const age = now - held.checkedAt;
       if (age >= 0 && age < ttl) {
         // Fresh enough to serve; confirm in the background so the steady state never waits.
         void this.#refresh(now).catch(() => undefined);
-        return current.snapshot;
+        return held.snapshot;
       }
     }
     try {
@@ -46,9 +48,23 @@ export class Store {
     }
   }
 
+  /**
+   * The snapshot a request starting at `now` may use, when that is known without I/O: the driver's
+   * version has not moved (Node), or the last confirmation is younger than half the TTL (Workers).
+   */
+  current(now = Date.now()): Snapshot | undefined {
+    const held = this.#current;
+    if (!held) return undefined;
+    if (this.options.ttlMs === 0) return held.version !== undefined && held.version === this.db.version?.() ? held.snapshot : undefined;
+    const age = now - held.checkedAt;
+    return age >= 0 && age < this.options.ttlMs / 2 ? held.snapshot : undefined;
+  }
+
   async #refresh(now: number): Promise<Snapshot> {
     // The generation is read afresh by every caller (never shared): a request that starts after a
-    // write must see it. Loading a new generation's snapshot is shared by concurrent callers.
+    // write must see it. Loading a new generation's snapshot is shared by concurrent callers. The
+    // driver's version is read first: a change after it moves it again.
+    const version = this.db.version?.();
     const row = await this.db.first<{ value: string }>(sql(`SELECT value FROM meta WHERE key = 'generation'`));
     const generation = Number(row?.value ?? 0);
     let snapshot = this.#current?.snapshot;
@@ -64,7 +80,7 @@ export class Store {
       }
       snapshot = await loading.promise;
     }
-    if (!this.#current || this.#current.snapshot.generation <= generation) this.#current = { snapshot, checkedAt: now };
+    if (!this.#current || this.#current.snapshot.generation <= generation) this.#current = { snapshot, checkedAt: now, version };
     return snapshot;
   }
 }
