@@ -75,12 +75,12 @@ let writesInProcess = 0;
 
 /**
  * The driver's `version()`: it moves when any connection of this process writes the generation, and
- * when SQLite's `PRAGMA data_version` says another connection committed. That pragma costs a native
- * call (~0.7 µs), so it is read once per turn of the event loop and the reading is reused until the
- * loop's check phase. Another process's commit reaches a request only through I/O (the client hears
- * that the CLI finished, then sends), and every request handled in a turn was read from its socket in
- * that turn's poll phase, after the commit had landed if it is to be seen ("every request that starts
- * after it", SPEC §10): the turn's first reading, taken after the poll, sees it.
+ * when SQLite's `PRAGMA data_version` says another connection committed. That pragma is a native
+ * call (~0.7 µs); it is read at most once per task and the reading reused by what runs in the same
+ * task (the requests parsed from one socket read), then forgotten at the task's microtask checkpoint.
+ * Another process's commit reaches a request only through I/O (the client hears that the CLI
+ * finished, then sends), so a request's bytes were read after that commit, and the reading taken in
+ * the task that parsed them sees it ("every request that starts after it", SPEC §10).
  */
 function changeCounter(db: Database.Database): { read: () => number; ownWrite: () => void } {
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
@@ -99,7 +99,7 @@ function changeCounter(db: Database.Database): { read: () => number; ownWrite: (
           others++;
         }
         fresh = true;
-        setImmediate(forget);
+        queueMicrotask(forget);
       }
       return writesInProcess + others;
     },

@@ -260,6 +260,25 @@ describe('wiregate withhold / kill', () => {
 });
 
 describe('impossible changes: exit 2 with a message, nothing written (issue 10)', () => {
+  it('a gateway holding kept public answers sees a kill made by another process on its very next request', async () => {
+    const dir = tempCopy();
+    // One app over the store for the whole test, as a running server holds it.
+    const app = await appOver(dir);
+    const paths = [`/articles/${SLUG}`, `/articles/${SLUG}.json`, '/feeds/world/atom.xml'];
+    for (const path of paths) {
+      // The second answer is the kept one (src/http/public-answers.ts).
+      for (let i = 0; i < 2; i++) expect(await (await app.request(path, {}, BINDINGS)).text()).toContain('Moroccan counterpart');
+    }
+    const k = await wiregate(dir, ['kill', SLUG, '--reason', 'Forged.']);
+    expect(k.status).toBe(0);
+    for (const path of paths.slice(0, 2)) {
+      const res = await app.request(path, {}, BINDINGS);
+      expect(res.status, path).toBe(410);
+      expect(await res.text()).not.toContain(FIRST);
+    }
+    expect(await (await app.request(paths[2]!, {}, BINDINGS)).text()).not.toContain('<entry>');
+  }, 60_000);
+
   it('kill twice, withhold twice, and an embargo in the past are refused', async () => {
     const dir = tempCopy();
     const past = await wiregate(dir, ['embargo', SLUG, '--until', '2020-01-01T00:00:00Z']);

@@ -1,0 +1,133 @@
+// Public answers kept per store generation (src/http/public-answers.ts): the gateway serves a plain
+// public GET from what it answered before only while nothing that could change that answer has
+// happened. Each test first asks twice (the second answer is the kept one), then changes something
+// and asks again, checking content, not only status.
+
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bearer, FIRST, gateway, LATE, SLUG, storyRecord, type Gateway } from './support/gateway.ts';
+
+const STORY = `/articles/${SLUG}`;
+const FEED = '/feeds/world/rss.xml';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Asks twice; the two answers must be the same bytes (the second one kept), with no late sentence. */
+async function kept(gw: Gateway, path: string): Promise<string> {
+  const first = await gw.request(path);
+  const firstText = await first.text();
+  const second = await gw.request(path);
+  expect(second.status).toBe(200);
+  const text = await second.text();
+  expect(text).toBe(firstText);
+  expect([...second.headers]).toEqual([...first.headers]);
+  expect(text).not.toContain(LATE);
+  return text;
+}
+
+async function operatorPost(gw: Gateway, path: string, body: unknown): Promise<Response> {
+  return gw.request(path, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${await gw.operatorToken()}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('a kept public answer', () => {
+  it('is dropped by a kill: the very next request gets 410, in every format and the feed', async () => {
+    const gw = await gateway();
+    const paths = [STORY, `${STORY}.json`, `${STORY}.txt`, FEED];
+    for (const path of paths) expect(await kept(gw, path)).toContain(FIRST.slice(0, 40));
+    expect((await operatorPost(gw, `/admin/stories/${SLUG}/kill`, { reason: 'Forged.' })).status).toBe(200);
+    for (const path of paths.slice(0, 3)) {
+      const res = await gw.request(path);
+      expect(res.status, path).toBe(410);
+      expect(await res.text()).not.toContain(FIRST);
+    }
+    expect(await (await gw.request(FEED)).text()).not.toContain(FIRST);
+  });
+
+  it('is dropped by a publish: the feed names the new story at once', async () => {
+    const gw = await gateway();
+    expect(await kept(gw, FEED)).not.toContain('Fjord ferry resumes');
+    const record = storyRecord('fjord-ferry-resumes', 'Fjord ferry resumes', ['The ferry sailed at dawn.', 'Second.', 'Third.']);
+    expect((await operatorPost(gw, '/admin/stories', record)).status).toBe(201);
+    // Another page first, so the new snapshot is already loaded when the feed is asked for.
+    expect((await gw.request(STORY)).status).toBe(200);
+    expect(await (await gw.request(FEED)).text()).toContain('Fjord ferry resumes');
+  });
+
+  it('never answers a request with credentials: a licensee gets the full text, a bad token 401, a cookie the pipeline', async () => {
+    const gw = await gateway();
+    await kept(gw, STORY);
+    const licensed = await gw.request(`${STORY}.txt`, bearer(await gw.token()));
+    expect(licensed.status).toBe(200);
+    expect(await licensed.text()).toContain(LATE);
+    const html = await gw.request(STORY, bearer(await gw.token()));
+    expect(html.headers.get('cache-control')).toBe('private, no-store');
+    expect(await html.text()).toContain(LATE);
+    for (const auth of ['Bearer not-a-token', 'Bearer ', 'Basic Zm9vOmJhcg==']) {
+      const refused = await gw.request(STORY, { headers: { Authorization: auth } });
+      expect([400, 401], auth).toContain(refused.status);
+      expect(await refused.text()).not.toContain(FIRST);
+    }
+    const withCookie = await gw.request(STORY, { headers: { Cookie: 'wiregate_session=forged' } });
+    expect(await withCookie.text()).not.toContain(LATE);
+  });
+
+  it('never answers a conditional request: If-None-Match and If-Modified-Since get their 304', async () => {
+    const gw = await gateway();
+    await kept(gw, FEED);
+    const first = await gw.request(FEED);
+    const etag = first.headers.get('etag')!;
+    const modified = first.headers.get('last-modified')!;
+    expect((await gw.request(FEED, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    expect((await gw.request(FEED, { headers: { 'If-Modified-Since': modified } })).status).toBe(304);
+  });
+
+  it('is not kept for HEAD, for another query string, or for a 404', async () => {
+    const gw = await gateway();
+    await kept(gw, STORY);
+    const head = await gw.request(STORY, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const other = await gw.request(`${STORY}?utm_source=x`);
+    expect(other.status).toBe(200);
+    expect(await other.text()).not.toContain(LATE);
+    for (let i = 0; i < 2; i++) expect((await gw.request('/articles/no-such-story')).status).toBe(404);
+  });
+
+  it('is not served past an embargo release: the feed lists the released story from that instant', async () => {
+    const gw = await gateway();
+    const t0 = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 });
+    const until = new Date(t0 + 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const record = storyRecord('harbour-deal-signed', 'Harbour deal signed', ['Signed at noon.', 'Second.', 'Third.']);
+    expect((await operatorPost(gw, '/admin/stories', record)).status).toBe(201);
+    expect((await operatorPost(gw, '/admin/stories/harbour-deal-signed/embargo', { until })).status).toBe(200);
+    // Before the release the feed says nothing of it, and its max-age is cut short to end at the release.
+    expect(await kept(gw, FEED)).not.toContain('Harbour deal signed');
+    vi.setSystemTime(Date.parse(until) - 30_000);
+    const near = await gw.request(FEED);
+    expect(await near.text()).not.toContain('Harbour deal signed');
+    expect(near.headers.get('cache-control')).toMatch(/max-age=(30|29)\b/);
+    vi.setSystemTime(Date.parse(until));
+    expect(await (await gw.request(FEED)).text()).toContain('Harbour deal signed');
+  });
+
+  it('is not served when the clock has been set back before it was made', async () => {
+    const gw = await gateway();
+    const t0 = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 });
+    const until = new Date(t0 + 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const record = storyRecord('quay-works-begin', 'Quay works begin', ['Work began at dawn.', 'Second.', 'Third.']);
+    expect((await operatorPost(gw, '/admin/stories', record)).status).toBe(201);
+    expect((await operatorPost(gw, '/admin/stories/quay-works-begin/embargo', { until })).status).toBe(200);
+    // Made after the release (the story listed); then the clock goes back before the release.
+    vi.setSystemTime(Date.parse(until) + 1_000);
+    expect(await kept(gw, FEED)).toContain('Quay works begin');
+    vi.setSystemTime(Date.parse(until) - 60_000);
+    expect(await (await gw.request(FEED)).text()).not.toContain('Quay works begin');
+  });
+});
