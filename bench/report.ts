@@ -17,6 +17,8 @@ export interface Row {
   readonly bytes: number;
   readonly gateway: Side;
   readonly baseline: Side;
+  /** Licensed scenarios: the baseline writing the same deliveries to a ledger of its own before answering. */
+  readonly ledgerBaseline?: Side;
 }
 
 export interface Summary {
@@ -42,6 +44,9 @@ export interface Summary {
   readonly baselineCpu: number;
   /** Runs with socket errors, or responses of another status than the scenario's. */
   readonly faults: number;
+  /** Licensed: the ledger baseline's median, and the gateway's ratio to it (not a target; see the README). */
+  readonly ledgerBaselineRps?: number;
+  readonly ledgerRatio?: number;
 }
 
 export function median(xs: readonly number[]): number {
@@ -60,7 +65,10 @@ export function summarize(row: Row, joseRate: number): Summary {
   const cpuRatio = round(perCpu(row.gateway) / perCpu(row.baseline), 2);
   // A refusal scenario answers every request with a non-2xx; the others none.
   const wrong = (f: WrkFigures) => (s.status === 200 ? f.non2xx : f.requests - f.non2xx);
-  const faults = [...row.gateway.runs, ...row.baseline.runs].reduce((n, f) => n + f.socketErrors + wrong(f), 0);
+  const faults = [...row.gateway.runs, ...row.baseline.runs, ...(row.ledgerBaseline?.runs ?? [])].reduce((n, f) => n + f.socketErrors + wrong(f), 0);
+  const l = row.ledgerBaseline ? median(row.ledgerBaseline.runs.map((r) => r.rps)) : undefined;
+  const ledger =
+    l === undefined ? {} : { ledgerBaselineRps: Math.round(l), ledgerRatio: round(g / (s.versus === 'baseline-or-jose' ? Math.min(l, joseRate) : l), 2) };
   return {
     scenario: s.name,
     label: s.label,
@@ -78,6 +86,7 @@ export function summarize(row: Row, joseRate: number): Summary {
     gatewayCpu: Math.round(median(row.gateway.cpu)),
     baselineCpu: Math.round(median(row.baseline.cpu)),
     faults,
+    ...ledger,
   };
 }
 
@@ -94,6 +103,8 @@ export function printTable(rows: readonly Summary[]): void {
       target: `≥ ${r.target}${r.versusRps !== r.baselineRps ? ' (vs jose)' : ''} ${r.met ? 'met' : 'MISSED'}`,
       'p99 ms gw/base': `${r.gatewayP99Ms} / ${r.baselineP99Ms}`,
       'cpu % gw/base': `${r.gatewayCpu} / ${r.baselineCpu}`,
+      'base+ledger req/s': r.ledgerBaselineRps ?? '-',
+      'ratio vs base+ledger': r.ledgerRatio ?? '-',
       faults: r.faults,
     })),
   );
@@ -101,13 +112,13 @@ export function printTable(rows: readonly Summary[]): void {
 
 export function markdown(rows: readonly Summary[]): string {
   const lines = [
-    '| scenario | status | KB | gateway req/s | baseline req/s | ratio | ratio per CPU-second | target | p99 ms (gateway / baseline) | server CPU % (gateway / baseline) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | status | KB | gateway req/s | baseline req/s | ratio | ratio per CPU-second | target | p99 ms (gateway / baseline) | server CPU % (gateway / baseline) | baseline + ledger req/s | ratio to it |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const versus = r.versusRps !== r.baselineRps ? ` (vs jose ${r.versusRps.toLocaleString('en-US')}/s)` : '';
     lines.push(
-      `| ${r.label} | ${r.status} | ${round(r.bytes / 1024, 1)} | ${r.gatewayRps.toLocaleString('en-US')} | ${r.baselineRps.toLocaleString('en-US')} | ${r.ratio.toFixed(2)}${versus} | ${versus ? '–' : r.cpuRatio.toFixed(2)} | ≥ ${r.target} ${r.met ? 'met' : '**missed**'} | ${r.gatewayP99Ms} / ${r.baselineP99Ms} | ${r.gatewayCpu} / ${r.baselineCpu} |`,
+      `| ${r.label} | ${r.status} | ${round(r.bytes / 1024, 1)} | ${r.gatewayRps.toLocaleString('en-US')} | ${r.baselineRps.toLocaleString('en-US')} | ${r.ratio.toFixed(2)}${versus} | ${versus ? '–' : r.cpuRatio.toFixed(2)} | ≥ ${r.target} ${r.met ? 'met' : '**missed**'} | ${r.gatewayP99Ms} / ${r.baselineP99Ms} | ${r.gatewayCpu} / ${r.baselineCpu} | ${r.ledgerBaselineRps?.toLocaleString('en-US') ?? '–'} | ${r.ledgerRatio?.toFixed(2) ?? '–'} |`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -112,7 +112,20 @@ for (const s of list) {
       side.cpuSeconds.push(used);
     }
   }
-  rows.push({ scenario: s, bytes: Buffer.byteLength(captured[s.name]!.body), gateway: g, baseline: b });
+  // Licensed: the baseline again, writing the same deliveries to a ledger of its own first (bench/baseline.ts).
+  let ledger: Side | undefined;
+  if (s.deliveries) {
+    const l: { runs: Side['runs'][number][]; cpu: number[]; cpuSeconds: number[] } = { runs: [], cpu: [], cpuSeconds: [] };
+    await measure(baseline, `${basePath}/ledger`, s, WARMUP_SECONDS);
+    for (let r = 0; r < RUNS; r++) {
+      const [figures, cpu, used] = await measure(baseline, `${basePath}/ledger`, s, SECONDS);
+      l.runs.push(figures);
+      l.cpu.push(cpu);
+      l.cpuSeconds.push(used);
+    }
+    ledger = l;
+  }
+  rows.push({ scenario: s, bytes: Buffer.byteLength(captured[s.name]!.body), gateway: g, baseline: b, ...(ledger ? { ledgerBaseline: ledger } : {}) });
   process.stderr.write(`bench: ${s.name} done\n`);
 }
 const startMs = { seed: Math.round(gateways.seed.startMs), synth: Math.round(gateways.synth.startMs) };
@@ -154,7 +167,7 @@ const report = {
   machine: { cores: cpus().length, model: cpus()[0]?.model, pinned: PIN, node: process.version, loadAverage: [round(loadBefore, 1), round(loadavg()[0]!, 1)] },
   settings: { seconds: SECONDS, runs: RUNS, connections: CONNECTIONS, stories: STORIES, generator: 'wrk -t1' },
   scenarios: summaries,
-  runs: rows.map((r) => ({ scenario: r.scenario.name, gateway: r.gateway, baseline: r.baseline })),
+  runs: rows.map((r) => ({ scenario: r.scenario.name, gateway: r.gateway, baseline: r.baseline, ledgerBaseline: r.ledgerBaseline })),
   jose: { es256VerifyPerSecond: joseRate },
   worker: bundle,
   startup: { seedToFirst200Ms: startMs.seed, synthToFirst200Ms: startMs.synth },

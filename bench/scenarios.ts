@@ -23,6 +23,8 @@ export interface Scenario {
   readonly versus: 'baseline' | 'baseline-or-jose';
   /** The issue's target for the ratio. */
   readonly target: number;
+  /** Licensed: the deliveries each response writes to the ledger (one per story), for the ledger baseline. */
+  readonly deliveries?: number;
 }
 
 /** The response a scenario gets, as the baseline will replay it. */
@@ -30,6 +32,9 @@ export interface Captured {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** For the ledger baseline: rows per response, and how many credentials (receipt holders) take turns. */
+  readonly deliveries?: number;
+  readonly holders?: number;
 }
 
 export function scenarios(synth: Catalog, c: Credentials): Scenario[] {
@@ -48,6 +53,7 @@ export function scenarios(synth: Catalog, c: Credentials): Scenario[] {
       auth: c.token,
       versus: 'baseline',
       target: 0.85,
+      deliveries: 1,
     },
     { name: 'seed-public-feed', label: 'public feed, seed (1 item)', catalog: 'seed', path: feed, status: 200, versus: 'baseline', target: 0.9 },
     {
@@ -59,6 +65,7 @@ export function scenarios(synth: Catalog, c: Credentials): Scenario[] {
       auth: c.token,
       versus: 'baseline',
       target: 0.85,
+      deliveries: 1,
     },
     {
       name: 'seed-licensed-feed-1000',
@@ -69,6 +76,7 @@ export function scenarios(synth: Catalog, c: Credentials): Scenario[] {
       ...pool,
       versus: 'baseline-or-jose',
       target: 0.8,
+      deliveries: 1,
     },
     { name: 'public-feed-50', label: 'public feed, 50 items', catalog: 'synth', path: feed, status: 200, versus: 'baseline', target: 0.9 },
     {
@@ -80,6 +88,7 @@ export function scenarios(synth: Catalog, c: Credentials): Scenario[] {
       auth: c.token,
       versus: 'baseline',
       target: 0.85,
+      deliveries: 50,
     },
     {
       name: 'licensed-feed-50-1000',
@@ -90,6 +99,7 @@ export function scenarios(synth: Catalog, c: Credentials): Scenario[] {
       ...pool,
       versus: 'baseline-or-jose',
       target: 0.8,
+      deliveries: 50,
     },
     {
       name: 'bad-signature',
@@ -125,5 +135,6 @@ export async function capture(base: string, s: Scenario): Promise<Captured> {
   if (res.status !== s.status) throw new Error(`${s.name}: expected ${s.status}, got ${res.status}`);
   const headers: Record<string, string> = {};
   for (const [k, v] of res.headers) if (!HOP.has(k)) headers[k] = v;
-  return { status: res.status, headers, body };
+  const ledger = s.deliveries ? { deliveries: s.deliveries, holders: s.authFile ? 1000 : 1 } : {};
+  return { status: res.status, headers, body, ...ledger };
 }

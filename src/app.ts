@@ -7,7 +7,8 @@ import { tokenInUrlProblem } from './access/credentials.ts';
 import { otherCredential } from './access/other-credentials.ts';
 import { Problem } from './problem.ts';
 import { problemResponse } from './http/problem-response.ts';
-import { keepAnswer, keptAnswer } from './http/public-answers.ts';
+import { headerOf } from './http/request-headers.ts';
+import { keepAnswer, keepRefusal, keptAnswer, keptRefusal, lastingRefusal } from './http/public-answers.ts';
 import { register as admin } from './routes/admin.ts';
 import { refusalResponse } from './render/error-page.ts';
 import { register as articles } from './routes/articles.ts';
@@ -50,7 +51,15 @@ export function newApp(storeFor: StoreFor): App {
     c.set('state', state);
     if (isAdmin) return next();
     const other = otherCredential(c.req.raw, c.req.path, store.db, state.registry);
-    c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry), other }));
+    try {
+      c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry), other }));
+    } catch (err) {
+      if (!(other === undefined && err instanceof Problem && lastingRefusal(err.code, settings))) throw err;
+      // The same credential is refused the same way until the store changes: kept for the snapshot.
+      const refusal = answer(err, c.env, c.req.raw);
+      await keepRefusal(c.req.raw, refusal, state, settings);
+      return refusal;
+    }
     await next();
     // What any cache could keep for every request like this one, the gateway keeps too (http/public-answers.ts).
     await keepAnswer(c.req.raw, c.res, state, settings, now);
@@ -94,7 +103,8 @@ function keptFor(request: Request, env: Bindings | undefined, storeFor: StoreFor
   }
   const now = Date.now();
   const state = store.current(now);
-  return state && keptAnswer(request, state, settings, now);
+  if (!state) return undefined;
+  return headerOf(request, 'authorization') === null ? keptAnswer(request, state, settings, now) : keptRefusal(request, state, settings);
 }
 
 /** A problem response even when the settings themselves are broken (then without the license links). */

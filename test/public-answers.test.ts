@@ -131,3 +131,63 @@ describe('a kept public answer', () => {
     expect(await (await gw.request(FEED)).text()).not.toContain('Quay works begin');
   });
 });
+
+describe('a kept refusal', () => {
+  it('gives the same credential the same refusal until the store changes: a suspended licensee restored gets the story at once', async () => {
+    const gw = await gateway();
+    const token = await gw.token({ sub: 'suspended-news' });
+    for (let i = 0; i < 2; i++) {
+      const refused = await gw.request(`${STORY}.txt`, bearer(token));
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { code: string }).code).toBe('licensee_suspended');
+    }
+    const restored = {
+      id: 'suspended-news',
+      name: 'Suspended News',
+      status: 'active',
+      license: 'LIC-S-1',
+      feeds: ['world'],
+      validFrom: '2020-01-01T00:00:00Z',
+      validUntil: '2099-01-01T00:00:00Z',
+    };
+    const put = await gw.request('/admin/licensees/suspended-news', {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${await gw.operatorToken()}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(restored),
+    });
+    expect(put.status).toBe(200);
+    // Another page first, so the new snapshot is loaded when the token comes back.
+    expect((await gw.request(STORY)).status).toBe(200);
+    const licensed = await gw.request(`${STORY}.txt`, bearer(token));
+    expect(licensed.status).toBe(200);
+    expect(await licensed.text()).toContain(LATE);
+  });
+
+  it('keeps each format apart: the HTML refusal page for a browser, problem+json for a client, each asked twice', async () => {
+    const gw = await gateway();
+    const bad = `${(await gw.token()).slice(0, -4)}AAAA`;
+    for (let i = 0; i < 2; i++) {
+      const page = await gw.request(STORY, { headers: { Authorization: `Bearer ${bad}`, Accept: 'text/html' } });
+      expect(page.status).toBe(401);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      const json = await gw.request(STORY, { headers: { Authorization: `Bearer ${bad}` } });
+      expect(json.status).toBe(401);
+      expect(json.headers.get('content-type')).toBe('application/problem+json');
+      expect(((await json.json()) as { code: string }).code).toBe('token_signature_invalid');
+      expect(await page.text()).not.toContain(FIRST);
+    }
+  });
+
+  it('is never kept for a refusal time can end: a token not yet valid is accepted once its time comes', async () => {
+    const gw = await gateway();
+    const t0 = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 });
+    const nbf = Math.floor(t0 / 1000) + 600;
+    const token = await gw.token({ nbf, iat: nbf, exp: nbf + 3600 });
+    for (let i = 0; i < 2; i++) expect((await gw.request(`${STORY}.txt`, bearer(token))).status).toBe(401);
+    vi.setSystemTime(nbf * 1000 + 1_000);
+    const licensed = await gw.request(`${STORY}.txt`, bearer(token));
+    expect(licensed.status).toBe(200);
+    expect(await licensed.text()).toContain(LATE);
+  });
+});

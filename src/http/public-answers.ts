@@ -8,7 +8,14 @@
 // Authorization and Cookie (both absent here). Served: to a GET of the same URL (query included) with
 // none of those headers, while the snapshot is the one it was made from (a write, a kill, a revocation
 // starts a new one) and before the next embargo release anywhere. Everything else goes the whole way.
+//
+// Refusals of a credential are kept the same way, by URL, Authorization and Accept, when the refusal
+// follows from nothing but those bytes and the snapshot (a malformed token, a bad signature against
+// the snapshot's own key set, a revoked jti, an unknown licensee): the same request gets the same
+// refusal until the store changes, without the pipeline. A refusal that time or a remote key set
+// could turn into an acceptance (expired, not yet valid, unknown key) is never kept.
 
+import type { ProblemCode } from '../problem.ts';
 import type { Settings } from '../settings.ts';
 import type { Snapshot } from '../store/snapshot.ts';
 import { headerOf } from './request-headers.ts';
@@ -37,26 +44,31 @@ class KeptAnswers {
     return this.#byUrl.get(url);
   }
 
-  set(url: string, kept: Kept): void {
-    if (kept.bytes.byteLength > this.maxBytes / 16) return;
-    const old = this.#byUrl.get(url);
-    if (old) this.#bytes -= old.bytes.byteLength;
-    this.#byUrl.set(url, kept);
-    this.#bytes += kept.bytes.byteLength;
+  set(key: string, kept: Kept): void {
+    const cost = costOf(key, kept);
+    if (cost > this.maxBytes / 16) return;
+    const old = this.#byUrl.get(key);
+    if (old) this.#bytes -= costOf(key, old);
+    this.#byUrl.set(key, kept);
+    this.#bytes += cost;
     // Oldest first: Map order is insertion order.
-    for (const [key, entry] of this.#byUrl) {
+    for (const [k, entry] of this.#byUrl) {
       if (this.#bytes <= this.maxBytes) break;
-      this.#byUrl.delete(key);
-      this.#bytes -= entry.bytes.byteLength;
+      this.#byUrl.delete(k);
+      this.#bytes -= costOf(k, entry);
     }
   }
 }
 
-function keptOf(state: Snapshot, settings: Settings): KeptAnswers {
-  let bySettings = state.memo.get('public answers') as WeakMap<Settings, KeptAnswers> | undefined;
-  if (!bySettings) state.memo.set('public answers', (bySettings = new WeakMap()));
+/** Memory an entry holds: its key (a refusal's holds the Authorization value), its body, a little for the rest. */
+const costOf = (key: string, kept: Kept) => key.length + kept.bytes.byteLength + 256;
+
+function keptOf(state: Snapshot, settings: Settings, which: 'public answers' | 'refusals' = 'public answers'): KeptAnswers {
+  let bySettings = state.memo.get(which) as WeakMap<Settings, KeptAnswers> | undefined;
+  if (!bySettings) state.memo.set(which, (bySettings = new WeakMap()));
   let kept = bySettings.get(settings);
-  if (!kept) bySettings.set(settings, (kept = new KeptAnswers(Math.floor(settings.renderCacheBytes / 2))));
+  // Public answers may take half the render cache's bound; refusals a sixteenth (a few thousand).
+  if (!kept) bySettings.set(settings, (kept = new KeptAnswers(Math.floor(settings.renderCacheBytes / (which === 'refusals' ? 16 : 2)))));
   return kept;
 }
 
@@ -86,10 +98,55 @@ export async function keepAnswer(request: Request, response: Response, state: Sn
   // answer holds until then (stories do not cut it, and hold at least as long).
   const until = ((await state.nextRelease(null, now)) ?? Number.POSITIVE_INFINITY) - settings.publicMaxAge * 1000;
   if (now >= until) return;
+  keptOf(state, settings).set(request.url, { ...(await copyOf(response)), from: now, until });
+}
+
+async function copyOf(response: Response): Promise<Pick<Kept, 'status' | 'headers' | 'bytes'>> {
   const bytes = new Uint8Array(await response.clone().arrayBuffer());
-  const plain: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    plain[name] = value;
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
   });
-  keptOf(state, settings).set(request.url, { status: 200, headers: plain, bytes, from: now, until });
+  return { status: response.status, headers, bytes };
+}
+
+/**
+ * Refusals that follow from the credential's bytes and the snapshot alone. A bad signature only
+ * while the key set is the snapshot's own (not WIREGATE_JWKS_URL, which can rotate a key in).
+ */
+const LASTING_REFUSALS: ReadonlySet<ProblemCode> = new Set([
+  'invalid_request',
+  'unsupported_scheme',
+  'token_malformed',
+  'token_header_invalid',
+  'token_lifetime_exceeded',
+  'token_revoked',
+  'licensee_unknown',
+  'licensee_suspended',
+]);
+
+export function lastingRefusal(code: ProblemCode, settings: Settings): boolean {
+  return LASTING_REFUSALS.has(code) || (code === 'token_signature_invalid' && !settings.jwksUrl);
+}
+
+/** A refusal is judged on the credential alone; the rest of the request may only choose its format. */
+function refusalKey(request: Request): string | undefined {
+  if (request.method !== 'GET' || headerOf(request, 'cookie') !== null || headerOf(request, 'origin') !== null) return undefined;
+  const authorization = headerOf(request, 'authorization');
+  if (authorization === null) return undefined;
+  return `${request.url}\n${headerOf(request, 'accept') ?? ''}\n${authorization}`;
+}
+
+/** The kept refusal of this request's credential under `state`, or undefined. */
+export function keptRefusal(request: Request, state: Snapshot, settings: Settings): Response | undefined {
+  const key = refusalKey(request);
+  const kept = key === undefined ? undefined : keptOf(state, settings, 'refusals').get(key);
+  return kept && new Response(kept.bytes, { status: kept.status, headers: kept.headers });
+}
+
+/** Keeps the pipeline's refusal of `request`'s credential (the caller checked lastingRefusal). */
+export async function keepRefusal(request: Request, response: Response, state: Snapshot, settings: Settings): Promise<void> {
+  const key = refusalKey(request);
+  if (key === undefined) return;
+  keptOf(state, settings, 'refusals').set(key, { ...(await copyOf(response)), from: 0, until: Number.POSITIVE_INFINITY });
 }
