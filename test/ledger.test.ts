@@ -94,6 +94,12 @@ describe('quotas', () => {
     expect(third.status).toBe(429);
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(60);
     expect((await rows('monthly-desk')).length).toBe(2);
+    // One copy so far (a receipt id is per token and version, whatever the format); a refused request
+    // with another token, so another receipt id, leaves no receipt behind.
+    const receipts = async () => (await gw.store.db.all<{ receipt: string }>(sql(`SELECT receipt FROM receipts WHERE licensee = ?`, 'monthly-desk'))).length;
+    expect(await receipts()).toBe(1);
+    expect((await gw.request(`/articles/${SLUG}.txt`, bearer(await gw.token({ sub: 'monthly-desk' })))).status).toBe(429);
+    expect(await receipts()).toBe(1);
   });
 });
 

@@ -75,12 +75,20 @@ let writesInProcess = 0;
 
 /**
  * The driver's `version()`: it moves when any connection of this process writes the generation, and
- * when SQLite's `PRAGMA data_version` says another connection committed. That pragma is a native
- * call (~0.7 µs); it is read at most once per task and the reading reused by what runs in the same
- * task (the requests parsed from one socket read), then forgotten at the task's microtask checkpoint.
- * Another process's commit reaches a request only through I/O (the client hears that the CLI
- * finished, then sends), so a request's bytes were read after that commit, and the reading taken in
- * the task that parsed them sees it ("every request that starts after it", SPEC §10).
+ * when SQLite's `PRAGMA data_version` says another connection committed. The pragma is read at most
+ * once per task and the reading reused by what runs in the same task (the requests parsed from one
+ * socket read), then forgotten at the task's microtask checkpoint. Another process's commit reaches a
+ * request only through I/O (the client hears that the CLI finished, then sends), so a request's bytes
+ * were read after that commit, and the reading taken in the task that parsed them sees it ("every
+ * request that starts after it", SPEC §10).
+ *
+ * It is the public hot path's largest cost of its own: the pragma opens a read transaction, two fcntl
+ * lock calls, about 15 µs of server CPU a request under load on the 2-core VM the bench ran on (77–79
+ * against 62–66 µs a kept public answer, measured A/B in one run). Reading it once per loop turn
+ * instead would save that, but a turn's reading can predate a commit that a request handled later in
+ * the same turn follows (a timer that read it before the poll; libuv's second epoll batch when the
+ * first had 1,024 events), so it is not done. A file watch (inotify) sees the WAL written before the
+ * commit is visible in the WAL index and cannot tell this process's ledger writes from another's.
  */
 function changeCounter(db: Database.Database): { read: () => number; ownWrite: () => void } {
   const dataVersion = db.prepare('PRAGMA data_version').pluck();

@@ -70,11 +70,13 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
   const rpm = licensee.quota?.requestsPerMinute;
   const spm = licensee.quota?.storiesPerMonth;
   const w = quotaWindows(now);
+  const at = iso(now);
+  // Per story: its delivery, and its receipt unless that copy was delivered before (migrations/0007).
   const rows = (guard: string, params: (string | number)[]) =>
-    items.map((item) =>
+    items.flatMap((item) => [
       sql(
         `INSERT INTO deliveries (at, licensee, credential_kind, credential, slug, version, format, receipt, country) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? ${guard}`,
-        iso(now),
+        at,
         licensee.id,
         facts.credentialKind,
         facts.credential,
@@ -85,7 +87,18 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
         facts.country ?? null,
         ...params,
       ),
-    );
+      sql(
+        `INSERT INTO receipts (receipt, licensee, credential_kind, credential, slug, version, first_at) SELECT ?, ?, ?, ?, ?, ?, ? ${guard || 'WHERE true'} ON CONFLICT DO NOTHING`,
+        item.receipt,
+        licensee.id,
+        facts.credentialKind,
+        facts.credential,
+        item.slug,
+        item.version,
+        at,
+        ...params,
+      ),
+    ]);
   if (!rpm && !spm) {
     await groupCommit(db, rows('', []));
     return { admitted: true, quotas: [] };

@@ -85,8 +85,8 @@ export async function receiptOwners(db: SqlDriver, receipts: readonly string[]):
   const list = receipts.slice(0, 100);
   return db.all<ReceiptOwner>(
     sql(
-      `SELECT receipt, licensee, credential_kind AS credentialKind, credential, slug, version, MIN(at) AS deliveredAt
-       FROM deliveries WHERE receipt IN (${list.map(() => '?').join(', ')}) GROUP BY receipt, licensee, credential_kind, credential, slug, version`,
+      `SELECT receipt, licensee, credential_kind AS credentialKind, credential, slug, version, first_at AS deliveredAt
+       FROM receipts WHERE receipt IN (${list.map(() => '?').join(', ')})`,
       ...list,
     ),
   );

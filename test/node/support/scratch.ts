@@ -108,7 +108,10 @@ export function storeContents(dir: string): Promise<Record<string, unknown[]>> {
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('d1_migrations', 'sqlite_sequence') ORDER BY name`)
       .pluck()
       .all() as string[];
-    return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]));
+    // A WITHOUT ROWID table (receipts) has no rowid: it comes in its primary key's order.
+    const order = (t: string) =>
+      /\bWITHOUT ROWID\b/i.test(db.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).pluck().get(t) as string) ? '' : ' ORDER BY rowid';
+    return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}"${order(t)}`).all()]));
   });
 }
 
