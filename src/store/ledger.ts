@@ -69,7 +69,6 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
   const { licensee } = facts;
   const rpm = licensee.quota?.requestsPerMinute;
   const spm = licensee.quota?.storiesPerMonth;
-  const w = quotaWindows(now);
   const at = iso(now);
   // Per story: its delivery, and its receipt unless that copy was delivered before (migrations/0007).
   const rows = (guard: string, params: (string | number)[]) =>
@@ -115,6 +114,7 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
     }
     return verdict;
   }
+  const w = quotaWindows(now);
   const grant = crypto.randomUUID();
   const n = items.length;
   // The window that admits the request carries its grant id; every other statement checks it.
