@@ -1,5 +1,6 @@
 // newApp(): one pipeline for every route but /healthz: settings, the store's snapshot and the caller
-// are settled once, in that order, into c.var; routes read them and never re-derive them.
+// are settled once, in that order, into c.var; routes read them and never re-derive them. In front of
+// it, answers kept for the current snapshot (http/kept-answers.ts) serve the requests they fit.
 
 import { Hono } from 'hono';
 import { identifyCaller, keySourceFor } from './access/access.ts';
@@ -8,7 +9,7 @@ import { otherCredential } from './access/other-credentials.ts';
 import { Problem } from './problem.ts';
 import { problemResponse } from './http/problem-response.ts';
 import { headerOf } from './http/request-headers.ts';
-import { keepAnswer, keepRefusal, keptAnswer, keptRefusal, lastingRefusal } from './http/public-answers.ts';
+import { keepAnswer, keepRefusal, keptAnswer, keptRefusal, lastingRefusal } from './http/kept-answers.ts';
 import { register as admin } from './routes/admin.ts';
 import { refusalResponse } from './render/error-page.ts';
 import { register as articles } from './routes/articles.ts';
@@ -54,14 +55,14 @@ export function newApp(storeFor: StoreFor): App {
     try {
       c.set('caller', await identifyCaller({ request: c.req.raw, settings, registry: state.registry, keys: keySourceFor(settings, state.registry), other }));
     } catch (err) {
-      if (!(other === undefined && err instanceof Problem && lastingRefusal(err.code, settings))) throw err;
+      if (!(other === undefined && err instanceof Problem && lastingRefusal(err, settings))) throw err;
       // The same credential is refused the same way until the store changes: kept for the snapshot.
       const refusal = answer(err, c.env, c.req.raw);
       await keepRefusal(c.req.raw, refusal, state, settings);
       return refusal;
     }
     await next();
-    // What any cache could keep for every request like this one, the gateway keeps too (http/public-answers.ts).
+    // What any cache could keep for every request like this one, the gateway keeps too (http/kept-answers.ts).
     await keepAnswer(c.req.raw, c.res, state, settings, now);
   });
 
@@ -84,8 +85,8 @@ export function newApp(storeFor: StoreFor): App {
     console.error(`wiregate: unhandled ${err instanceof Error ? err.name : typeof err} on ${c.req.method}`);
     return answer(new Problem('internal_error'), c.env, c.req.raw);
   });
-  // Before Hono: a request without credentials or validators, for a URL whose public answer is kept
-  // for the current snapshot, gets it without the pipeline.
+  // Before Hono: a plain public GET whose answer is kept for the current snapshot gets it, and so does a
+  // GET whose credential was refused for a lasting reason; everything else goes through the pipeline.
   const pipelineFetch = app.fetch;
   app.fetch = (request, env, executionCtx) => keptFor(request, env, storeFor) ?? pipelineFetch(request, env, executionCtx);
   return app;

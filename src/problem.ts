@@ -65,6 +65,8 @@ export interface ProblemOptions {
   readonly allow?: string;
   /** Further headers the refusal carries (RateLimit on a 429). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** The refusal stands in for an error nobody expected: the same request may be judged otherwise next time. */
+  readonly unexpected?: true;
 }
 
 /** A refusal that carries everything needed to answer; thrown anywhere, answered by onError. */

@@ -37,7 +37,7 @@ export interface Settings {
   /** Items per feed page (RFC 5005 paging for older ones). */
   readonly feedItems: number;
   readonly websubHub: string | undefined;
-  /** Bound on the bytes of rendered representations kept in memory. */
+  /** Bound on the bytes of rendered representations kept in memory (kept answers take up to 5/16 of it more). */
   readonly renderCacheBytes: number;
   /** On Workers, the most a store change may take to reach a request (SPEC §10). */
   readonly stateTtlMs: number;

@@ -44,6 +44,30 @@ describe('changes reach every instance within the TTL', () => {
 });
 
 describe('an unreadable store', () => {
+  it('a failing change check (Node: PRAGMA data_version) is 503 store_unavailable, never 500 or a kept answer', async () => {
+    const gw = await gateway();
+    let down = false;
+    const fail = <T>(read: () => Promise<T>) => (down ? Promise.reject(new Error('unreachable')) : read());
+    const cut: SqlDriver = {
+      all: (s) => fail(() => gw.store.db.all(s)),
+      first: (s) => fail(() => gw.store.db.first(s)),
+      batch: (s) => fail(() => gw.store.db.batch(s)),
+      version: () => {
+        if (down) throw new Error('disk I/O error');
+        return 1;
+      },
+    };
+    const app = newApp(() => new Store(cut, { ttlMs: 0 }));
+    // Twice, so the public answer is kept; then the store goes away.
+    for (let i = 0; i < 2; i++) expect((await app.request(`/articles/${SLUG}`, {}, BINDINGS)).status).toBe(200);
+    down = true;
+    for (const init of [{}, bearer(await gw.token())]) {
+      const res = await app.request(`/articles/${SLUG}`, init, BINDINGS);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { code: string }).code).toBe('store_unavailable');
+    }
+  });
+
   it('gets 503 store_unavailable once what the gateway holds is older than the TTL, licensed and public', async () => {
     const gw = await gateway();
     let down = false;

@@ -51,7 +51,7 @@ export async function identifyCaller(ctx: AccessContext): Promise<Caller> {
   } catch (err) {
     if (err instanceof Problem) throw new Problem(err.code, { ...err.options, scheme });
     // Anything unexpected while judging a credential refuses it; it never falls through to content.
-    throw new Problem('token_malformed', { detail: 'The token could not be verified.', scheme });
+    throw new Problem('token_malformed', { detail: 'The token could not be verified.', scheme, unexpected: true });
   }
 }
 

@@ -67,7 +67,7 @@ export function loadCatalog(files: readonly DataFile[]): { catalog: Catalog; pro
   const newest = [...stories.values()].sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : 0));
   const releases = new Map<string | null, number[]>();
   for (const story of newest) {
-    if (story.status !== 'embargoed' || !story.embargoedUntil) continue;
+    if (!story.embargoedUntil) continue; // killed or withheld under embargo: its tombstone appears then too
     const at = Date.parse(story.embargoedUntil);
     for (const key of [null, ...story.feeds]) {
       const list = releases.get(key);

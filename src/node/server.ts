@@ -3,6 +3,7 @@
 
 import { serve, type ServerType } from '@hono/node-server';
 import { newApp } from '../app.ts';
+import type { Socket } from 'node:net';
 import { rawHeaderReader, rememberSocketFacts } from '../http/request-headers.ts';
 import type { PublicJwk } from '../registry/registry.ts';
 import type { Bindings } from '../settings.ts';
@@ -80,12 +81,7 @@ export async function startServer(options: StartOptions = {}): Promise<{ server:
           // names the client) and its raw header lines (every value of a repeated field), without
           // building Fetch Headers.
           const incoming = env.incoming;
-          rememberSocketFacts(request, {
-            header: rawHeaderReader(incoming.rawHeaders),
-            get address() {
-              return incoming.socket?.remoteAddress ?? '';
-            },
-          });
+          rememberSocketFacts(request, { header: rawHeaderReader(incoming.rawHeaders), address: peerAddress(incoming.socket) });
           return truncatedHeaders(env, settings) ?? app.fetch(request, bindings);
         },
         port,
@@ -100,4 +96,15 @@ export async function startServer(options: StartOptions = {}): Promise<{ server:
     if ('maxHeadersCount' in server) server.maxHeadersCount = MAX_HEADERS;
     server.once('error', reject);
   });
+}
+
+/**
+ * The peer address, read once per connection and remembered on the socket: read per request it costs a
+ * native call, and read late (after the awaits of a feed-key lookup) a reset connection has none.
+ */
+const PEER = Symbol('wiregate.peer');
+function peerAddress(socket: (Socket & { [PEER]?: string }) | undefined): string {
+  if (!socket) return '';
+  socket[PEER] ??= socket.remoteAddress ?? '';
+  return socket[PEER];
 }

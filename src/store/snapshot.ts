@@ -108,9 +108,7 @@ export async function loadSnapshot(db: SqlDriver, generation: number, extraLicen
       const params: SqlValue[] = [iso(now)];
       const inFeed = feedId === null ? '' : 'AND slug IN (SELECT slug FROM feed_items WHERE feed_id = ?)';
       if (feedId !== null) params.push(feedId);
-      const row = await db.first<{ at: string | null }>(
-        sql(`SELECT MIN(embargoed_until) AS at FROM stories WHERE status = 'embargoed' AND embargoed_until > ? ${inFeed}`, ...params),
-      );
+      const row = await db.first<{ at: string | null }>(sql(`SELECT MIN(embargoed_until) AS at FROM stories WHERE embargoed_until > ? ${inFeed}`, ...params));
       const at = row?.at ? Date.parse(row.at) : undefined;
       releases.set(feedId, { at, from: now });
       return at;

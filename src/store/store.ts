@@ -55,7 +55,15 @@ export class Store {
   current(now = Date.now()): Snapshot | undefined {
     const held = this.#current;
     if (!held) return undefined;
-    if (this.options.ttlMs === 0) return held.version !== undefined && held.version === this.db.version?.() ? held.snapshot : undefined;
+    if (this.options.ttlMs === 0) {
+      let version: number | undefined;
+      try {
+        version = this.db.version?.();
+      } catch {
+        return undefined; // unknown: the pipeline's refresh tries the store and answers 503 if it cannot
+      }
+      return held.version !== undefined && held.version === version ? held.snapshot : undefined;
+    }
     const age = now - held.checkedAt;
     return age >= 0 && age < this.options.ttlMs / 2 ? held.snapshot : undefined;
   }

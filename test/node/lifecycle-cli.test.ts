@@ -266,7 +266,7 @@ describe('impossible changes: exit 2 with a message, nothing written (issue 10)'
     const app = await appOver(dir);
     const paths = [`/articles/${SLUG}`, `/articles/${SLUG}.json`, '/feeds/world/atom.xml'];
     for (const path of paths) {
-      // The second answer is the kept one (src/http/public-answers.ts).
+      // The second answer is the kept one (src/http/kept-answers.ts).
       for (let i = 0; i < 2; i++) expect(await (await app.request(path, {}, BINDINGS)).text()).toContain('Moroccan counterpart');
     }
     const k = await wiregate(dir, ['kill', SLUG, '--reason', 'Forged.']);

@@ -1,9 +1,12 @@
-// Public answers kept per store generation (src/http/public-answers.ts): the gateway serves a plain
+// Public answers kept per store generation (src/http/kept-answers.ts): the gateway serves a plain
 // public GET from what it answered before only while nothing that could change that answer has
 // happened. Each test first asks twice (the second answer is the kept one), then changes something
 // and asks again, checking content, not only status.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Problem, type ProblemCode } from '../src/problem.ts';
+import { lastingRefusal } from '../src/http/kept-answers.ts';
+import { settingsFrom } from '../src/settings.ts';
 import { bearer, FIRST, gateway, LATE, SLUG, storyRecord, type Gateway } from './support/gateway.ts';
 
 const STORY = `/articles/${SLUG}`;
@@ -116,6 +119,24 @@ describe('a kept public answer', () => {
     expect(await (await gw.request(FEED)).text()).toContain('Harbour deal signed');
   });
 
+  it('is not served past the embargo instant of a story killed under embargo: its tombstone appears then', async () => {
+    const gw = await gateway();
+    const t0 = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 });
+    const until = new Date(t0 + 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const record = storyRecord('pier-sale-agreed', 'Pier sale agreed', ['Agreed at noon.', 'Second.', 'Third.']);
+    expect((await operatorPost(gw, '/admin/stories', record)).status).toBe(201);
+    expect((await operatorPost(gw, '/admin/stories/pier-sale-agreed/embargo', { until })).status).toBe(200);
+    expect((await operatorPost(gw, '/admin/stories/pier-sale-agreed/kill', { reason: 'Forged.' })).status).toBe(200);
+    const atom = '/feeds/world/atom.xml';
+    // Until the instant the story does not exist; from it, the feed carries its tombstone.
+    expect(await kept(gw, atom)).not.toContain('pier-sale-agreed');
+    vi.setSystemTime(Date.parse(until));
+    const after = await (await gw.request(atom)).text();
+    expect(after).toContain('ref="https://wire.example/articles/pier-sale-agreed"');
+    expect(after).not.toContain('Agreed at noon.');
+  });
+
   it('is not served when the clock has been set back before it was made', async () => {
     const gw = await gateway();
     const t0 = Date.now();
@@ -189,5 +210,36 @@ describe('a kept refusal', () => {
     const licensed = await gw.request(`${STORY}.txt`, bearer(token));
     expect(licensed.status).toBe(200);
     expect(await licensed.text()).toContain(LATE);
+  });
+});
+
+describe('which refusals are kept', () => {
+  const own = settingsFrom({ WIREGATE_PUBLIC_URL: 'https://wire.example' });
+  const remote = settingsFrom({ WIREGATE_PUBLIC_URL: 'https://wire.example', WIREGATE_JWKS_URL: 'https://keys.example/jwks.json' });
+  const cases: [ProblemCode, boolean, boolean][] = [
+    // code, kept with the store's own keys, kept under WIREGATE_JWKS_URL
+    ['invalid_request', true, true],
+    ['unsupported_scheme', true, true],
+    ['token_lifetime_exceeded', true, true],
+    ['token_revoked', true, true],
+    ['licensee_unknown', true, true],
+    ['licensee_suspended', true, true],
+    ['token_malformed', true, false],
+    ['token_header_invalid', true, false],
+    ['token_signature_invalid', true, false],
+    ['token_key_unknown', false, false],
+    ['token_expired', false, false],
+    ['token_not_yet_valid', false, false],
+    ['token_claims_invalid', false, false],
+    ['keys_unavailable', false, false],
+    ['store_unavailable', false, false],
+    ['feed_not_licensed', false, false],
+  ];
+  it.each(cases)('%s: own keys %s, remote keys %s', (code, withOwn, withRemote) => {
+    expect(lastingRefusal(new Problem(code), own)).toBe(withOwn);
+    expect(lastingRefusal(new Problem(code), remote)).toBe(withRemote);
+  });
+  it('never an error nobody expected, whatever code stands in for it', () => {
+    expect(lastingRefusal(new Problem('token_malformed', { unexpected: true }), own)).toBe(false);
   });
 });

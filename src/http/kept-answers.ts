@@ -1,5 +1,5 @@
-// Public answers kept whole for one store generation, so a request without credentials is served
-// without the pipeline. This is the shared cache of RFC 9111 run inside the gateway, on the strictest
+// Answers kept whole for one store generation, so the requests they fit are served without the
+// pipeline: public answers, and refusals of a credential. This is the shared cache of RFC 9111 run inside the gateway, on the strictest
 // terms: it keeps only what the pipeline itself marked as storable by any cache and the same for every
 // such request, and it forgets on the first change instead of waiting out max-age.
 //
@@ -15,7 +15,7 @@
 // refusal until the store changes, without the pipeline. A refusal that time or a remote key set
 // could turn into an acceptance (expired, not yet valid, unknown key) is never kept.
 
-import type { ProblemCode } from '../problem.ts';
+import type { Problem, ProblemCode } from '../problem.ts';
 import type { Settings } from '../settings.ts';
 import type { Snapshot } from '../store/snapshot.ts';
 import { headerOf } from './request-headers.ts';
@@ -67,8 +67,9 @@ function keptOf(state: Snapshot, settings: Settings, which: 'public answers' | '
   let bySettings = state.memo.get(which) as WeakMap<Settings, KeptAnswers> | undefined;
   if (!bySettings) state.memo.set(which, (bySettings = new WeakMap()));
   let kept = bySettings.get(settings);
-  // Public answers may take half the render cache's bound; refusals a sixteenth (a few thousand).
-  if (!kept) bySettings.set(settings, (kept = new KeptAnswers(Math.floor(settings.renderCacheBytes / (which === 'refusals' ? 16 : 2)))));
+  // Beside the render cache's own bound: public answers a quarter of it more, refusals a sixteenth (a
+  // few thousand), so the gateway's caches together stay within 1.31 × WIREGATE_RENDER_CACHE_MB.
+  if (!kept) bySettings.set(settings, (kept = new KeptAnswers(Math.floor(settings.renderCacheBytes / (which === 'refusals' ? 16 : 4)))));
   return kept;
 }
 
@@ -111,22 +112,28 @@ async function copyOf(response: Response): Promise<Pick<Kept, 'status' | 'header
 }
 
 /**
- * Refusals that follow from the credential's bytes and the snapshot alone. A bad signature only
- * while the key set is the snapshot's own (not WIREGATE_JWKS_URL, which can rotate a key in).
+ * Refusals that stand whatever the key set does: the request's form, and what is judged after a
+ * signature was accepted (revocation, the licensee) or from the claims alone (a lifetime too long).
  */
-const LASTING_REFUSALS: ReadonlySet<ProblemCode> = new Set([
+const LASTING_WITH_ANY_KEYS: ReadonlySet<ProblemCode> = new Set([
   'invalid_request',
   'unsupported_scheme',
-  'token_malformed',
-  'token_header_invalid',
   'token_lifetime_exceeded',
   'token_revoked',
   'licensee_unknown',
   'licensee_suspended',
 ]);
+/**
+ * Further refusals that stand while the key set is the snapshot's own (licenses/jwks.json in the
+ * store): a malformed token or header and a bad signature. Under WIREGATE_JWKS_URL a broken remote
+ * key can surface as any of these, and a rotated key can turn them into an acceptance.
+ */
+const LASTING_WITH_OWN_KEYS: ReadonlySet<ProblemCode> = new Set(['token_malformed', 'token_header_invalid', 'token_signature_invalid']);
 
-export function lastingRefusal(code: ProblemCode, settings: Settings): boolean {
-  return LASTING_REFUSALS.has(code) || (code === 'token_signature_invalid' && !settings.jwksUrl);
+/** Whether `problem` will refuse the same credential the same way for as long as the snapshot holds. */
+export function lastingRefusal(problem: Problem, settings: Settings): boolean {
+  if (problem.options.unexpected) return false;
+  return LASTING_WITH_ANY_KEYS.has(problem.code) || (!settings.jwksUrl && LASTING_WITH_OWN_KEYS.has(problem.code));
 }
 
 /** A refusal is judged on the credential alone; the rest of the request may only choose its format. */
