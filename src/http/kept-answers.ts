@@ -35,26 +35,26 @@ const PERSONAL = ['authorization', 'cookie', 'if-none-match', 'if-modified-since
 const VARY_OK = new Set(['authorization', 'cookie']);
 
 class KeptAnswers {
-  readonly #byUrl = new Map<string, Kept>();
+  readonly #byKey = new Map<string, Kept>();
   #bytes = 0;
 
   constructor(readonly maxBytes: number) {}
 
-  get(url: string): Kept | undefined {
-    return this.#byUrl.get(url);
+  get(key: string): Kept | undefined {
+    return this.#byKey.get(key);
   }
 
   set(key: string, kept: Kept): void {
     const cost = costOf(key, kept);
     if (cost > this.maxBytes / 16) return;
-    const old = this.#byUrl.get(key);
+    const old = this.#byKey.get(key);
     if (old) this.#bytes -= costOf(key, old);
-    this.#byUrl.set(key, kept);
+    this.#byKey.set(key, kept);
     this.#bytes += cost;
     // Oldest first: Map order is insertion order.
-    for (const [k, entry] of this.#byUrl) {
+    for (const [k, entry] of this.#byKey) {
       if (this.#bytes <= this.maxBytes) break;
-      this.#byUrl.delete(k);
+      this.#byKey.delete(k);
       this.#bytes -= costOf(k, entry);
     }
   }
