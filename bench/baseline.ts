@@ -8,8 +8,7 @@
 // durable before its response leaves; this side shows what that write alone costs a bare server, so the
 // gateway's licensed figures can be read against a baseline that does the same required work.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';

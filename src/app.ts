@@ -8,8 +8,7 @@ import { tokenInUrlProblem } from './access/credentials.ts';
 import { otherCredential } from './access/other-credentials.ts';
 import { Problem } from './problem.ts';
 import { problemResponse } from './http/problem-response.ts';
-import { headerOf } from './http/request-headers.ts';
-import { keepAnswer, keepRefusal, keptAnswer, keptRefusal, lastingRefusal } from './http/kept-answers.ts';
+import { keepAnswer, keepRefusal, keptResponse, lastingRefusal } from './http/kept-answers.ts';
 import { register as admin } from './routes/admin.ts';
 import { refusalResponse } from './render/error-page.ts';
 import { register as articles } from './routes/articles.ts';
@@ -104,8 +103,7 @@ function keptFor(request: Request, env: Bindings | undefined, storeFor: StoreFor
   }
   const now = Date.now();
   const state = store.current(now);
-  if (!state) return undefined;
-  return headerOf(request, 'authorization') === null ? keptAnswer(request, state, settings, now) : keptRefusal(request, state, settings);
+  return state && keptResponse(request, state, settings, now);
 }
 
 /** A problem response even when the settings themselves are broken (then without the license links). */

@@ -1,7 +1,8 @@
 // Answers kept whole for one store generation, so the requests they fit are served without the
-// pipeline: public answers, and refusals of a credential. This is the shared cache of RFC 9111 run inside the gateway, on the strictest
-// terms: it keeps only what the pipeline itself marked as storable by any cache and the same for every
-// such request, and it forgets on the first change instead of waiting out max-age.
+// pipeline: public answers, and refusals of a credential. This is the shared cache of RFC 9111 run
+// inside the gateway, on the strictest terms: it keeps only what the pipeline itself marked as storable
+// by any cache and the same for every such request, and it forgets on the first change instead of
+// waiting out max-age.
 //
 // Kept: a 200 to a GET without Authorization, Cookie or validators, whose Cache-Control is the plain
 // public max-age (not cut short by a coming embargo release) and whose Vary names nothing but
@@ -9,10 +10,9 @@
 // none of those headers, while the snapshot is the one it was made from (a write, a kill, a revocation
 // starts a new one) and before the next embargo release anywhere. Everything else goes the whole way.
 //
-// Refusals of a credential are kept the same way, by URL, Authorization and Accept, when the refusal
-// follows from nothing but those bytes and the snapshot (a malformed token, a bad signature against
-// the snapshot's own key set, a revoked jti, an unknown licensee): the same request gets the same
-// refusal until the store changes, without the pipeline. A refusal that time or a remote key set
+// Refusals of a credential are kept the same way, by URL, Accept and Authorization, when the refusal
+// follows from nothing but those bytes and the snapshot (see lastingRefusal): the same request gets the
+// same refusal until the store changes, without the pipeline. A refusal that time or a remote key set
 // could turn into an acceptance (expired, not yet valid, unknown key) is never kept.
 
 import type { Problem, ProblemCode } from '../problem.ts';
@@ -79,13 +79,23 @@ function isPlain(request: Request): boolean {
   return true;
 }
 
-/** The kept answer for this request under `state`, or undefined: then the pipeline answers. */
-export function keptAnswer(request: Request, state: Snapshot, settings: Settings, now: number): Response | undefined {
-  if (!isPlain(request)) return undefined;
-  const kept = keptOf(state, settings).get(request.url);
-  if (!kept || now < kept.from || now >= kept.until) return undefined; // a clock set back, or a release since
+/**
+ * The kept answer for this GET under `state`, or undefined: then the pipeline answers. Without
+ * Authorization, a kept public answer; with it, a kept refusal of that credential.
+ */
+export function keptResponse(request: Request, state: Snapshot, settings: Settings, now: number): Response | undefined {
+  const authorization = headerOf(request, 'authorization');
+  let kept: Kept | undefined;
+  if (authorization === null) {
+    if (!isPlain(request)) return undefined;
+    kept = keptOf(state, settings).get(request.url);
+    if (kept && (now < kept.from || now >= kept.until)) return undefined; // a clock set back, or a release since
+  } else {
+    const key = refusalKey(request, authorization);
+    kept = key === undefined ? undefined : keptOf(state, settings, 'refusals').get(key);
+  }
   // A plain object for the headers, as the pipeline sends them: the Node adapter writes it straight out.
-  return new Response(kept.bytes, { status: kept.status, headers: kept.headers });
+  return kept && new Response(kept.bytes, { status: kept.status, headers: kept.headers });
 }
 
 /** Keeps the pipeline's `response` to `request` under `state` if it may serve every plain request for that URL. */
@@ -137,23 +147,15 @@ export function lastingRefusal(problem: Problem, settings: Settings): boolean {
 }
 
 /** A refusal is judged on the credential alone; the rest of the request may only choose its format. */
-function refusalKey(request: Request): string | undefined {
+function refusalKey(request: Request, authorization: string): string | undefined {
   if (request.method !== 'GET' || headerOf(request, 'cookie') !== null || headerOf(request, 'origin') !== null) return undefined;
-  const authorization = headerOf(request, 'authorization');
-  if (authorization === null) return undefined;
   return `${request.url}\n${headerOf(request, 'accept') ?? ''}\n${authorization}`;
-}
-
-/** The kept refusal of this request's credential under `state`, or undefined. */
-export function keptRefusal(request: Request, state: Snapshot, settings: Settings): Response | undefined {
-  const key = refusalKey(request);
-  const kept = key === undefined ? undefined : keptOf(state, settings, 'refusals').get(key);
-  return kept && new Response(kept.bytes, { status: kept.status, headers: kept.headers });
 }
 
 /** Keeps the pipeline's refusal of `request`'s credential (the caller checked lastingRefusal). */
 export async function keepRefusal(request: Request, response: Response, state: Snapshot, settings: Settings): Promise<void> {
-  const key = refusalKey(request);
+  const authorization = headerOf(request, 'authorization');
+  const key = authorization === null ? undefined : refusalKey(request, authorization);
   if (key === undefined) return;
   keptOf(state, settings, 'refusals').set(key, { ...(await copyOf(response)), from: 0, until: Number.POSITIVE_INFINITY });
 }

@@ -52,7 +52,9 @@ export function openSqlite(path: string): SqliteStore {
       try {
         return run.immediate(statements);
       } finally {
-        if (statements.some((s) => touchesGeneration(s.sql))) version.ownWrite();
+        // Any write may have moved the generation; a ledger flush that did not costs the next request
+        // one generation read, and the snapshot (with its caches) stays.
+        version.ownWrite();
       }
     },
     groupCommit: true,
@@ -61,20 +63,11 @@ export function openSqlite(path: string): SqliteStore {
   return { driver, db, close: () => db.close() };
 }
 
-/** Whether a statement may change the store's generation (every snapshot-visible write bumps it in `meta`). */
-const touchesGeneration = (text: string) => GENERATION_WRITES.get(text) ?? remember(text);
-const GENERATION_WRITES = new Map<string, boolean>();
-function remember(text: string): boolean {
-  const touches = /\bmeta\b/i.test(text) && !/^\s*SELECT\b/i.test(text);
-  GENERATION_WRITES.set(text, touches);
-  return touches;
-}
-
-/** Generation writes by any connection this process opened (a test's second connection, the CLI in-process). */
+/** Writes by any connection this process opened (a test's second connection, the CLI in-process). */
 let writesInProcess = 0;
 
 /**
- * The driver's `version()`: it moves when any connection of this process writes the generation, and
+ * The driver's `version()`: it moves when any connection of this process writes, and
  * when SQLite's `PRAGMA data_version` says another connection committed. The pragma is read at most
  * once per task and the reading reused by what runs in the same task (the requests parsed from one
  * socket read), then forgotten at the task's microtask checkpoint. Another process's commit reaches a
