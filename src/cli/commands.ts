@@ -207,6 +207,8 @@ const serveCmd: Command = async (flags) => {
   const key = flags['demo'] ? await demoKey() : undefined;
   // The demo key is trusted by this process only: neither licenses/jwks.json nor the store hold it.
   const { store, sqlite } = await openNodeStore(storePath(), key ? [key.publicJwk] : []);
+  // The CLI and other servers on this store ring this one when they change it (node/bells.ts).
+  await sqlite.listen();
   if (key) {
     bindings = { WIREGATE_RECEIPT_SECRET: demoReceiptSecret(), ...bindings };
     const settings = settingsFrom(bindings);

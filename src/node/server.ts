@@ -54,8 +54,15 @@ export function storePath(env: NodeJS.ProcessEnv = process.env): string {
 export async function openNodeStore(path = storePath(), extraLicenseKeys: readonly PublicJwk[] = []): Promise<{ store: Store; sqlite: SqliteStore }> {
   const sqlite = openSqlite(path);
   await importIfNew(sqlite.driver, () => readDataFiles(), { operator: 'import:first-start' }, Date.now());
-  // Node reads the generation on every request (a microsecond read): changes apply at once.
+  // ttlMs 0: a request never uses a snapshot the driver's version says may be stale; changes apply at once.
   return { store: new Store(sqlite.driver, { ttlMs: 0, extraLicenseKeys }), sqlite };
+}
+
+/** The store for a server of its own: it listens for other processes' bells (bells.ts). */
+async function openListeningStore(): Promise<Store> {
+  const { store, sqlite } = await openNodeStore();
+  await sqlite.listen();
+  return store;
 }
 
 export interface StartOptions {
@@ -66,7 +73,7 @@ export interface StartOptions {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<{ server: ServerType; url: string; store: Store }> {
-  const store = options.store ?? (await openNodeStore()).store;
+  const store = options.store ?? (await openListeningStore());
   const bindings = options.bindings ?? bindingsFromEnv();
   const settings = settingsFrom(bindings); // validate settings before listening: a bad variable stops start-up
   const app = newApp(() => store);

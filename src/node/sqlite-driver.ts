@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlDriver, Statement } from '../store/sql.ts';
+import { listenForBells, type Listener, RING_TIMEOUT_MS, ringBells } from './bells.ts';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
 
@@ -17,6 +18,13 @@ export class StoreFileError extends Error {
 export interface SqliteStore {
   readonly driver: SqlDriver;
   readonly db: Database.Database;
+  /**
+   * Listens for other processes' bells (bells.ts), so the driver's version asks SQLite once per event-loop
+   * turn instead of once per task. For a serving process; false when it cannot listen (then nothing changes).
+   */
+  listen(): Promise<boolean>;
+  /** Bells heard since listen() (0 when not listening). */
+  bellsHeard(): number;
   close(): void;
 }
 
@@ -43,69 +51,123 @@ export function openSqlite(path: string): SqliteStore {
     if (!stmt) prepared.set(s.sql, (stmt = db.prepare(s.sql)));
     return stmt;
   };
-  const version = changeCounter(db);
-  const run = db.transaction((statements: readonly Statement[]) => statements.map((s) => prepare(s).run(...s.params).changes));
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const version = changeCounter(() => dataVersion.get() as number);
+  const generation = db.prepare(`SELECT value FROM meta WHERE key = 'generation'`).pluck();
+  // The generation is read before and after, inside the transaction: whether this batch moved it is
+  // known exactly, so only a change of what requests see rings the other servers (not a ledger flush).
+  const run = db.transaction((statements: readonly Statement[]) => {
+    const before = generation.get();
+    const changes = statements.map((s) => prepare(s).run(...s.params).changes);
+    return { changes, moved: generation.get() !== before };
+  });
+  let listener: Listener | undefined;
   const driver: SqlDriver = {
     all: async <T>(s: Statement) => prepare(s).all(...s.params) as T[],
     first: async <T>(s: Statement) => prepare(s).get(...s.params) as T | undefined,
     batch: async (statements) => {
+      let outcome: { changes: number[]; moved: boolean };
       try {
-        return run.immediate(statements);
+        outcome = run.immediate(statements);
       } finally {
         // Any write may have moved the generation; a ledger flush that did not costs the next request
         // one generation read, and the snapshot (with its caches) stays.
         version.ownWrite();
       }
+      if (outcome.moved && path !== ':memory:') await announce(path, listener?.path);
+      return outcome.changes;
     },
     groupCommit: true,
     version: version.read,
   };
-  return { driver, db, close: () => db.close() };
+  return {
+    driver,
+    db,
+    listen: async () => {
+      if (path === ':memory:') return false;
+      listener ??= await listenForBells(path, version.rung);
+      if (listener) version.perTurn();
+      return listener !== undefined;
+    },
+    bellsHeard: () => listener?.heard() ?? 0,
+    close: () => {
+      listener?.close();
+      db.close();
+    },
+  };
+}
+
+/** Rings the other servers on the store; one that does not answer is named on stderr (it sees the change a loop turn later). */
+async function announce(path: string, own: string | undefined): Promise<void> {
+  const { silent } = await ringBells(path, own);
+  if (silent > 0) {
+    console.error(
+      `wiregate: ${silent} server(s) on this store did not answer the change's bell within ${RING_TIMEOUT_MS} ms; they see it on their next event-loop turn`,
+    );
+  }
 }
 
 /** Writes by any connection this process opened (a test's second connection, the CLI in-process). */
 let writesInProcess = 0;
 
+export interface ChangeCounter {
+  /** The driver's `version()`. */
+  read(): number;
+  /** A write by this process. */
+  ownWrite(): void;
+  /** Another process's bell: its commit must reach the next read. */
+  rung(): void;
+  /** From now on bells announce other processes' commits: SQLite is asked once per loop turn. */
+  perTurn(): void;
+}
+
 /**
- * The driver's `version()`: it moves when any connection of this process writes, and
- * when SQLite's `PRAGMA data_version` says another connection committed. The pragma is read at most
- * once per task and the reading reused by what runs in the same task (the requests parsed from one
- * socket read), then forgotten at the task's microtask checkpoint. Another process's commit reaches a
- * request only through I/O (the client hears that the CLI finished, then sends), so a request's bytes
- * were read after that commit, and the reading taken in the task that parsed them sees it ("every
- * request that starts after it", SPEC §10).
+ * The driver's `version()`: it moves when any connection of this process writes, and when SQLite's
+ * `PRAGMA data_version` (`readDataVersion`) says another connection committed.
  *
- * It is the public hot path's largest cost of its own: the pragma opens a read transaction, two fcntl
- * lock calls, about 15 µs of server CPU a request under load on the 2-core VM the bench ran on (77–79
- * against 62–66 µs a kept public answer, measured A/B in one run). Reading it once per loop turn
- * instead would save that, but a turn's reading can predate a commit that a request handled later in
- * the same turn follows (a timer that read it before the poll; libuv's second epoll batch when the
- * first had 1,024 events), so it is not done. A file watch (inotify) sees the WAL written before the
- * commit is visible in the WAL index and cannot tell this process's ledger writes from another's.
+ * Until the process listens for bells, the pragma is read at most once per task and the reading reused
+ * by what runs in the same task (the requests parsed from one socket read), then forgotten at the task's
+ * microtask checkpoint. Another process's commit reaches a request only through I/O (the client hears
+ * that the CLI finished, then sends), so the request's bytes were read after that commit, and the
+ * reading taken in the task that parsed them sees it ("every request that starts after it", SPEC §10).
+ * The pragma opens a read transaction (two fcntl lock calls): in the bench it was a sixth of a kept
+ * public answer's cost.
+ *
+ * Once the process listens, a reading is kept for the rest of the loop turn (forgotten by setImmediate).
+ * That alone would not be exact: a turn's reading can predate a commit that a request handled later in
+ * the same turn follows (a timer read it before the poll; libuv polls again in the same turn after a
+ * full batch of 1,024 events). The bell closes that gap: a wiregate writer reports its change done only
+ * after every server answered its bell, and a server forgets its reading before it answers, so any
+ * request sent after "done" is read after the forgetting. Other writers of the file (the sqlite3 shell)
+ * ring no bell and are seen from the next loop turn.
  */
-function changeCounter(db: Database.Database): { read: () => number; ownWrite: () => void } {
-  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+export function changeCounter(readDataVersion: () => number): ChangeCounter {
   let others = 0;
-  let seen = dataVersion.get() as number;
+  let seen = readDataVersion();
   let fresh = false;
+  let later: (forget: () => void) => void = queueMicrotask;
   const forget = () => {
     fresh = false;
   };
   return {
     read: () => {
       if (!fresh) {
-        const now = dataVersion.get() as number;
+        const now = readDataVersion();
         if (now !== seen) {
           seen = now;
           others++;
         }
         fresh = true;
-        queueMicrotask(forget);
+        later(forget);
       }
       return writesInProcess + others;
     },
     ownWrite: () => {
       writesInProcess++;
+    },
+    rung: forget,
+    perTurn: () => {
+      later = setImmediate;
     },
   };
 }

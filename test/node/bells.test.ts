@@ -1,0 +1,209 @@
+// Bells (src/node/bells.ts): a serving process hears the CLI's and other servers' changes on its socket and
+// forgets its reading of the store before it answers, so it can ask SQLite once per loop turn instead of
+// once per request. Real sockets, real child processes, real HTTP on loopback.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bellsDir, listenForBells, ringBells } from '../../src/node/bells.ts';
+import { changeCounter, openSqlite } from '../../src/node/sqlite-driver.ts';
+import { sql } from '../../src/store/sql.ts';
+import { LATE, SLUG } from '../support/gateway.ts';
+import { cleanEnv, CLI, ROOT, tempCopies } from './support/scratch.ts';
+import { serveIn, type Served } from './support/serve.ts';
+
+const tempCopy = tempCopies('bells');
+const servers: Served[] = [];
+afterAll(() => Promise.all(servers.map((s) => s.stop())));
+
+/** Runs the CLI in `dir` without blocking this process's event loop. */
+function cliAsync(dir: string, args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+function scratchStore(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wiregate-bells-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'w.db');
+}
+
+describe('the change counter', () => {
+  it('reads SQLite once per task until it listens, then once per loop turn, and at once after a bell', async () => {
+    let dataVersion = 1;
+    let reads = 0;
+    const counter = changeCounter(() => {
+      reads++;
+      return dataVersion;
+    });
+    const first = counter.read();
+    dataVersion = 2; // another process commits
+    expect(counter.read()).toBe(first); // the same task: the reading stands
+    await Promise.resolve();
+    const second = counter.read();
+    expect(second).not.toBe(first); // the next task reads again
+
+    counter.perTurn();
+    await nextTurn();
+    const third = counter.read();
+    dataVersion = 3;
+    await Promise.resolve();
+    expect(counter.read()).toBe(third); // later in the same turn: the reading stands
+    counter.rung(); // a bell: the commit must reach the next read
+    const fourth = counter.read();
+    expect(fourth).not.toBe(third);
+    dataVersion = 4;
+    await nextTurn();
+    expect(counter.read()).not.toBe(fourth); // without a bell, the next turn reads again
+    expect(reads).toBe(6); // one at the start, five reads that had to ask
+  });
+
+  it("moves on this process's own writes without asking SQLite", () => {
+    const counter = changeCounter(() => 1);
+    const before = counter.read();
+    counter.ownWrite();
+    expect(counter.read()).toBe(before + 1);
+  });
+});
+
+describe('bells on a store file', () => {
+  it('a listener hears a ring and answers; its socket is removed when it closes', async () => {
+    const path = scratchStore();
+    const sqlite = openSqlite(path);
+    let rung = 0;
+    const listener = await listenForBells(path, () => rung++);
+    expect(listener).toBeDefined();
+    expect(readdirSync(bellsDir(path))).toHaveLength(1);
+    expect(await ringBells(path)).toEqual({ heard: 1, silent: 0 });
+    expect(await ringBells(path, listener!.path)).toEqual({ heard: 0, silent: 0 }); // its own is skipped
+    expect(rung).toBe(1);
+    expect(listener!.heard()).toBe(1);
+    listener!.close();
+    expect(readdirSync(bellsDir(path))).toHaveLength(0);
+    sqlite.close();
+  });
+
+  it('a write rings the other servers only when it moves the generation (not a ledger flush)', async () => {
+    const path = scratchStore();
+    const writer = openSqlite(path);
+    const other = await listenForBells(path, () => undefined);
+    await writer.driver.batch([sql(`INSERT INTO audit (at, operator, action, target) VALUES ('t', 'o', 'a', 'b')`)]);
+    expect(other!.heard()).toBe(0);
+    await writer.driver.batch([sql(`UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`)]);
+    expect(other!.heard()).toBe(1); // heard before the batch resolved
+    other!.close();
+    writer.close();
+  });
+
+  it('a store no server listens on rings nobody', async () => {
+    const path = scratchStore();
+    openSqlite(path).close();
+    expect(await ringBells(path)).toEqual({ heard: 0, silent: 0 });
+  });
+
+  it("a dead server's socket is removed by the next ring", async () => {
+    const path = scratchStore();
+    openSqlite(path).close();
+    // A process that listens, says so, and is killed without a chance to clean up.
+    const script = `import('${join(ROOT, 'src/node/bells.ts').replaceAll('\\', '/')}').then(async (b) => { await b.listenForBells(${JSON.stringify(path)}, () => {}); console.log('up'); setInterval(() => {}, 1000); })`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(readdirSync(bellsDir(path))).toHaveLength(1);
+    expect(await ringBells(path)).toEqual({ heard: 0, silent: 0 });
+    expect(readdirSync(bellsDir(path))).toHaveLength(0);
+  });
+
+  it('a server that does not answer is counted silent once the wait is over', async () => {
+    const path = scratchStore();
+    openSqlite(path).close();
+    mkdirSync(bellsDir(path), { recursive: true });
+    const mute: Server = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => mute.listen(join(bellsDir(path), '1-mute.sock'), resolve));
+    expect(await ringBells(path, undefined, 200)).toEqual({ heard: 0, silent: 1 });
+    await new Promise((resolve) => mute.close(resolve));
+  });
+
+  it('a store whose socket path would not fit does not listen, and its version is still read per task', async () => {
+    let dir = mkdtempSync(join(tmpdir(), 'wiregate-bells-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    dir = join(dir, 'x'.repeat(90));
+    const path = join(dir, 'w.db');
+    const sqlite = openSqlite(path);
+    expect(await sqlite.listen()).toBe(false);
+    const before = sqlite.driver.version!();
+    // Another process commits, rings nobody.
+    const other = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const D = require('better-sqlite3'); new D(${JSON.stringify(path)}).exec("INSERT INTO audit (at, operator, action, target) VALUES ('t', 'o', 'a', 'b')")`,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(other.status, other.stderr).toBe(0);
+    await Promise.resolve();
+    expect(sqlite.driver.version!()).not.toBe(before);
+    sqlite.close();
+  });
+});
+
+describe('a running server hears every change at once', () => {
+  it('a kill by the CLI, another process, is served as 410 on the very next request', async () => {
+    const dir = tempCopy();
+    const served = await serveIn(dir, () => ({}));
+    servers.push(served);
+    const url = `http://127.0.0.1:${served.port}/articles/${SLUG}`;
+    for (let i = 0; i < 3; i++) expect((await fetch(url)).status).toBe(200); // kept
+    const store = join(dir, '.wiregate', 'wiregate.db');
+    expect(readdirSync(bellsDir(store))).toHaveLength(1);
+    const spy = await listenForBells(store, () => undefined); // a second listener, to see the CLI ring
+    // Not spawnSync: this process's listener must be free to answer while the CLI waits for it.
+    const kill = await cliAsync(dir, ['kill', SLUG, '--reason', 'Legal']);
+    expect(kill.status, kill.stderr).toBe(0);
+    expect(kill.stderr).not.toMatch(/did not answer/);
+    expect(spy!.heard()).toBe(1);
+    spy!.close();
+    const res = await fetch(url);
+    expect(res.status).toBe(410);
+    expect(await res.text()).not.toContain(LATE);
+  }, 60_000);
+
+  it("a kill through one server's operator API is served as 410 by a second server on the same store", async () => {
+    const dir = tempCopy();
+    const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+    expect(run('keys', 'generate', '--operator', '--kid', 'bells-op').status).toBe(0);
+    const operator = run('token', '--operator', '--sub', 'desk', '--scope', 'stories:write', '--ttl', '1h').stdout.trim();
+    const a = await serveIn(dir, () => ({}));
+    const b = await serveIn(dir, () => ({}));
+    servers.push(a, b);
+    const onB = `http://127.0.0.1:${b.port}/articles/${SLUG}.json`;
+    for (let i = 0; i < 3; i++) expect((await fetch(onB)).status).toBe(200);
+    const kill = await fetch(`http://127.0.0.1:${a.port}/admin/stories/${SLUG}/kill`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${operator}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ reason: 'Legal' }),
+    });
+    expect(kill.status).toBe(200);
+    const res = await fetch(onB);
+    expect(res.status).toBe(410);
+    expect(await res.text()).not.toContain(LATE);
+    await a.stop();
+    await b.stop();
+    // Both removed their sockets on the way out.
+    expect(existsSync(bellsDir(join(dir, '.wiregate', 'wiregate.db'))) && readdirSync(bellsDir(join(dir, '.wiregate', 'wiregate.db')))).toEqual([]);
+  }, 60_000);
+});
