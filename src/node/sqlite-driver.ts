@@ -66,15 +66,14 @@ export function openSqlite(path: string): SqliteStore {
     all: async <T>(s: Statement) => prepare(s).all(...s.params) as T[],
     first: async <T>(s: Statement) => prepare(s).get(...s.params) as T | undefined,
     batch: async (statements) => {
-      let outcome: { changes: number[]; moved: boolean };
-      try {
-        outcome = run.immediate(statements);
-      } finally {
-        // Any write may have moved the generation; a ledger flush that did not costs the next request
-        // one generation read, and the snapshot (with its caches) stays.
+      // A batch that throws was rolled back: nothing changed.
+      const outcome = run.immediate(statements);
+      // Only a moved generation changes what the store's snapshot holds: a ledger flush leaves the
+      // version, so the requests after it keep the snapshot without reading the generation again.
+      if (outcome.moved) {
         version.ownWrite();
+        if (path !== ':memory:') await announce(path, listener?.path);
       }
-      if (outcome.moved && path !== ':memory:') await announce(path, listener?.path);
       return outcome.changes;
     },
     groupCommit: true,
@@ -107,13 +106,13 @@ async function announce(path: string, own: string | undefined): Promise<void> {
   }
 }
 
-/** Writes by any connection this process opened (a test's second connection, the CLI in-process). */
-let writesInProcess = 0;
+/** Generation moves by any connection this process opened (a test's second connection, the CLI in-process). */
+let movesInProcess = 0;
 
 export interface ChangeCounter {
   /** The driver's `version()`. */
   read(): number;
-  /** A write by this process. */
+  /** A write by this process that moved the generation. */
   ownWrite(): void;
   /** Another process's bell: its commit must reach the next read. */
   rung(): void;
@@ -122,7 +121,7 @@ export interface ChangeCounter {
 }
 
 /**
- * The driver's `version()`: it moves when any connection of this process writes, and when SQLite's
+ * The driver's `version()`: it moves when any connection of this process moves the generation, and when SQLite's
  * `PRAGMA data_version` (`readDataVersion`) says another connection committed.
  *
  * Until the process listens for bells, the pragma is read at most once per task and the reading reused
@@ -160,10 +159,10 @@ export function changeCounter(readDataVersion: () => number): ChangeCounter {
         fresh = true;
         later(forget);
       }
-      return writesInProcess + others;
+      return movesInProcess + others;
     },
     ownWrite: () => {
-      writesInProcess++;
+      movesInProcess++;
     },
     rung: forget,
     perTurn: () => {

@@ -27,8 +27,9 @@ export interface SqlDriver {
   readonly groupCommit?: boolean;
   /**
    * A number that changes whenever the store's generation may have changed since the last call, by
-   * this connection or any other; synchronous and cheap (Node: SQLite's data_version). Without it
-   * (D1), the store reads the generation itself.
+   * this connection or any other; synchronous and cheap (Node: this process's own generation moves,
+   * other processes' bells and SQLite's data_version). Without it (D1), the store reads the generation
+   * itself.
    */
   readonly version?: () => number;
 }

@@ -93,14 +93,17 @@ describe('bells on a store file', () => {
     sqlite.close();
   });
 
-  it('a write rings the other servers only when it moves the generation (not a ledger flush)', async () => {
+  it('a write moves the version and rings the other servers only when it moves the generation (not a ledger flush)', async () => {
     const path = scratchStore();
     const writer = openSqlite(path);
     const other = await listenForBells(path, () => undefined);
+    const before = writer.driver.version!();
     await writer.driver.batch([sql(`INSERT INTO audit (at, operator, action, target) VALUES ('t', 'o', 'a', 'b')`)]);
     expect(other!.heard()).toBe(0);
+    expect(writer.driver.version!()).toBe(before); // the snapshot stays: nothing it holds changed
     await writer.driver.batch([sql(`UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`)]);
     expect(other!.heard()).toBe(1); // heard before the batch resolved
+    expect(writer.driver.version!()).not.toBe(before);
     other!.close();
     writer.close();
   });
