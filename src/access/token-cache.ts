@@ -17,7 +17,8 @@ const MAX_REFUSALS = 1_000;
 const MAX_TRUST_MS = 5 * 60_000;
 /**
  * Refusals that depend on nothing but the token's bytes, the settings and the key set. Malformed tokens
- * and headers with an algorithm we never accept are refused before the cache (so garbage never fills it).
+ * and headers with an algorithm we never accept are refused before anything is remembered (so garbage
+ * never fills the cache).
  * A bad signature depends on the key set too: it is remembered with the key set's generation and
  * counts only while that set is current (a local set is its own key source, so a new set starts clean).
  * An unknown key is not remembered: the next request may be the one that fetches a rotated-in key.
@@ -45,7 +46,6 @@ let nextSettingsId = 0;
 
 export async function verifyTokenCached(token: string, keys: KeySource, settings: Settings, now: number, kind: TokenKind = 'license'): Promise<VerifiedToken> {
   checkShape(token);
-  checkHeader(token, settings);
   let cache = caches.get(keys);
   if (!cache) {
     cache = { verified: new Map(), refused: new Map() };
@@ -59,6 +59,9 @@ export async function verifyTokenCached(token: string, keys: KeySource, settings
   // A success counts only while the key set it was checked against is current and fresh.
   if (hit && now < hit.until && hit.generation === generation && generation !== -1) return hit.ok;
   if (hit) cache.verified.delete(key);
+  // Only here: a success is cached for these exact bytes under these settings, so they passed it once.
+  // Still before the refusals and verification, so a bad header is never remembered.
+  checkHeader(token, settings);
   const refusal = cache.refused.get(key);
   if (refusal && now < refusal.until && refusal.generation === generation && generation !== -1) throw new Problem(refusal.refused, refusal.options);
   if (refusal) cache.refused.delete(key);

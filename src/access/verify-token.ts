@@ -42,9 +42,10 @@ export function checkShape(token: string): void {
 }
 
 /**
- * Header rules that need no key, checked before any cache: a token with an algorithm we never accept
- * (none, HS256, …), a key-carrying header or no kid is refused without being remembered, so a flood of
- * such tokens costs one small decode each and cannot touch the cache of verified tokens.
+ * Header rules that need no key, checked before any cache but the verified tokens' (a hit there passed
+ * them): a token with an algorithm we never accept (none, HS256, …), a key-carrying header or no kid is
+ * refused without being remembered, so a flood of such tokens costs one small decode each and cannot
+ * touch the caches.
  */
 export function checkHeader(token: string, settings: Settings): void {
   let header: ReturnType<typeof decodeProtectedHeader>;

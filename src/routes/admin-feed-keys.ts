@@ -13,14 +13,16 @@ export function register(app: App): void {
       grant: 'licensees:write',
       handler: async (c, operator) => {
         const body = await readJsonObject(c.req.raw);
-        const { store, state, settings } = c.var;
+        const store = c.get('store');
+        const state = c.get('state');
+        const settings = c.get('settings');
         const ctx = { db: store.db, registry: state.registry, feedIds: [...state.feeds.keys()], settings, actor: actor(operator), now: Date.now() };
         return json(c, await issueFeedKey(ctx, c.req.param('id') ?? '', body), 201);
       },
     },
     GET: {
       grant: 'licensees:write',
-      handler: async (c) => json(c, await listFeedKeys(c.var.store.db, c.var.state.registry, c.req.param('id') ?? '', Date.now())),
+      handler: async (c) => json(c, await listFeedKeys(c.get('store').db, c.get('state').registry, c.req.param('id') ?? '', Date.now())),
     },
   });
   route(app, '/admin/licensees/:id/feed-keys/:keyId', {
@@ -28,7 +30,7 @@ export function register(app: App): void {
       grant: 'licensees:write',
       handler: async (c, operator) => {
         const id = c.req.param('keyId') ?? '';
-        const outcome = await revokeFeedKey(c.var.store.db, c.req.param('id') ?? '', id, actor(operator), Date.now());
+        const outcome = await revokeFeedKey(c.get('store').db, c.req.param('id') ?? '', id, actor(operator), Date.now());
         if (outcome === 'unknown') throw new Problem('not_found', { detail: 'No such feed key for this licensee.' });
         return json(c, { id, revoked: true });
       },

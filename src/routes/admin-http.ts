@@ -16,7 +16,7 @@ export function route(app: App, path: string, methods: Partial<Record<'GET' | 'P
   app.all(path, async (c) => {
     const entry = methods[c.req.method as keyof typeof methods];
     if (!entry) throw new Problem('method_not_allowed', { allow, detail: `Use ${allow} here.` });
-    const operator = await identifyOperator(c.req.raw, c.var.settings, c.var.state);
+    const operator = await identifyOperator(c.req.raw, c.get('settings'), c.get('state'));
     requireGrant(operator, entry.grant);
     return entry.handler(c, operator);
   });
@@ -26,7 +26,7 @@ export function route(app: App, path: string, methods: Partial<Record<'GET' | 'P
 export function json(c: AdminCtx, value: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(`${JSON.stringify(value, null, 2)}\n`, {
     status,
-    headers: { ...c.var.settings.responseHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+    headers: { ...c.get('settings').responseHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
   });
 }
 

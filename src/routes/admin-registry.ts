@@ -33,7 +33,7 @@ export function register(app: App): void {
       grant: 'licensees:write',
       handler: async (c, operator) => {
         const jti = stringField(await readJsonObject(c.req.raw), 'jti', 256);
-        const { created } = await revoke(c.var.store.db, jti, actor(operator), Date.now());
+        const { created } = await revoke(c.get('store').db, jti, actor(operator), Date.now());
         return json(c, { jti, revoked: true }, created ? 201 : 200);
       },
     },
@@ -44,7 +44,7 @@ export function register(app: App): void {
       grant: 'admin',
       handler: async (c) => {
         const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? '100') || 100));
-        return json(c, { entries: await auditLog(c.var.store.db, limit) });
+        return json(c, { entries: await auditLog(c.get('store').db, limit) });
       },
     },
   });
@@ -67,7 +67,7 @@ function putRoute<K extends keyof RecordKinds>(
         if (body['id'] !== undefined && body['id'] !== id) throw new Problem('invalid_field', { detail: 'id: must match the URL.' });
         const record = validate({ ...body, id }, id);
         if (record instanceof Problem) throw record;
-        const { created } = await putRecord(c.var.store.db, kind, record, actor(operator), Date.now());
+        const { created } = await putRecord(c.get('store').db, kind, record, actor(operator), Date.now());
         return json(c, record, created ? 201 : 200);
       },
     },

@@ -28,7 +28,7 @@ function lifecycle(action: string, next: (story: Story, body: Record<string, unk
     handler: async (c, operator) => {
       const input = body ? await readJsonObject(c.req.raw) : {};
       const now = Date.now();
-      const story = await changeStory(c.var.store.db, slugOf(c), action, actor(operator), now, (s) => next(s, input, now));
+      const story = await changeStory(c.get('store').db, slugOf(c), action, actor(operator), now, (s) => next(s, input, now));
       return json(c, story);
     },
   };
@@ -41,10 +41,10 @@ export function register(app: App): void {
       handler: async (c, operator) => {
         const now = Date.now();
         const story = await storyFromRequest(c, now);
-        const missing = story.feeds.find((f) => !c.var.state.feeds.has(f));
+        const missing = story.feeds.find((f) => !c.get('state').feeds.has(f));
         if (missing !== undefined)
           throw new Problem('invalid_field', { detail: `feeds: feed "${missing}" does not exist (PUT /admin/feeds/${missing} first).` });
-        const { created, story: stored } = await publishStory(c.var.store.db, story, actor(operator), now);
+        const { created, story: stored } = await publishStory(c.get('store').db, story, actor(operator), now);
         return json(c, stored, created ? 201 : 200, { Location: `/articles/${stored.slug}` });
       },
     },
@@ -53,7 +53,7 @@ export function register(app: App): void {
     GET: {
       grant: 'stories:write',
       handler: async (c) => {
-        const found = await readStory(c.var.store.db, slugOf(c));
+        const found = await readStory(c.get('store').db, slugOf(c));
         if (!found) throw new Problem('not_found', { detail: 'No such story.' });
         return json(c, found.story);
       },

@@ -27,7 +27,9 @@ const ARTICLE_FILE = /^([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(json|txt))?$/;
 
 export function register(app: App): void {
   app.get('/articles/:file', async (c) => {
-    const { caller, settings, state } = c.var;
+    const caller = c.get('caller');
+    const settings = c.get('settings');
+    const state = c.get('state');
     const match = ARTICLE_FILE.exec(c.req.param('file'));
     const story = match ? await state.story(match[1]!) : undefined;
     if (!match || !story) throw new Problem('not_found', { detail: 'No such story.' });

@@ -1,5 +1,6 @@
-// The request pipeline's shared parts: the app's typed context (settings, snapshot, caller in c.var),
-// the render caches of a snapshot, receipts, and the 405 and max-age helpers every route uses.
+// The request pipeline's shared parts: the app's typed context (settings, snapshot, caller in c.var,
+// read with c.get: Hono's c.var builds a new object on every read), the render caches of a snapshot,
+// receipts, and the 405 and max-age helpers every route uses.
 
 import type { Context, Hono } from 'hono';
 import type { Caller } from '../access/access.ts';
@@ -92,7 +93,8 @@ export function maxAgeUntil(settings: Settings, nextRelease: number | undefined,
  * and a licensee past its quota gets 429 instead.
  */
 export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>, delivery: Delivery, format = 'html'): Promise<Response> {
-  const { settings, state } = c.var;
+  const settings = c.get('settings');
+  const state = c.get('state');
   const rendered = await cachesOf(state, settings).rendered.get(key, make);
   const response = deliver(c, settings, rendered, delivery);
   const { decision } = delivery;
@@ -102,10 +104,10 @@ export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>,
     credentialKind: decision.token.via ?? 'token',
     credential: decision.token.jti,
     format,
-    country: c.var.caller.country(),
+    country: c.get('caller').country(),
   } as const;
   // A 304 carries no copy: it counts as a request, never as a delivery.
-  const accounting = await account(c.var.store.db, facts, response.status === 200 ? (rendered.items ?? []) : [], Date.now(), c.var.store.options.quotas);
+  const accounting = await account(c.get('store').db, facts, response.status === 200 ? (rendered.items ?? []) : [], Date.now(), c.get('store').options.quotas);
   if (!accounting.admitted) {
     throw new Problem('quota_exceeded', {
       detail: 'This license is past its quota; try again later.',

@@ -24,7 +24,7 @@ function html(c: Ctx, body: string, status = 200, extra: Record<string, string> 
   return new Response(body, {
     status,
     headers: {
-      ...c.var.settings.responseHeaders,
+      ...c.get('settings').responseHeaders,
       'Content-Type': 'text/html; charset=utf-8',
       'Cache-Control': 'private, no-store',
       Vary: 'Authorization, Cookie',
@@ -37,7 +37,7 @@ function html(c: Ctx, body: string, status = 200, extra: Record<string, string> 
 
 /** The licensee's usage this month from the ledger (SPEC §13), by format, as ready markup. */
 export async function deskUsage(c: Ctx, licensee: string): Promise<string> {
-  const report = await usageReport(c.var.store.db, { ...thisMonth(Date.now()), licensee, group: 'format' });
+  const report = await usageReport(c.get('store').db, { ...thisMonth(Date.now()), licensee, group: 'format' });
   const rows = report.groups.map((g) => `<tr><td>${escapeHtml(g.key)}</td><td class="num">${g.deliveries}</td></tr>`).join('');
   const total = `<p><strong>${report.deliveries}</strong> ${report.deliveries === 1 ? 'story' : 'stories'} delivered this month (since ${escapeHtml(report.from.slice(0, 10))}).</p>`;
   return report.deliveries === 0
@@ -55,17 +55,18 @@ function crossOrigin(c: Ctx): boolean {
   const site = c.req.header('sec-fetch-site');
   if (site === 'cross-site' || site === 'same-site') return true;
   if (origin === undefined) return false;
-  return origin !== new URL(c.var.settings.publicUrl).origin && origin !== new URL(c.req.url).origin;
+  return origin !== new URL(c.get('settings').publicUrl).origin && origin !== new URL(c.req.url).origin;
 }
 
 function refuseCrossOrigin(c: Ctx): Response {
   const { title } = CODES.origin_refused;
-  return html(c, deskRefusalPage(c.var.settings.publicUrl, title, 'This form may only be sent from the desk itself.', 'origin_refused'), 403);
+  return html(c, deskRefusalPage(c.get('settings').publicUrl, title, 'This form may only be sent from the desk itself.', 'origin_refused'), 403);
 }
 
 /** Judges a pasted token as §3 does for the header, plus the license's validity window. */
 async function judge(c: Ctx, raw: string): Promise<Identity> {
-  const { settings, state } = c.var;
+  const settings = c.get('settings');
+  const state = c.get('state');
   const now = Date.now();
   // Editors paste what they were given, sometimes with the scheme in front.
   const token = raw.trim().replace(/^(Bearer|License)\s+/i, '');
@@ -79,7 +80,8 @@ async function judge(c: Ctx, raw: string): Promise<Identity> {
 
 async function signIn(c: Ctx): Promise<Response> {
   if (crossOrigin(c)) return refuseCrossOrigin(c);
-  const { settings, store } = c.var;
+  const settings = c.get('settings');
+  const store = c.get('store');
   const { bytes } = await readBody(c.req.raw, ['application/x-www-form-urlencoded']);
   const token = new URLSearchParams(new TextDecoder().decode(bytes)).get('token') ?? '';
   let identity: Identity;
@@ -100,7 +102,10 @@ async function signIn(c: Ctx): Promise<Response> {
 }
 
 async function desk(c: Ctx): Promise<Response> {
-  const { caller, settings, state, store } = c.var;
+  const caller = c.get('caller');
+  const settings = c.get('settings');
+  const state = c.get('state');
+  const store = c.get('store');
   const identity = caller.identity;
   if (!identity) {
     // A cookie whose session ended: say so, and let the browser forget it.
@@ -150,7 +155,7 @@ async function desk(c: Ctx): Promise<Response> {
 
 async function signOut(c: Ctx): Promise<Response> {
   if (crossOrigin(c)) return refuseCrossOrigin(c);
-  await endSession(c.var.store.db, sessionCookie(c.req.raw));
+  await endSession(c.get('store').db, sessionCookie(c.req.raw));
   return html(c, '', 303, { Location: '/desk', 'Set-Cookie': sessionClearCookie() });
 }
 

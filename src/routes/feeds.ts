@@ -25,7 +25,7 @@ const PAGE = /^[1-9]\d{0,5}$/;
 const FORMAT_HINT = `No such feed format; this feed is served as ${Object.keys(FORMATS).join(', ')}.`;
 
 export function register(app: App): void {
-  app.get('/feeds/:feed/:file', (c) => serveFeed(c, c.var.caller, c.req.param('feed'), c.req.param('file')));
+  app.get('/feeds/:feed/:file', (c) => serveFeed(c, c.get('caller'), c.req.param('feed'), c.req.param('file')));
 }
 
 /** A feed served at another URL (a private feed, SPEC §11): its own self and paging links, its own cache entries. */
@@ -39,7 +39,8 @@ export interface FeedAddress {
 
 /** One feed page in one format for `caller`: shared by /feeds/… and /private/{key}/feeds/…. */
 export async function serveFeed(c: Ctx, caller: Caller, feedId: string, file: string, address?: FeedAddress): Promise<Response> {
-  const { settings, state } = c.var;
+  const settings = c.get('settings');
+  const state = c.get('state');
   const feed = state.feeds.get(feedId);
   const format = Object.hasOwn(FORMATS, file) ? FORMATS[file] : undefined;
   const pageParam = c.req.query('page');

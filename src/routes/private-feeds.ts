@@ -12,10 +12,12 @@ const PRIVATE_HEADERS = Object.freeze({ 'Referrer-Policy': 'no-referrer' });
 
 export function register(app: App): void {
   app.get('/private/:key/feeds/:feed/:file', async (c) => {
-    const { settings, state, store } = c.var;
+    const settings = c.get('settings');
+    const state = c.get('state');
+    const store = c.get('store');
     const key = c.req.param('key');
     const identity = await identifyFeedKey(store.db, state.registry, key, c.req.raw, settings, Date.now());
-    const caller: Caller = { identity, scheme: 'Bearer', country: c.var.caller.country };
+    const caller: Caller = { identity, scheme: 'Bearer', country: c.get('caller').country };
     const feed = c.req.param('feed');
     const base = `${settings.publicUrl}/private/${key}/feeds/${encodeURIComponent(feed)}/`;
     return serveFeed(c, caller, feed, c.req.param('file'), { url: (file) => `${base}${file}`, tag: `key ${identity.token.jti}`, headers: PRIVATE_HEADERS });

@@ -19,7 +19,8 @@ export function register(app: App): void {
   // Documents that depend on nothing but the store and settings: rendered once per snapshot.
   const publicDoc = (path: string, type: string, body: (settings: Settings, state: Snapshot) => Promise<string> | string) =>
     app.get(path, async (c) => {
-      const { settings, state } = c.var;
+      const settings = c.get('settings');
+      const state = c.get('state');
       return cached(c, path, async () => rendered(await body(settings, state), type, state.updated), { decision: PUBLIC });
     });
 
@@ -31,7 +32,9 @@ export function register(app: App): void {
 
   // A licensee's own Agreement: only for the token that proves it, never cached, never anyone else's.
   app.get('/rights/agreement.jsonld', async (c) => {
-    const { caller, settings, state } = c.var;
+    const caller = c.get('caller');
+    const settings = c.get('settings');
+    const state = c.get('state');
     const { terms } = state.registry;
     const decision = decideFor(caller, null);
     if (decision.tier !== 'licensed') {

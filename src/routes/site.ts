@@ -16,7 +16,8 @@ const INDEX_STORIES = 50;
 export function register(app: App): void {
   // Every public HTML response varies on Cookie too (SPEC §12), though no session changes these pages.
   app.get('/', async (c) => {
-    const { settings, state } = c.var;
+    const settings = c.get('settings');
+    const state = c.get('state');
     const now = Date.now();
     const wantsJson = /\bapplication\/json\b/i.test(c.req.header('accept') ?? '');
     const nextRelease = await state.nextRelease(null, now);
@@ -35,7 +36,8 @@ export function register(app: App): void {
   });
 
   app.get('/license', async (c) => {
-    const { settings, state } = c.var;
+    const settings = c.get('settings');
+    const state = c.get('state');
     return cached(
       c,
       'license',
@@ -49,7 +51,8 @@ export function register(app: App): void {
     const code = c.req.param('name').replaceAll('-', '_');
     if (!Object.hasOwn(CODES, code)) throw new Problem('not_found', { detail: 'No such problem type.' });
     const spec = CODES[code as keyof typeof CODES];
-    const { settings, state } = c.var;
+    const settings = c.get('settings');
+    const state = c.get('state');
     return cached(
       c,
       `problem ${code}`,

@@ -14,7 +14,7 @@ export function register(app: App): void {
         const { type, bytes } = await readBody(c.req.raw, ['text/plain', 'text/html']);
         // Whatever the page's bytes, a trace reads them as UTF-8 (broken sequences become U+FFFD).
         const text = new TextDecoder('utf-8').decode(bytes);
-        const result = await traceText(text, type === 'text/html', storeTraceLookup(c.var.store.db, c.var.settings.excerptWords));
+        const result = await traceText(text, type === 'text/html', storeTraceLookup(c.get('store').db, c.get('settings').excerptWords));
         return json(c, result);
       },
     },

@@ -26,7 +26,7 @@ function query(c: Ctx): { from: number; to: number; group: Group } {
 function answer(c: Ctx, report: UsageReport): Response {
   if (/\btext\/csv\b/i.test(c.req.header('accept') ?? '')) {
     return new Response(usageCsv(report), {
-      headers: { ...c.var.settings.responseHeaders, 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store', Vary: 'Accept, Authorization' },
+      headers: { ...c.get('settings').responseHeaders, 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store', Vary: 'Accept, Authorization' },
     });
   }
   return json(c, report, 200, { Vary: 'Accept, Authorization' });
@@ -38,14 +38,14 @@ export function register(app: App): void {
       grant: 'usage:read',
       handler: async (c) => {
         const licensee = c.req.query('licensee');
-        return answer(c, await usageReport(c.var.store.db, { ...query(c), ...(licensee ? { licensee } : {}) }));
+        return answer(c, await usageReport(c.get('store').db, { ...query(c), ...(licensee ? { licensee } : {}) }));
       },
     },
   });
 
   app.get('/account/usage', async (c) => {
-    const identity = c.var.caller.identity;
+    const identity = c.get('caller').identity;
     if (!identity) throw new Problem('token_required', { detail: 'Present your license token to see your usage.' });
-    return answer(c, await usageReport(c.var.store.db, { ...query(c), licensee: identity.licensee.id }));
+    return answer(c, await usageReport(c.get('store').db, { ...query(c), licensee: identity.licensee.id }));
   });
 }

@@ -129,7 +129,15 @@ export function parseStory(record: string): Story {
   return Object.freeze(story);
 }
 
+const isoOf = { second: Number.NaN, text: '' };
+
 /** Instants are stored as ISO 8601 UTC with seconds ("…:00Z"), so they compare as text. */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Whole seconds: every ledger row of a second shares one string (an invalid `ms` still throws).
+  const second = Math.floor(ms / 1000);
+  if (second !== isoOf.second) {
+    isoOf.text = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    isoOf.second = second;
+  }
+  return isoOf.text;
 }
