@@ -166,7 +166,11 @@ export function register(app: App): void {
   app.all('/desk', () => {
     throw new Problem('method_not_allowed', { allow: 'GET, HEAD', detail: 'Only GET and HEAD are supported here.' });
   });
-  app.all('/desk/:action{session|sign-out}', () => {
-    throw new Problem('method_not_allowed', { allow: 'POST', detail: 'Only POST is supported here.' });
-  });
+  // One static path each, not a regex parameter: Hono's fast RegExpRouter refuses that pattern here and
+  // the app would fall back to the slower TrieRouter for every request.
+  for (const path of ['/desk/session', '/desk/sign-out']) {
+    app.all(path, () => {
+      throw new Problem('method_not_allowed', { allow: 'POST', detail: 'Only POST is supported here.' });
+    });
+  }
 }
