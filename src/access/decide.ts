@@ -62,8 +62,7 @@ export function grantedFeeds(token: VerifiedToken, licensee: Licensee): string[]
 }
 
 function grants(feeds: ReadonlySet<string> | readonly string[], feed: string): boolean {
-  const has = (f: string) => ('has' in feeds ? feeds.has(f) : feeds.includes(f));
-  return has('*') || has(feed);
+  return 'has' in feeds ? feeds.has('*') || feeds.has(feed) : feeds.includes('*') || feeds.includes(feed);
 }
 
 function refuse(code: ProblemCode): Refusal {

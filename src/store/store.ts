@@ -1,6 +1,6 @@
 // The live store behind the gateway (SPEC §10): current snapshot by generation, bounded staleness.
-// Node re-reads the generation whenever the driver's version says the store may have changed (its
-// own writes, another connection's commits); Workers at most every half TTL, and never serve a
+// Node re-reads the generation whenever the driver's version says the store may have changed (its own
+// generation moves, other processes' bells and commits); Workers at most every half TTL, and never serve a
 // snapshot older than the TTL (503 store_unavailable instead).
 
 import { Problem } from '../problem.ts';
