@@ -4,15 +4,19 @@
 // connects to each socket there after its commit, and the listener marks its view of the store stale
 // before it answers. So a request that starts after the CLI said "done" reaches a server that already
 // knows, and the server need not ask SQLite on every request (sqlite-driver.ts, changeCounter).
+//
+// A server that cannot be confirmed (it does not answer, the directory cannot be read, the socket
+// refuses for a reason other than a dead listener) is waited out instead: the writer reports done only
+// RING_TIMEOUT_MS after its commit, and a server never uses a reading older than half that.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, realpathSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, realpathSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** A socket path must fit sockaddr_un: 108 bytes with the NUL on Linux, 104 on macOS. */
 const MAX_SOCKET_PATH = 103;
-/** How long a writer waits for a server's answer before it gives up on that one. */
+/** How long a writer waits for a server's answer; a server's reading of the store lives half as long. */
 export const RING_TIMEOUT_MS = 2_000;
 
 export interface Listener {
@@ -30,16 +34,20 @@ export function bellsDir(dbPath: string): string {
 }
 
 /**
- * Listens for bells on the store at `dbPath`, calling `onRing` before answering each. Undefined when
- * this process cannot listen (a path too long for a socket, a directory it may not write): then it has
- * to ask SQLite on every request instead.
+ * Listens for bells on the store at `dbPath`, calling `onRing` before answering each, and `onLost` if
+ * the listening socket fails later. Undefined when this process cannot listen (a path too long for a
+ * socket, a directory it may not write, or one it does not own alone): then it has to ask SQLite on
+ * every request instead.
  */
-export function listenForBells(dbPath: string, onRing: () => void): Promise<Listener | undefined> {
+export function listenForBells(dbPath: string, onRing: () => void, onLost: () => void = () => undefined): Promise<Listener | undefined> {
   let path: string;
   try {
     const dir = bellsDir(dbPath);
-    // Only this user may ring or list the servers.
+    // Only this user may ring or list the servers: a directory someone else made, or could write, is not used.
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(dir);
+    const uid = process.getuid?.();
+    if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o077) !== 0) return Promise.resolve(undefined);
     path = join(dir, `${process.pid}-${randomBytes(4).toString('hex')}.sock`);
   } catch {
     return Promise.resolve(undefined);
@@ -48,6 +56,7 @@ export function listenForBells(dbPath: string, onRing: () => void): Promise<List
   let heard = 0;
   const server = createServer((socket) => {
     socket.on('error', () => undefined); // a writer that gave up and closed
+    socket.setTimeout(RING_TIMEOUT_MS, () => socket.destroy()); // and one that never closes
     heard++;
     onRing();
     socket.end('.');
@@ -63,6 +72,12 @@ export function listenForBells(dbPath: string, onRing: () => void): Promise<List
     server.once('error', () => resolve(undefined));
     server.listen(path, () => {
       server.unref(); // listening alone does not keep a process alive
+      server.removeAllListeners('error');
+      server.on('error', () => {
+        // Never the error's text (it holds the path); the process goes back to asking SQLite per request.
+        console.error('wiregate: the store bell stopped listening; changes by other processes are now checked on every request');
+        onLost();
+      });
       process.once('exit', unlink);
       resolve({
         path,
@@ -80,27 +95,42 @@ export function listenForBells(dbPath: string, onRing: () => void): Promise<List
 export interface Rung {
   /** Servers that answered: they see the change on their next request. */
   readonly heard: number;
-  /** Servers that did not answer in time (stopped, or blocked): they see it on their next loop turn. */
+  /** Servers that did not answer, and were waited out (their reading of the store is older than the change by then). */
   readonly silent: number;
+  /** Whether the servers could not even be listed (then they were waited out too). */
+  readonly unlisted: boolean;
 }
 
-/** Rings every server on the store at `dbPath` but `own` (this process's listener), and waits for their answers. */
+/**
+ * Rings every server on the store at `dbPath` but `own` (this process's listener), and waits for their
+ * answers; if any could not be confirmed, until `timeoutMs` after the call.
+ */
 export async function ringBells(dbPath: string, own?: string, timeoutMs = RING_TIMEOUT_MS): Promise<Rung> {
-  let dir: string;
-  let names: string[];
+  const start = performance.now();
+  const waitOut = () => new Promise((resolve) => setTimeout(resolve, Math.max(0, start + timeoutMs - performance.now())));
+  let sockets: string[];
   try {
-    dir = bellsDir(dbPath);
-    names = readdirSync(dir).filter((name) => name.endsWith('.sock'));
-  } catch {
-    return { heard: 0, silent: 0 }; // no server has listened on this store
-  }
-  const outcomes = await Promise.all(
-    names
+    const dir = bellsDir(dbPath);
+    sockets = readdirSync(dir)
       .map((name) => join(dir, name))
-      .filter((path) => path !== own)
-      .map((path) => ring(path, timeoutMs)),
-  );
-  return { heard: outcomes.filter((o) => o === 'heard').length, silent: outcomes.filter((o) => o === 'silent').length };
+      .filter((path) => path !== own && isSocket(path));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { heard: 0, silent: 0, unlisted: false }; // no server ever listened here
+    await waitOut();
+    return { heard: 0, silent: 0, unlisted: true };
+  }
+  const outcomes = await Promise.all(sockets.map((path) => ring(path, timeoutMs)));
+  const silent = outcomes.filter((o) => o === 'silent').length;
+  if (silent > 0) await waitOut();
+  return { heard: outcomes.filter((o) => o === 'heard').length, silent, unlisted: false };
+}
+
+function isSocket(path: string): boolean {
+  try {
+    return lstatSync(path).isSocket();
+  } catch {
+    return false; // removed meanwhile
+  }
 }
 
 function ring(path: string, timeoutMs: number): Promise<'heard' | 'gone' | 'silent'> {
@@ -122,7 +152,7 @@ function ring(path: string, timeoutMs: number): Promise<'heard' | 'gone' | 'sile
           // removed meanwhile
         }
         done('gone');
-      } else done(err.code === 'ENOENT' ? 'gone' : 'silent');
+      } else done(err.code === 'ENOENT' ? 'gone' : 'silent'); // EAGAIN (a full backlog), EACCES, …: waited out
     });
     socket.once('end', () => done('silent')); // closed without answering
   });

@@ -28,8 +28,11 @@ export interface SqliteStore {
   close(): void;
 }
 
-/** Opens (creating if needed) the store at `path` (':memory:' for a private one) and migrates it. */
-export function openSqlite(path: string): SqliteStore {
+/**
+ * Opens (creating if needed) the store at `path` (':memory:' for a private one) and migrates it.
+ * `keeping` changes how long a reading of the store is trusted once listening (tests only).
+ */
+export function openSqlite(path: string, keeping: ReadingKeeping = {}): SqliteStore {
   let db: Database.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -52,7 +55,7 @@ export function openSqlite(path: string): SqliteStore {
     return stmt;
   };
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
-  const version = changeCounter(() => dataVersion.get() as number);
+  const version = changeCounter(() => dataVersion.get() as number, keeping);
   const generation = db.prepare(`SELECT value FROM meta WHERE key = 'generation'`).pluck();
   // The generation is read before and after, inside the transaction: whether this batch moved it is
   // known exactly, so only a change of what requests see rings the other servers (not a ledger flush).
@@ -84,8 +87,8 @@ export function openSqlite(path: string): SqliteStore {
     db,
     listen: async () => {
       if (path === ':memory:') return false;
-      listener ??= await listenForBells(path, version.rung);
-      if (listener) version.perTurn();
+      listener ??= await listenForBells(path, version.rung, () => version.hearing(false));
+      if (listener) version.hearing(true);
       return listener !== undefined;
     },
     bellsHeard: () => listener?.heard() ?? 0,
@@ -96,13 +99,12 @@ export function openSqlite(path: string): SqliteStore {
   };
 }
 
-/** Rings the other servers on the store; one that does not answer is named on stderr (it sees the change a loop turn later). */
+/** Rings the other servers on the store; servers that could not be confirmed (and were waited out) are named on stderr. */
 async function announce(path: string, own: string | undefined): Promise<void> {
-  const { silent } = await ringBells(path, own);
-  if (silent > 0) {
-    console.error(
-      `wiregate: ${silent} server(s) on this store did not answer the change's bell within ${RING_TIMEOUT_MS} ms; they see it on their next event-loop turn`,
-    );
+  const { silent, unlisted } = await ringBells(path, own);
+  if (silent > 0 || unlisted) {
+    const who = unlisted ? 'the servers on this store could not be listed' : `${silent} server(s) on this store did not answer the change's bell`;
+    console.error(`wiregate: ${who}; waited ${RING_TIMEOUT_MS} ms, after which every server sees the change`);
   }
 }
 
@@ -116,13 +118,19 @@ export interface ChangeCounter {
   ownWrite(): void;
   /** Another process's bell: its commit must reach the next read. */
   rung(): void;
-  /** From now on bells announce other processes' commits: SQLite is asked once per loop turn. */
-  perTurn(): void;
+  /** Bells announce other processes' commits (true), or no longer can (false): SQLite is asked once per loop turn, or per task. */
+  hearing(on: boolean): void;
+}
+
+/** How a reading is kept: when it is forgotten after a read in listening mode (setImmediate: the turn's end), and the clock (ms). */
+export interface ReadingKeeping {
+  readonly later?: (forget: () => void) => void;
+  readonly clock?: () => number;
 }
 
 /**
- * The driver's `version()`: it moves when any connection of this process moves the generation, and when SQLite's
- * `PRAGMA data_version` (`readDataVersion`) says another connection committed.
+ * The driver's `version()`: it moves when any connection of this process moves the generation, and
+ * when SQLite's `PRAGMA data_version` (`readDataVersion`) says another connection committed.
  *
  * Until the process listens for bells, the pragma is read at most once per task and the reading reused
  * by what runs in the same task (the requests parsed from one socket read), then forgotten at the task's
@@ -132,32 +140,40 @@ export interface ChangeCounter {
  * The pragma opens a read transaction (two fcntl lock calls): in the bench it was a sixth of a kept
  * public answer's cost.
  *
- * Once the process listens, a reading is kept for the rest of the loop turn (forgotten by setImmediate).
- * That alone would not be exact: a turn's reading can predate a commit that a request handled later in
- * the same turn follows (a timer read it before the poll; libuv polls again in the same turn after a
- * full batch of 1,024 events). The bell closes that gap: a wiregate writer reports its change done only
- * after every server answered its bell, and a server forgets its reading before it answers, so any
- * request sent after "done" is read after the forgetting. Other writers of the file (the sqlite3 shell)
- * ring no bell and are seen from the next loop turn.
+ * Once the process listens, a reading is kept for the rest of the loop turn (forgotten by setImmediate),
+ * and never longer than half the bell's timeout. The turn alone would not be exact: a turn's reading can
+ * predate a commit that a request handled later in the same turn follows (a timer read it before the
+ * poll; libuv polls again in the same turn after a full batch of 1,024 events). The bell closes that
+ * gap: a wiregate writer reports its change done only after every server answered its bell, and a
+ * server forgets its reading before it answers, so any request sent after "done" is read after the
+ * forgetting. A server the writer could not confirm is waited out: "done" comes RING_TIMEOUT_MS after
+ * the commit, when every reading still in use was taken after it. Other writers of the file (the
+ * sqlite3 shell) ring no bell and are seen from the next loop turn, within a second.
  */
-export function changeCounter(readDataVersion: () => number): ChangeCounter {
+export function changeCounter(readDataVersion: () => number, keeping: ReadingKeeping = {}): ChangeCounter {
+  const clock = keeping.clock ?? (() => performance.now());
+  const maxAge = RING_TIMEOUT_MS / 2;
   let others = 0;
   let seen = readDataVersion();
   let fresh = false;
-  let later: (forget: () => void) => void = queueMicrotask;
+  let listening = false;
+  let readAt = 0;
   const forget = () => {
     fresh = false;
   };
   return {
     read: () => {
-      if (!fresh) {
+      if (!fresh || (listening && clock() - readAt >= maxAge)) {
         const now = readDataVersion();
         if (now !== seen) {
           seen = now;
           others++;
         }
         fresh = true;
-        later(forget);
+        if (listening) {
+          readAt = clock();
+          (keeping.later ?? setImmediate)(forget);
+        } else queueMicrotask(forget);
       }
       return movesInProcess + others;
     },
@@ -165,8 +181,9 @@ export function changeCounter(readDataVersion: () => number): ChangeCounter {
       movesInProcess++;
     },
     rung: forget,
-    perTurn: () => {
-      later = setImmediate;
+    hearing: (on) => {
+      listening = on;
+      fresh = false;
     },
   };
 }

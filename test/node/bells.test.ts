@@ -3,12 +3,12 @@
 // once per request. Real sockets, real child processes, real HTTP on loopback.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bellsDir, listenForBells, ringBells } from '../../src/node/bells.ts';
+import { bellsDir, listenForBells, RING_TIMEOUT_MS, ringBells } from '../../src/node/bells.ts';
 import { changeCounter, openSqlite } from '../../src/node/sqlite-driver.ts';
 import { sql } from '../../src/store/sql.ts';
 import { LATE, SLUG } from '../support/gateway.ts';
@@ -53,7 +53,7 @@ describe('the change counter', () => {
     const second = counter.read();
     expect(second).not.toBe(first); // the next task reads again
 
-    counter.perTurn();
+    counter.hearing(true);
     await nextTurn();
     const third = counter.read();
     dataVersion = 3;
@@ -66,6 +66,19 @@ describe('the change counter', () => {
     await nextTurn();
     expect(counter.read()).not.toBe(fourth); // without a bell, the next turn reads again
     expect(reads).toBe(6); // one at the start, five reads that had to ask
+  });
+
+  it('while listening, never trusts a reading half the bell timeout old, even within one turn', () => {
+    let dataVersion = 1;
+    let ms = 0;
+    const counter = changeCounter(() => dataVersion, { later: () => undefined, clock: () => ms }); // a turn that never ends
+    counter.hearing(true);
+    const first = counter.read();
+    dataVersion = 2;
+    ms = RING_TIMEOUT_MS / 2 - 1;
+    expect(counter.read()).toBe(first);
+    ms = RING_TIMEOUT_MS / 2;
+    expect(counter.read()).not.toBe(first);
   });
 
   it("moves on this process's own writes without asking SQLite", () => {
@@ -84,8 +97,8 @@ describe('bells on a store file', () => {
     const listener = await listenForBells(path, () => rung++);
     expect(listener).toBeDefined();
     expect(readdirSync(bellsDir(path))).toHaveLength(1);
-    expect(await ringBells(path)).toEqual({ heard: 1, silent: 0 });
-    expect(await ringBells(path, listener!.path)).toEqual({ heard: 0, silent: 0 }); // its own is skipped
+    expect(await ringBells(path)).toEqual({ heard: 1, silent: 0, unlisted: false });
+    expect(await ringBells(path, listener!.path)).toEqual({ heard: 0, silent: 0, unlisted: false }); // its own is skipped
     expect(rung).toBe(1);
     expect(listener!.heard()).toBe(1);
     listener!.close();
@@ -108,10 +121,69 @@ describe('bells on a store file', () => {
     writer.close();
   });
 
+  it("a listening store forgets its reading when another process's write rings it, and only then", async () => {
+    const path = scratchStore();
+    const server = openSqlite(path, { later: () => undefined, clock: () => 0 }); // only a bell can make it ask again
+    expect(await server.listen()).toBe(true);
+    const before = server.driver.version!();
+    // A write that rings nothing (the sqlite3 shell, say) is not seen while the reading is trusted.
+    const raw = spawnSync(
+      process.execPath,
+      ['-e', `new (require('better-sqlite3'))(${JSON.stringify(path)}).exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")`],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(raw.status, raw.stderr).toBe(0);
+    expect(server.driver.version!()).toBe(before);
+    // Another process moves the generation through the driver (so it rings), as the CLI does.
+    const script = `import('${join(ROOT, 'src/node/sqlite-driver.ts').replaceAll('\\', '/')}').then(async (d) => { const s = d.openSqlite(${JSON.stringify(path)}); await s.driver.batch([{ sql: "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'", params: [] }]); s.close(); })`;
+    const writer = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: 'inherit' });
+    expect(await new Promise((resolve) => writer.once('exit', resolve))).toBe(0);
+    expect(server.bellsHeard()).toBe(1);
+    expect(server.driver.version!()).not.toBe(before);
+    server.close();
+  });
+
+  it('a file in the bells directory that is not a socket is neither rung nor removed', async () => {
+    const path = scratchStore();
+    openSqlite(path).close();
+    mkdirSync(bellsDir(path), { recursive: true, mode: 0o700 });
+    writeFileSync(join(bellsDir(path), 'notes.sock'), 'not a socket');
+    expect(await ringBells(path)).toEqual({ heard: 0, silent: 0, unlisted: false });
+    expect(readdirSync(bellsDir(path))).toEqual(['notes.sock']);
+  });
+
+  it('servers that cannot be listed, or close without answering, are waited out', async () => {
+    const path = scratchStore();
+    openSqlite(path).close();
+    writeFileSync(bellsDir(path), 'a file where the directory should be');
+    let start = performance.now();
+    expect(await ringBells(path, undefined, 300)).toEqual({ heard: 0, silent: 0, unlisted: true });
+    expect(performance.now() - start).toBeGreaterThanOrEqual(290);
+    rmSync(bellsDir(path));
+    mkdirSync(bellsDir(path), { mode: 0o700 });
+    const rude: Server = createServer((socket) => socket.destroy()); // hangs up at once
+    await new Promise<void>((resolve) => rude.listen(join(bellsDir(path), '1-rude.sock'), resolve));
+    start = performance.now();
+    expect(await ringBells(path, undefined, 300)).toEqual({ heard: 0, silent: 1, unlisted: false });
+    expect(performance.now() - start).toBeGreaterThanOrEqual(290);
+    await new Promise((resolve) => rude.close(resolve));
+  });
+
+  it('a bells directory others may open is not listened on', async () => {
+    const path = scratchStore();
+    openSqlite(path).close();
+    mkdirSync(bellsDir(path), { mode: 0o700 });
+    chmodSync(bellsDir(path), 0o755);
+    expect(await listenForBells(path, () => undefined)).toBeUndefined();
+  });
+
   it('a store no server listens on rings nobody', async () => {
     const path = scratchStore();
     openSqlite(path).close();
-    expect(await ringBells(path)).toEqual({ heard: 0, silent: 0 });
+    expect(await ringBells(path)).toEqual({ heard: 0, silent: 0, unlisted: false });
   });
 
   it("a dead server's socket is removed by the next ring", async () => {
@@ -124,7 +196,7 @@ describe('bells on a store file', () => {
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(readdirSync(bellsDir(path))).toHaveLength(1);
-    expect(await ringBells(path)).toEqual({ heard: 0, silent: 0 });
+    expect(await ringBells(path)).toEqual({ heard: 0, silent: 0, unlisted: false });
     expect(readdirSync(bellsDir(path))).toHaveLength(0);
   });
 
@@ -134,7 +206,7 @@ describe('bells on a store file', () => {
     mkdirSync(bellsDir(path), { recursive: true });
     const mute: Server = createServer(() => undefined); // accepts, never answers
     await new Promise<void>((resolve) => mute.listen(join(bellsDir(path), '1-mute.sock'), resolve));
-    expect(await ringBells(path, undefined, 200)).toEqual({ heard: 0, silent: 1 });
+    expect(await ringBells(path, undefined, 200)).toEqual({ heard: 0, silent: 1, unlisted: false });
     await new Promise((resolve) => mute.close(resolve));
   });
 
