@@ -18,6 +18,15 @@ import { serveIn, type Served } from './support/serve.ts';
 const tempCopy = tempCopies('bells');
 const servers: Served[] = [];
 afterAll(() => Promise.all(servers.map((s) => s.stop())));
+// Hooks registered inside a test never run: the scratch directories are removed by this one.
+const scratchDirs: string[] = [];
+afterAll(() => scratchDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wiregate-bells-'));
+  scratchDirs.push(dir);
+  return dir;
+}
 
 /** Runs the CLI in `dir` without blocking this process's event loop. */
 function cliAsync(dir: string, args: string[]): Promise<{ status: number | null; stderr: string }> {
@@ -33,8 +42,7 @@ function cliAsync(dir: string, args: string[]): Promise<{ status: number | null;
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 function scratchStore(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wiregate-bells-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir();
   return join(dir, 'w.db');
 }
 
@@ -211,9 +219,7 @@ describe('bells on a store file', () => {
   });
 
   it('a store whose socket path would not fit does not listen, and its version is still read per task', async () => {
-    let dir = mkdtempSync(join(tmpdir(), 'wiregate-bells-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    dir = join(dir, 'x'.repeat(90));
+    const dir = join(scratchDir(), 'x'.repeat(90));
     const path = join(dir, 'w.db');
     const sqlite = openSqlite(path);
     expect(await sqlite.listen()).toBe(false);
