@@ -3,7 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testStore } from '#test-store';
@@ -55,12 +55,13 @@ describe('wrangler dev (workerd) and Node serve the same responses', () => {
   let workerUrl = '';
   let nodeUrl = '';
   let closeNode: () => void = () => {};
+  let persist = '';
 
   beforeAll(async () => {
     const port = await freePort();
     let output = '';
     // A local D1 of its own: migrated and seeded from feeds/ and licenses/ as `npm run dev:worker` does.
-    const persist = mkdtempSync(join(tmpdir(), 'wiregate-d1-'));
+    persist = mkdtempSync(join(tmpdir(), 'wiregate-d1-'));
     const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' };
     for (const args of [
       ['d1', 'migrations', 'apply', 'DB', '--local'],
@@ -86,9 +87,15 @@ describe('wrangler dev (workerd) and Node serve the same responses', () => {
     await waitFor(`${workerUrl}/healthz`, worker, () => output);
   }, 90_000);
 
-  afterAll(() => {
-    worker?.kill('SIGTERM');
+  afterAll(async () => {
     closeNode();
+    if (worker && worker.exitCode === null && worker.signalCode === null) {
+      const exited = new Promise((resolve) => worker?.once('exit', resolve));
+      worker.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    }
+    // The local D1 wrangler wrote, once it has let go of it.
+    if (persist) rmSync(persist, { recursive: true, force: true });
   });
 
   it.each(PATHS)('GET %s: same status, type and bytes', async (path) => {
