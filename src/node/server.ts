@@ -58,22 +58,16 @@ export async function openNodeStore(path = storePath(), extraLicenseKeys: readon
   return { store: new Store(sqlite.driver, { ttlMs: 0, extraLicenseKeys }), sqlite };
 }
 
-/** The store for a server of its own: it listens for other processes' bells (bells.ts). */
-async function openListeningStore(): Promise<Store> {
-  const { store, sqlite } = await openNodeStore();
-  await sqlite.listen();
-  return store;
-}
-
 export interface StartOptions {
-  readonly store?: Store;
+  /** The store to serve (`wiregate serve` opens it with openNodeStore and listens for bells on it). */
+  readonly store: Store;
   readonly bindings?: Bindings;
   readonly port?: number;
   readonly host?: string;
 }
 
-export async function startServer(options: StartOptions = {}): Promise<{ server: ServerType; url: string; store: Store }> {
-  const store = options.store ?? (await openListeningStore());
+export async function startServer(options: StartOptions): Promise<{ server: ServerType; url: string; store: Store }> {
+  const { store } = options;
   const bindings = options.bindings ?? bindingsFromEnv();
   const settings = settingsFrom(bindings); // validate settings before listening: a bad variable stops start-up
   const app = newApp(() => store);
