@@ -11,8 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bellsDir, listenForBells, RING_TIMEOUT_MS, ringBells } from '../../src/node/bells.ts';
 import { changeCounter, openSqlite } from '../../src/node/sqlite-driver.ts';
 import { sql } from '../../src/store/sql.ts';
-import { LATE, SLUG } from '../support/gateway.ts';
-import { cleanEnv, CLI, ROOT, tempCopies } from './support/scratch.ts';
+import { FIRST, SLUG } from '../support/gateway.ts';
+import { operatorToken, ROOT, runCliAsync, tempCopies } from './support/scratch.ts';
 import { serveIn, type Served } from './support/serve.ts';
 
 const tempCopy = tempCopies('bells');
@@ -26,17 +26,6 @@ function scratchDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'wiregate-bells-'));
   scratchDirs.push(dir);
   return dir;
-}
-
-/** Runs the CLI in `dir` without blocking this process's event loop. */
-function cliAsync(dir: string, args: string[]): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stderr }));
-  });
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -248,31 +237,37 @@ describe('a running server hears every change at once', () => {
     const served = await serveIn(dir, () => ({}));
     servers.push(served);
     const url = `http://127.0.0.1:${served.port}/articles/${SLUG}`;
-    for (let i = 0; i < 3; i++) expect((await fetch(url)).status).toBe(200); // kept
+    for (let i = 0; i < 3; i++) {
+      const warm = await fetch(url); // asked twice and more: the excerpt is kept
+      expect(warm.status).toBe(200);
+      expect(await warm.text()).toContain(FIRST.slice(0, 40));
+    }
     const store = join(dir, '.wiregate', 'wiregate.db');
     expect(readdirSync(bellsDir(store))).toHaveLength(1);
     const spy = await listenForBells(store, () => undefined); // a second listener, to see the CLI ring
     // Not spawnSync: this process's listener must be free to answer while the CLI waits for it.
-    const kill = await cliAsync(dir, ['kill', SLUG, '--reason', 'Legal']);
+    const kill = await runCliAsync(['kill', SLUG, '--reason', 'Legal'], { cwd: dir });
     expect(kill.status, kill.stderr).toBe(0);
     expect(kill.stderr).not.toMatch(/did not answer/);
     expect(spy!.heard()).toBe(1);
     spy!.close();
     const res = await fetch(url);
     expect(res.status).toBe(410);
-    expect(await res.text()).not.toContain(LATE);
+    expect(await res.text()).not.toContain(FIRST.slice(0, 40)); // not the kept excerpt
   }, 60_000);
 
   it("a kill through one server's operator API is served as 410 by a second server on the same store", async () => {
     const dir = tempCopy();
-    const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
-    expect(run('keys', 'generate', '--operator', '--kid', 'bells-op').status).toBe(0);
-    const operator = run('token', '--operator', '--sub', 'desk', '--scope', 'stories:write', '--ttl', '1h').stdout.trim();
+    const operator = operatorToken(dir, 'bells-op');
     const a = await serveIn(dir, () => ({}));
     const b = await serveIn(dir, () => ({}));
     servers.push(a, b);
     const onB = `http://127.0.0.1:${b.port}/articles/${SLUG}.json`;
-    for (let i = 0; i < 3; i++) expect((await fetch(onB)).status).toBe(200);
+    for (let i = 0; i < 3; i++) {
+      const warm = await fetch(onB);
+      expect(warm.status).toBe(200);
+      expect(await warm.text()).toContain(FIRST.slice(0, 40));
+    }
     const kill = await fetch(`http://127.0.0.1:${a.port}/admin/stories/${SLUG}/kill`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${operator}`, 'Content-Type': 'application/json' },
@@ -281,7 +276,7 @@ describe('a running server hears every change at once', () => {
     expect(kill.status).toBe(200);
     const res = await fetch(onB);
     expect(res.status).toBe(410);
-    expect(await res.text()).not.toContain(LATE);
+    expect(await res.text()).not.toContain(FIRST.slice(0, 40)); // not the kept excerpt
     await a.stop();
     await b.stop();
     // Both removed their sockets on the way out.

@@ -2,12 +2,12 @@
 // operator publishes; the store it leaves holds every delivery a client received, and every story
 // whole (record, version, feed membership, fingerprints, audit row) or not at all.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/node/sqlite-driver.ts';
 import { LATE, SLUG } from '../support/gateway.ts';
-import { cleanEnv, CLI, tempCopies } from './support/scratch.ts';
+import { cleanEnv, CLI, operatorToken, tempCopies } from './support/scratch.ts';
 import { freePort } from './support/serve.ts';
 
 const tempCopy = tempCopies('durability');
@@ -69,9 +69,7 @@ describe('kill -9', () => {
 
   it('during publishes: every story in the store is whole, and nothing half-written', async () => {
     const dir = tempCopy();
-    const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
-    expect(run('keys', 'generate', '--operator', '--kid', 'durability-op').status).toBe(0);
-    const operator = run('token', '--operator', '--sub', 'desk', '--scope', 'stories:write', '--ttl', '1h').stdout.trim();
+    const operator = operatorToken(dir, 'durability-op');
     const { child, url } = await serve(dir);
     let acknowledged = 0;
     let n = 0;

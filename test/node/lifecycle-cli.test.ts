@@ -2,42 +2,21 @@
 // scratch copy of feeds/ and licenses/, checked in that store, with `wiregate check` (the files stay valid),
 // through an app built over the store, and (for WebSub) against a real hub on loopback.
 
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BINDINGS, bearer, FIRST, LATE, SLUG } from '../support/gateway.ts';
-import { appOver, cleanEnv, CLI, ROOT, storeContents, storedStory, tempCopies } from './support/scratch.ts';
+import { appOver, ROOT, runCliAsync, storeContents, storedStory, tempCopies } from './support/scratch.ts';
 
 const SEED = join(ROOT, 'test', 'fixtures', 'seed', '000_363825acce16b393.txt');
 const FEED_URLS = ['rss.xml', 'atom.xml', 'feed.json'].map((f) => `https://wire.example/feeds/world/${f}`);
 
 const tempCopy = tempCopies('lifecycle');
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI without blocking the event loop, so an in-process hub can answer it. */
-function wiregate(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill(), 30_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+/** The CLI in `cwd`, run without blocking the event loop, so an in-process hub can answer it. */
+const wiregate = (cwd: string, args: string[], env: Record<string, string> = {}) => runCliAsync(args, { cwd, env });
 
 type StoredStory = Record<string, unknown> & { status: string; version: number; updated: string };
 

@@ -1,7 +1,7 @@
 // Node-only helpers for tests that run the wiregate CLI: scratch copies of feeds/ and licenses/, a clean
 // environment, the CLI run inside a copy, what the CLI's store there holds, and an app built over it.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,35 @@ export interface CliRun {
 export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): CliRun {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env: cleanEnv(options.env), encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
+}
+
+/**
+ * Runs the CLI as runCli does, without blocking this process's event loop: an in-process WebSub hub or
+ * store-bell listener must be free to answer while the CLI waits for it.
+ */
+export function runCliAsync(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill(), 30_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, output: `${stdout}\n${stderr}` });
+    });
+  });
+}
+
+/** An operator token (1 h) for `scope`, signed by a new operator key `kid` generated in `dir`. */
+export function operatorToken(dir: string, kid: string, scope = 'stories:write'): string {
+  const keys = runCli(['keys', 'generate', '--operator', '--kid', kid], { cwd: dir });
+  if (keys.status !== 0) throw new Error(`keys generate failed:\n${keys.output}`);
+  const token = runCli(['token', '--operator', '--sub', 'desk', '--scope', scope, '--ttl', '1h'], { cwd: dir });
+  if (token.status !== 0) throw new Error(`token failed:\n${token.output}`);
+  return token.stdout.trim();
 }
 
 /**
