@@ -4,6 +4,8 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME } from '#test-store';
+import type { Licensee } from '../src/registry/registry.ts';
+import { account } from '../src/store/ledger.ts';
 import { sql } from '../src/store/sql.ts';
 import { bearer, CONTENT_PATHS, gateway, LATE, SLUG, type Gateway } from './support/gateway.ts';
 
@@ -100,6 +102,27 @@ describe('quotas', () => {
     expect(await receipts()).toBe(1);
     expect((await gw.request(`/articles/${SLUG}.txt`, bearer(await gw.token({ sub: 'monthly-desk' })))).status).toBe(429);
     expect(await receipts()).toBe(1);
+  });
+});
+
+describe('receipts', () => {
+  // account() skips the receipt insert for copies it has seen committed: only a committed one counts.
+  it('a copy refused by the quota leaves no receipt, and gets one when a later request is admitted', async () => {
+    const licensee: Licensee = { id: 'receipt-desk', name: 'Receipt Desk', ...VALID, status: 'active', quota: { requestsPerMinute: 1 } };
+    const facts = { licensee, credentialKind: 'token', credential: 'receipt-jti', format: 'txt', country: undefined } as const;
+    const copy = (slug: string) => ({ slug, version: 1, receipt: `wg-receipt-${slug}` });
+    const minute = Date.UTC(2026, 0, 5, 10, 0, 30);
+    const firstAt = async (slug: string) =>
+      (await gw.store.db.all<{ first_at: string }>(sql(`SELECT first_at FROM receipts WHERE licensee = ? AND slug = ?`, licensee.id, slug)))[0]?.first_at;
+    expect((await account(gw.store.db, facts, [copy('a')], minute)).admitted).toBe(true);
+    expect((await account(gw.store.db, facts, [copy('b')], minute + 1_000)).admitted).toBe(false);
+    expect(await firstAt('b')).toBeUndefined();
+    expect((await account(gw.store.db, facts, [copy('b')], minute + 60_000)).admitted).toBe(true);
+    expect(await firstAt('b')).toBe('2026-01-05T10:01:30Z');
+    // Delivered again: one more delivery, the receipt keeps its first delivery's time.
+    expect((await account(gw.store.db, facts, [copy('b')], minute + 120_000)).admitted).toBe(true);
+    expect(await firstAt('b')).toBe('2026-01-05T10:01:30Z');
+    expect((await rows(licensee.id)).map((r) => r.slug)).toEqual(['a', 'b', 'b']);
   });
 });
 

@@ -5,7 +5,7 @@
 
 import type { Licensee } from '../registry/registry.ts';
 import { iso } from './snapshot.ts';
-import { sql, type SqlDriver, type Statement } from './sql.ts';
+import { sql, type SqlDriver, type SqlValue, type Statement } from './sql.ts';
 
 export interface DeliveredItem {
   readonly slug: string;
@@ -71,21 +71,18 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
   const spm = licensee.quota?.storiesPerMonth;
   const at = iso(now);
   // Per story: its delivery, and its receipt unless that copy was delivered before (migrations/0007).
-  const rows = (guard: string, params: (string | number)[]) =>
-    items.flatMap((item) => [
-      sql(
-        `INSERT INTO deliveries (at, licensee, credential_kind, credential, slug, version, format, receipt, country) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? ${guard}`,
-        at,
-        licensee.id,
-        facts.credentialKind,
-        facts.credential,
-        item.slug,
-        item.version,
-        facts.format,
-        item.receipt,
-        facts.country ?? null,
-        ...params,
-      ),
+  // Receipts this process has seen committed are not inserted again: the row is there, and receipts
+  // are never deleted, so the insert would change nothing (about 5 µs a story, `npm run bench`).
+  const known = knownReceipts(db);
+  const fresh = items.filter((item) => !known.has(receiptKey(facts, item)));
+  const rows = (guard: string, params: (string | number)[]) => [
+    ...items.map((item) =>
+      guard
+        ? sql(`INSERT INTO deliveries ${DELIVERY_COLUMNS} SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? ${guard}`, ...deliveryValues(at, facts, item), ...params)
+        : // Unguarded, a plain VALUES insert: SQLite skips the one-row SELECT (about 15% of the row's cost).
+          sql(`INSERT INTO deliveries ${DELIVERY_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ...deliveryValues(at, facts, item)),
+    ),
+    ...fresh.map((item) =>
       sql(
         `INSERT INTO receipts (receipt, licensee, credential_kind, credential, slug, version, first_at) SELECT ?, ?, ?, ?, ?, ?, ? ${guard || 'WHERE true'} ON CONFLICT DO NOTHING`,
         item.receipt,
@@ -97,9 +94,15 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
         at,
         ...params,
       ),
-    ]);
+    ),
+  ];
+  const committed = () => {
+    if (known.size + fresh.length > KNOWN_RECEIPTS_MAX) known.clear();
+    for (const item of fresh) known.add(receiptKey(facts, item));
+  };
   if (!rpm && !spm) {
     await groupCommit(db, rows('', []));
+    committed();
     return { admitted: true, quotas: [] };
   }
   if (counters) {
@@ -108,6 +111,7 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
     if (!verdict.admitted) return verdict;
     try {
       await groupCommit(db, rows('', []));
+      committed();
     } catch (err) {
       await counters.refund(licensee.id, { requestsPerMinute: rpm, storiesPerMonth: spm }, items.length, now).catch(() => undefined);
       throw err;
@@ -151,6 +155,7 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
   statements.push(...rows(`WHERE ${granted}`, [licensee.id, admitWindow, grant]));
   const changed = await db.batch(statements);
   const admitted = changed[admitIndex] === 1;
+  if (admitted) committed();
   const used = await db.all<{ window: string; used: number }>(
     sql(`SELECT window, used FROM quota_usage WHERE licensee = ? AND window IN (?, ?)`, licensee.id, w.minute, w.month),
   );
@@ -162,6 +167,27 @@ export async function account(db: SqlDriver, facts: DeliveryFacts, items: readon
   // Refused: the window that is full says when to come back (the month outlasts the minute).
   const monthFull = spm !== undefined && usedIn(w.month) + n > spm;
   return { admitted: false, quotas, retryAfter: monthFull ? w.monthReset : w.minuteReset };
+}
+
+const DELIVERY_COLUMNS = '(at, licensee, credential_kind, credential, slug, version, format, receipt, country)';
+
+function deliveryValues(at: string, facts: DeliveryFacts, item: DeliveredItem): SqlValue[] {
+  return [at, facts.licensee.id, facts.credentialKind, facts.credential, item.slug, item.version, facts.format, item.receipt, facts.country ?? null];
+}
+
+/** Receipt rows known to be committed, per store connection; forgotten all at once past the bound. */
+const KNOWN_RECEIPTS_MAX = 100_000;
+const knownByDriver = new WeakMap<SqlDriver, Set<string>>();
+
+function knownReceipts(db: SqlDriver): Set<string> {
+  let known = knownByDriver.get(db);
+  if (!known) knownByDriver.set(db, (known = new Set()));
+  return known;
+}
+
+/** The receipts table's key (migrations/0007): the copy's receipt id and who got which story version. */
+function receiptKey(facts: DeliveryFacts, item: DeliveredItem): string {
+  return `${item.receipt}\n${facts.licensee.id}\n${facts.credentialKind}\n${facts.credential}\n${item.slug}\n${item.version}`;
 }
 
 /** draft-ietf-httpapi-ratelimit-headers: the policies and the current state of each quota. */
