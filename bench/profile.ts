@@ -5,7 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BENCH_DIR, credentials, seedCatalog, syntheticCatalog } from './catalogs.ts';
 import { fillStore, removeStores, startGateway } from './gateway.ts';
 import { scenarios } from './scenarios.ts';
@@ -13,7 +15,7 @@ import { runWrk, wrkMissing } from './wrk.ts';
 
 interface Node {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
   children?: number[];
 }
@@ -63,6 +65,7 @@ removeStores();
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 if (!file) throw new Error(`no profile written in ${dir}`);
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+sourcesOf(profile);
 
 // Self time per node: each sample's time delta goes to the node it landed in. Start-up (loading the
 // catalog, compiling modules) is left out: counting starts at the first sample inside a request, and
@@ -90,7 +93,7 @@ const byPlace = new Map<string, number>();
 const byFunction = new Map<string, number>();
 const inclusive = new Map<string, number>();
 const root = process.cwd();
-// tsx compiles each module to one line, so a function is named by its name and file, not its line.
+// A function is named by its name and file, not its line.
 const keyOf = (n: Node) =>
   `${n.callFrame.functionName || '(anonymous)'}  ${where(n.callFrame.url, n.callFrame.functionName) === 'wiregate (src/)' ? n.callFrame.url.replace(`file://${root}/`, '') : where(n.callFrame.url, n.callFrame.functionName)}`;
 for (const node of profile.nodes) {
@@ -133,6 +136,22 @@ console.log(`\nself time by place:\n${top(byPlace, 20)}`);
 console.log(`\nall functions by self time:\n${top(byFunction, 20)}`);
 console.log(`\nwiregate functions by self time:\n${top(byFunction, 20, ours)}`);
 console.log(`\nwiregate functions by total time (self and callees):\n${top(inclusive, 20)}`);
+
+/**
+ * The CLI runs from a bundle of src/ (bin/wiregate.mjs): each frame in it is named by the source file it
+ * came from, through the bundle's source map, so the tables below speak of src/ files.
+ */
+function sourcesOf(p: Profile): void {
+  const bundle = resolve('build/cli/main.mjs');
+  const bundleUrl = pathToFileURL(bundle).href;
+  if (!existsSync(`${bundle}.map`)) return;
+  const map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')));
+  for (const n of p.nodes) {
+    if (n.callFrame.url !== bundleUrl) continue;
+    const entry = map.findEntry(n.callFrame.lineNumber, n.callFrame.columnNumber) as { originalSource?: string };
+    if (entry.originalSource) n.callFrame.url = new URL(entry.originalSource, bundleUrl).href;
+  }
+}
 
 function where(url: string, fn: string): string {
   if (url === '') return fn.startsWith('(') ? fn : 'V8 builtins / native';
