@@ -77,6 +77,14 @@ export function removeStores(): void {
   for (const dir of stores.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Makes sure the CLI's bundle of src/ is built (bin/wiregate.mjs builds it on first use after a change),
+ * so no timed start includes the build. Call once before starting gateways.
+ */
+export function bundleCli(): void {
+  execFileSync('node', ['bin/wiregate.mjs', '--version'], { stdio: 'ignore' });
+}
+
 export function startGateway(catalog: StoredCatalog, o: GatewayOptions): Promise<Server> {
   return spawnServer('node', [...(o.nodeArgs ?? []), 'bin/wiregate.mjs', 'serve'], {
     port: o.port,

@@ -9,7 +9,7 @@ import { SourceMap } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BENCH_DIR, credentials, seedCatalog, syntheticCatalog } from './catalogs.ts';
-import { fillStore, removeStores, startGateway } from './gateway.ts';
+import { bundleCli, fillStore, removeStores, startGateway } from './gateway.ts';
 import { scenarios } from './scenarios.ts';
 import { runWrk, wrkMissing } from './wrk.ts';
 
@@ -46,6 +46,7 @@ if (!scenario)
   );
 const dir = resolve(BENCH_DIR, 'profiles');
 rmSync(dir, { recursive: true, force: true });
+bundleCli();
 const gateway = await startGateway(fillStore(scenario.catalog === 'seed' ? seed : synth), {
   port: 18790,
   receiptSecret: 'bench-secret',

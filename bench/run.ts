@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { BENCH_DIR, credentials, seedCatalog, syntheticCatalog } from './catalogs.ts';
-import { feedsDir, fillStore, licensesDir, removeStores, startGateway, type StoredCatalog } from './gateway.ts';
+import { bundleCli, feedsDir, fillStore, licensesDir, removeStores, startGateway, type StoredCatalog } from './gateway.ts';
 import { markdown, printTable, round, summarize, type Row, type Side } from './report.ts';
 import { capture, scenarios, type CatalogName, type Captured, type Scenario } from './scenarios.ts';
 import { cpuSeconds, spawnServer, type Server } from './servers.ts';
@@ -58,6 +58,7 @@ const stored: Record<CatalogName, StoredCatalog> = { seed: fillStore(seed, SERVE
 process.stderr.write(
   `bench: imported ${STORIES.toLocaleString('en-US')} stories in ${(stored.synth.importMs / 1000).toFixed(1)} s (${stored.synth.storeMB} MB store)\n`,
 );
+bundleCli();
 const gateways: Record<CatalogName, Server> = {
   seed: await startGateway(stored.seed, { port: PORTS.seed, core: SERVER_CORE, receiptSecret: 'bench-secret' }),
   synth: await startGateway(stored.synth, { port: PORTS.synth, core: SERVER_CORE, receiptSecret: 'bench-secret' }),

@@ -20,7 +20,8 @@ function checkout(): string {
   return dir;
 }
 
-const run = (dir: string, ...args: string[]) => spawnSync(process.execPath, [join(dir, 'bin', 'wiregate.mjs'), ...args], { cwd: tmpdir(), env: cleanEnv(), encoding: 'utf8', timeout: 30_000 });
+const run = (dir: string, ...args: string[]) =>
+  spawnSync(process.execPath, [join(dir, 'bin', 'wiregate.mjs'), ...args], { cwd: tmpdir(), env: cleanEnv(), encoding: 'utf8', timeout: 30_000 });
 
 describe('bin/wiregate.mjs', () => {
   it('builds the bundle once, reuses it, and rebuilds it when a source file changes', () => {
