@@ -36,44 +36,50 @@ type Verified = { readonly ok: VerifiedToken; readonly until: number; readonly g
 type Refused = { readonly refused: ProblemCode; readonly options: Problem['options']; readonly until: number; readonly generation: number };
 
 interface Caches {
+  /** By the token's exact string. */
   readonly verified: Map<string, Verified>;
   readonly refused: Map<string, Refused>;
 }
 
-const caches = new WeakMap<KeySource, Caches>();
+/** Per key source, then per settings and token kind ("<settings id> <kind>"), so a lookup hashes the token alone. */
+const caches = new WeakMap<KeySource, Map<string, Caches>>();
 const settingsIds = new WeakMap<Settings, number>();
 let nextSettingsId = 0;
 
-export async function verifyTokenCached(token: string, keys: KeySource, settings: Settings, now: number, kind: TokenKind = 'license'): Promise<VerifiedToken> {
-  checkShape(token);
-  let cache = caches.get(keys);
-  if (!cache) {
-    cache = { verified: new Map(), refused: new Map() };
-    caches.set(keys, cache);
-  }
+function cachesFor(keys: KeySource, settings: Settings, kind: TokenKind): Caches {
+  let byScope = caches.get(keys);
+  if (!byScope) caches.set(keys, (byScope = new Map()));
   let sid = settingsIds.get(settings);
   if (sid === undefined) settingsIds.set(settings, (sid = nextSettingsId++));
-  const key = `${sid} ${kind} ${token}`;
+  const scope = `${sid} ${kind}`;
+  let cache = byScope.get(scope);
+  if (!cache) byScope.set(scope, (cache = { verified: new Map(), refused: new Map() }));
+  return cache;
+}
+
+export async function verifyTokenCached(token: string, keys: KeySource, settings: Settings, now: number, kind: TokenKind = 'license'): Promise<VerifiedToken> {
+  const cache = cachesFor(keys, settings, kind);
   const generation = keys.generation?.() ?? 0;
-  const hit = cache.verified.get(key);
+  const hit = cache.verified.get(token);
   // A success counts only while the key set it was checked against is current and fresh.
   if (hit && now < hit.until && hit.generation === generation && generation !== -1) return hit.ok;
-  if (hit) cache.verified.delete(key);
-  // Only here: a success is cached for these exact bytes under these settings, so they passed it once.
-  // Still before the refusals and verification, so a bad header is never remembered.
+  if (hit) cache.verified.delete(token);
+  // Only here: a success is cached for these exact bytes under these settings, so they passed both
+  // checks once. Still before the refusals and verification, so garbage and bad headers are never remembered.
+  checkShape(token);
   checkHeader(token, settings);
-  const refusal = cache.refused.get(key);
+  const refusal = cache.refused.get(token);
   if (refusal && now < refusal.until && refusal.generation === generation && generation !== -1) throw new Problem(refusal.refused, refusal.options);
-  if (refusal) cache.refused.delete(key);
+  if (refusal) cache.refused.delete(token);
   try {
     const verified = await verifyToken(token, keys, settings, now, kind);
     // Never trusted past exp (the 60 s tolerance is not carried over into the cache).
     // The generation read before verifying: a refresh during verification must not bless the older set.
-    remember(cache.verified, MAX_ENTRIES, key, { ok: verified, until: Math.min(verified.exp * 1000, now + MAX_TRUST_MS), generation });
+    remember(cache.verified, MAX_ENTRIES, token, { ok: verified, until: Math.min(verified.exp * 1000, now + MAX_TRUST_MS), generation });
     return verified;
   } catch (err) {
     if (err instanceof Problem && CACHEABLE_REFUSALS.has(err.code)) {
-      remember(cache.refused, MAX_REFUSALS, key, { refused: err.code, options: err.options, until: now + REFUSAL_TTL_MS, generation });
+      remember(cache.refused, MAX_REFUSALS, token, { refused: err.code, options: err.options, until: now + REFUSAL_TTL_MS, generation });
     }
     throw err;
   }
