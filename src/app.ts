@@ -3,12 +3,13 @@
 // it, answers kept for the current snapshot (http/kept-answers.ts) serve the requests they fit.
 
 import { Hono } from 'hono';
-import { identifyCaller, keySourceFor } from './access/access.ts';
+import { countryOf, identifyCaller, keySourceFor } from './access/access.ts';
 import { tokenInUrlProblem } from './access/credentials.ts';
 import { otherCredential } from './access/other-credentials.ts';
 import { Problem } from './problem.ts';
 import { problemResponse } from './http/problem-response.ts';
 import { keepAnswer, keepRefusal, keptResponse, lastingRefusal } from './http/kept-answers.ts';
+import { account } from './store/ledger.ts';
 import { register as admin } from './routes/admin.ts';
 import { refusalResponse } from './render/error-page.ts';
 import { register as articles } from './routes/articles.ts';
@@ -85,13 +86,23 @@ export function newApp(storeFor: StoreFor): App {
     return answer(new Problem('internal_error'), c.env, c.req.raw);
   });
   // Before Hono: a plain public GET whose answer is kept for the current snapshot gets it, and so does a
-  // GET whose credential was refused for a lasting reason; everything else goes through the pipeline.
+  // GET whose credential was refused for a lasting reason, or whose token's licensed answer is kept (once
+  // its deliveries are in the ledger); everything else goes through the pipeline.
   const pipelineFetch = app.fetch;
-  app.fetch = (request, env, executionCtx) => keptFor(request, env, storeFor) ?? pipelineFetch(request, env, executionCtx);
+  app.fetch = (request, env, executionCtx) => {
+    const kept = keptFor(request, env, storeFor);
+    if (kept === undefined) return pipelineFetch(request, env, executionCtx);
+    if (kept instanceof Response) return kept;
+    // A ledger that cannot take the deliveries sends nothing licensed: the pipeline answers (and fails) alone.
+    return kept.then(
+      (response) => response ?? pipelineFetch(request, env, executionCtx),
+      () => pipelineFetch(request, env, executionCtx),
+    );
+  };
   return app;
 }
 
-function keptFor(request: Request, env: Bindings | undefined, storeFor: StoreFor): Response | undefined {
+function keptFor(request: Request, env: Bindings | undefined, storeFor: StoreFor): Response | Promise<Response | undefined> | undefined {
   if (request.method !== 'GET') return undefined;
   let settings: Settings;
   let store: Store;
@@ -103,7 +114,14 @@ function keptFor(request: Request, env: Bindings | undefined, storeFor: StoreFor
   }
   const now = Date.now();
   const state = store.current(now);
-  return state && keptResponse(request, state, settings, now);
+  const kept = state && keptResponse(request, state, settings, now);
+  if (kept === undefined || kept instanceof Response) return kept;
+  // SPEC §13: the deliveries are in the ledger before the response leaves. A kept licensed answer is for
+  // a licensee without quotas, so it is always admitted; were it not, the pipeline would answer the 429.
+  const { facts, items } = kept.delivery;
+  return account(store.db, { ...facts, country: countryOf(request, settings) }, items, now, store.options.quotas).then((accounting) =>
+    accounting.admitted ? kept.response : undefined,
+  );
 }
 
 /** A problem response even when the settings themselves are broken (then without the license links). */

@@ -5,9 +5,10 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Problem, type ProblemCode } from '../src/problem.ts';
-import { lastingRefusal } from '../src/http/kept-answers.ts';
+import { keptResponse, lastingRefusal } from '../src/http/kept-answers.ts';
 import { settingsFrom } from '../src/settings.ts';
-import { bearer, FIRST, gateway, LATE, SLUG, storyRecord, type Gateway } from './support/gateway.ts';
+import { sql } from '../src/store/sql.ts';
+import { BINDINGS, bearer, FIRST, gateway, LATE, SLUG, storyRecord, type Gateway } from './support/gateway.ts';
 
 const STORY = `/articles/${SLUG}`;
 const FEED = '/feeds/world/rss.xml';
@@ -229,6 +230,184 @@ describe('a kept refusal', () => {
     const licensed = await gw.request(`${STORY}.txt`, bearer(token));
     expect(licensed.status).toBe(200);
     expect(await licensed.text()).toContain(LATE);
+  });
+});
+
+describe('a kept licensed answer', () => {
+  const TXT = `${STORY}.txt`;
+  const deliveries = async (gw: Gateway, jti: string) =>
+    (await gw.store.db.all<{ n: number }>(sql(`SELECT COUNT(*) AS n FROM deliveries WHERE credential = ?`, jti)))[0]!.n;
+
+  /** Asks `times` times with the token: the same licensed bytes each time, and one delivery written per answer. */
+  async function licensedTimes(gw: Gateway, token: string, jti: string, times = 3, path = TXT): Promise<string> {
+    const before = await deliveries(gw, jti);
+    let first: string | undefined;
+    for (let i = 0; i < times; i++) {
+      const res = await gw.request(path, bearer(token));
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain(LATE);
+      first ??= text;
+      expect(text).toBe(first);
+      expect(await deliveries(gw, jti)).toBe(before + i + 1);
+    }
+    return first!;
+  }
+
+  /** The refusal's code, and the late sentence nowhere in it. */
+  async function refusedWith(gw: Gateway, token: string, path = TXT, bindings = BINDINGS): Promise<string> {
+    const res = await gw.request(path, bearer(token), bindings);
+    const text = await res.text();
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(text).not.toContain(LATE);
+    return (JSON.parse(text) as { code: string }).code;
+  }
+
+  it('is the same licensed copy each time, each one in the ledger; a revocation refuses the very next request', async () => {
+    const gw = await gateway();
+    const token = await gw.token({ jti: 'kept-licensed-1' });
+    await licensedTimes(gw, token, 'kept-licensed-1');
+    await licensedTimes(gw, token, 'kept-licensed-1', 2, '/feeds/world/rss.xml');
+    expect((await operatorPost(gw, '/admin/revocations', { jti: 'kept-licensed-1' })).status).toBe(201);
+    const before = await deliveries(gw, 'kept-licensed-1');
+    expect(await refusedWith(gw, token)).toBe('token_revoked');
+    expect(await refusedWith(gw, token, '/feeds/world/rss.xml')).toBe('token_revoked');
+    expect(await deliveries(gw, 'kept-licensed-1')).toBe(before);
+  });
+
+  it('is dropped by a suspension of its licensee and by a kill of its story', async () => {
+    const gw = await gateway();
+    const token = await gw.token({ jti: 'kept-licensed-2' });
+    await licensedTimes(gw, token, 'kept-licensed-2');
+    const suspended = {
+      id: 'demo-newsroom',
+      name: 'Demo Newsroom',
+      status: 'suspended',
+      license: 'LIC-DEMO-0001',
+      feeds: ['*'],
+      validFrom: '2020-01-01T00:00:00Z',
+      validUntil: '2099-01-01T00:00:00Z',
+    };
+    const put = await gw.request('/admin/licensees/demo-newsroom', {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${await gw.operatorToken()}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(suspended),
+    });
+    expect(put.status).toBe(200);
+    expect(await refusedWith(gw, token)).toBe('licensee_suspended');
+
+    const other = await gateway();
+    const otherToken = await other.token({ jti: 'kept-licensed-3' });
+    await licensedTimes(other, otherToken, 'kept-licensed-3');
+    expect((await operatorPost(other, `/admin/stories/${SLUG}/kill`, { reason: 'Forged.' })).status).toBe(200);
+    const gone = await other.request(TXT, bearer(otherToken));
+    expect(gone.status).toBe(410);
+    expect(await gone.text()).not.toContain(FIRST);
+  });
+
+  it("is not served past its token's exp, nor past its license's validUntil", async () => {
+    const gw = await gateway({
+      extraLicensees: [
+        {
+          id: 'ending-news',
+          name: 'Ending News',
+          status: 'active',
+          license: 'LIC-E-1',
+          feeds: ['world'],
+          validFrom: '2020-01-01T00:00:00Z',
+          validUntil: '2099-01-01T00:00:00Z',
+        },
+      ],
+    });
+    const t0 = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 });
+    const exp = Math.floor(t0 / 1000) + 120;
+    const token = await gw.token({ jti: 'kept-licensed-4', exp });
+    await licensedTimes(gw, token, 'kept-licensed-4');
+    // Past exp and the 60 s leeway verification allows, well within the 5 minutes a kept answer may last.
+    vi.setSystemTime(exp * 1000 + 61_000);
+    expect(await refusedWith(gw, token)).toBe('token_expired');
+
+    // A license that ends two minutes from now (its file says so from the start).
+    vi.setSystemTime(t0);
+    const validUntil = new Date(t0 + 120_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const put = await gw.request('/admin/licensees/ending-news', {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${await gw.operatorToken()}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        id: 'ending-news',
+        name: 'Ending News',
+        status: 'active',
+        license: 'LIC-E-1',
+        feeds: ['world'],
+        validFrom: '2020-01-01T00:00:00Z',
+        validUntil,
+      }),
+    });
+    expect(put.status).toBe(200);
+    const ending = await gw.token({ sub: 'ending-news', jti: 'kept-licensed-5', exp: Math.floor(t0 / 1000) + 3600 });
+    await licensedTimes(gw, ending, 'kept-licensed-5');
+    vi.setSystemTime(Date.parse(validUntil) + 1_000);
+    expect(await refusedWith(gw, ending)).toBe('license_expired');
+  });
+
+  it('is kept for the plain request of one token, and never for a request that could be judged on more', async () => {
+    const gw = await gateway();
+    const settings = settingsFrom(BINDINGS);
+    const token = await gw.token({ jti: 'kept-licensed-10' });
+    const morocco = await gw.token({ sub: 'morocco-only', scope: 'feed:*', jti: 'kept-licensed-11' });
+    const countryBindings = { ...BINDINGS, WIREGATE_COUNTRY_HEADER: 'CF-IPCountry' };
+    expect((await gw.request(TXT, { headers: { Authorization: `Bearer ${morocco}`, 'CF-IPCountry': 'MA' } }, countryBindings)).status).toBe(200);
+    await licensedTimes(gw, token, 'kept-licensed-10', 1);
+    const state = await gw.store.snapshot(Date.now());
+    const ask = (headers: Record<string, string>, path = TXT) => keptResponse(new Request(`http://localhost${path}`, { headers }), state, settings, Date.now());
+    const kept = ask({ Authorization: `Bearer ${token}` });
+    expect(kept && !(kept instanceof Response) ? kept.delivery.items.map((i) => i.slug) : kept).toEqual([SLUG]);
+    expect(ask({ Authorization: `Bearer ${token}`, Cookie: 'a=b' })).toBeUndefined();
+    expect(ask({ Authorization: `Bearer ${token}`, Origin: 'https://elsewhere.example' })).toBeUndefined();
+    expect(ask({ Authorization: `Bearer ${token}`, 'If-None-Match': '"x"' })).toBeUndefined();
+    expect(ask({ Authorization: `Bearer ${token}`, Accept: 'text/plain' })).toBeUndefined();
+    expect(ask({ Authorization: `Bearer ${token}` }, `${STORY}.json`)).toBeUndefined();
+    expect(ask({ Authorization: `Bearer ${morocco}`, 'CF-IPCountry': 'MA' })).toBeUndefined();
+  });
+
+  it('is never used for a licensee limited by territory: each request is judged on its own country', async () => {
+    const gw = await gateway();
+    const bindings = { ...BINDINGS, WIREGATE_COUNTRY_HEADER: 'CF-IPCountry' };
+    const token = await gw.token({ sub: 'morocco-only', scope: 'feed:*', jti: 'kept-licensed-6' });
+    for (let i = 0; i < 2; i++) {
+      const here = await gw.request(TXT, { headers: { Authorization: `Bearer ${token}`, 'CF-IPCountry': 'MA' } }, bindings);
+      expect(here.status).toBe(200);
+      expect(await here.text()).toContain(LATE);
+    }
+    const abroad = await gw.request(TXT, { headers: { Authorization: `Bearer ${token}`, 'CF-IPCountry': 'FR' } }, bindings);
+    expect(abroad.status).toBe(403);
+    expect(await abroad.text()).not.toContain(LATE);
+  });
+
+  it('answers a conditional request with its 304 and no delivery, and a HEAD with headers alone', async () => {
+    const gw = await gateway();
+    const token = await gw.token({ jti: 'kept-licensed-7' });
+    await licensedTimes(gw, token, 'kept-licensed-7', 2);
+    const etag = (await gw.request(TXT, bearer(token))).headers.get('etag')!;
+    const before = await deliveries(gw, 'kept-licensed-7');
+    const again = await gw.request(TXT, { headers: { Authorization: `Bearer ${token}`, 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(await deliveries(gw, 'kept-licensed-7')).toBe(before);
+    const head = await gw.request(TXT, { method: 'HEAD', headers: { Authorization: `Bearer ${token}` } });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
+  it('is not used for another token of the same licensee: each copy carries its own receipt', async () => {
+    const gw = await gateway();
+    const one = await licensedTimes(gw, await gw.token({ jti: 'kept-licensed-8' }), 'kept-licensed-8', 2);
+    const two = await licensedTimes(gw, await gw.token({ jti: 'kept-licensed-9' }), 'kept-licensed-9', 2);
+    const receipt = (text: string) => /wg-[0-9a-zA-Z_-]{16,}/.exec(text)?.[0];
+    expect(receipt(one)).toBeDefined();
+    expect(receipt(two)).toBeDefined();
+    expect(receipt(one)).not.toBe(receipt(two));
   });
 });
 

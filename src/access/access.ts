@@ -96,7 +96,7 @@ function cachedLocal(registry: Registry): KeySource {
 }
 
 /** The client's country from a trusted source only: Cloudflare's request.cf, or the operator's header. */
-function countryOf(request: Request, settings: Settings): string | undefined {
+export function countryOf(request: Request, settings: Settings): string | undefined {
   const cf = (request as Request & { cf?: { country?: unknown } }).cf;
   const raw = typeof cf?.country === 'string' ? cf.country : settings.countryHeader ? headerOf(request, settings.countryHeader) : null;
   const country = raw?.trim().toUpperCase();

@@ -14,11 +14,34 @@
 // follows from nothing but those bytes and the snapshot (see lastingRefusal): the same request gets the
 // same refusal until the store changes, without the pipeline. A refusal that time or a remote key set
 // could turn into an acceptance (expired, not yet valid, unknown key) is never kept.
+//
+// A licensed 200 is kept for its token the same way (keepLicensed), by URL, Accept and Authorization,
+// for as long as everything the decision read stays as it was: the snapshot (a revocation, a suspension,
+// a kill, a new key set, a quota: any change starts a new one), the clock before the token's exp, the
+// license's validUntil and the next embargo release, and at most 5 minutes, as the verified-token cache
+// trusts a token. Only when nothing else could change it: a token in the Authorization header (no feed
+// key, no desk session), a licensee without quotas or territories, the store's own key set, and a
+// request without Cookie, Origin or validators. Each time it is served its deliveries are written to the
+// ledger first, as the pipeline writes them (SPEC §13); a request it does not fit goes the whole way.
 
+import type { Decision } from '../access/decide.ts';
 import type { Problem, ProblemCode } from '../problem.ts';
 import type { Settings } from '../settings.ts';
+import type { DeliveredItem, DeliveryFacts } from '../store/ledger.ts';
 import type { Snapshot } from '../store/snapshot.ts';
 import { headerOf } from './request-headers.ts';
+
+/** What serving a kept licensed answer writes to the ledger each time (the country is the request's own). */
+export interface KeptDelivery {
+  readonly facts: Omit<DeliveryFacts, 'country'>;
+  readonly items: readonly DeliveredItem[];
+}
+
+/** A kept licensed answer: the response, once its deliveries are in the ledger. */
+export interface KeptLicensed {
+  readonly response: Response;
+  readonly delivery: KeptDelivery;
+}
 
 interface Kept {
   readonly status: number;
@@ -27,6 +50,8 @@ interface Kept {
   /** When it was made, and when a coming embargo release starts to change public documents (ms). */
   readonly from: number;
   readonly until: number;
+  /** Licensed answers only: the deliveries it carries. */
+  readonly delivery?: KeptDelivery;
 }
 
 /** The request headers a public answer could depend on; with any of them, no kept answer is used or made. */
@@ -63,13 +88,19 @@ class KeptAnswers {
 /** Memory an entry holds: its key (a refusal's holds the Authorization value), its body, a little for the rest. */
 const costOf = (key: string, kept: Kept) => key.length + kept.bytes.byteLength + 256;
 
-function keptOf(state: Snapshot, settings: Settings, which: 'public answers' | 'refusals' = 'public answers'): KeptAnswers {
+type Which = 'public answers' | 'refusals' | 'licensed answers';
+/**
+ * Beside the render cache's own bound: public answers a quarter of it more, licensed answers an eighth,
+ * refusals a sixteenth (a few thousand), so the gateway's caches together stay within 1.44 ×
+ * WIREGATE_RENDER_CACHE_MB.
+ */
+const SHARE: Record<Which, number> = { 'public answers': 4, 'licensed answers': 8, refusals: 16 };
+
+function keptOf(state: Snapshot, settings: Settings, which: Which = 'public answers'): KeptAnswers {
   let bySettings = state.memo.get(which) as WeakMap<Settings, KeptAnswers> | undefined;
   if (!bySettings) state.memo.set(which, (bySettings = new WeakMap()));
   let kept = bySettings.get(settings);
-  // Beside the render cache's own bound: public answers a quarter of it more, refusals a sixteenth (a
-  // few thousand), so the gateway's caches together stay within 1.31 × WIREGATE_RENDER_CACHE_MB.
-  if (!kept) bySettings.set(settings, (kept = new KeptAnswers(Math.floor(settings.renderCacheBytes / (which === 'refusals' ? 16 : 4)))));
+  if (!kept) bySettings.set(settings, (kept = new KeptAnswers(Math.floor(settings.renderCacheBytes / SHARE[which]))));
   return kept;
 }
 
@@ -81,21 +112,29 @@ function isPlain(request: Request): boolean {
 
 /**
  * The kept answer for this GET under `state`, or undefined: then the pipeline answers. Without
- * Authorization, a kept public answer; with it, a kept refusal of that credential.
+ * Authorization, a kept public answer; with it, a kept refusal of that credential, or a kept licensed
+ * answer for it (which the caller may send only once its deliveries are in the ledger).
  */
-export function keptResponse(request: Request, state: Snapshot, settings: Settings, now: number): Response | undefined {
+export function keptResponse(request: Request, state: Snapshot, settings: Settings, now: number): Response | KeptLicensed | undefined {
   const authorization = headerOf(request, 'authorization');
   let kept: Kept | undefined;
   if (authorization === null) {
     if (!isPlain(request)) return undefined;
     kept = keptOf(state, settings).get(request.url);
-    if (kept && (now < kept.from || now >= kept.until)) return undefined; // a clock set back, or a release since
   } else {
-    const key = refusalKey(request, authorization);
-    kept = key === undefined ? undefined : keptOf(state, settings, 'refusals').get(key);
+    const key = credentialKey(request, authorization);
+    if (key === undefined) return undefined;
+    kept = keptOf(state, settings, 'refusals').get(key);
+    if (!kept && !hasValidators(request)) kept = keptOf(state, settings, 'licensed answers').get(key);
   }
+  if (!kept || now < kept.from || now >= kept.until) return undefined; // a clock set back, or its time is over
   // A plain object for the headers, as the pipeline sends them: the Node adapter writes it straight out.
-  return kept && new Response(kept.bytes, { status: kept.status, headers: kept.headers });
+  const response = new Response(kept.bytes, { status: kept.status, headers: kept.headers });
+  return kept.delivery ? { response, delivery: kept.delivery } : response;
+}
+
+function hasValidators(request: Request): boolean {
+  return headerOf(request, 'if-none-match') !== null || headerOf(request, 'if-modified-since') !== null;
 }
 
 /** Keeps the pipeline's `response` to `request` under `state` if it may serve every plain request for that URL. */
@@ -146,8 +185,11 @@ export function lastingRefusal(problem: Problem, settings: Settings): boolean {
   return LASTING_WITH_ANY_KEYS.has(problem.code) || (!settings.jwksUrl && LASTING_WITH_OWN_KEYS.has(problem.code));
 }
 
-/** A refusal is judged on the credential alone; the rest of the request may only choose its format. */
-function refusalKey(request: Request, authorization: string): string | undefined {
+/**
+ * A refusal is judged on the credential alone, and so is a kept licensed answer; the rest of the
+ * request may only choose its format. Undefined for requests that may be judged on more.
+ */
+function credentialKey(request: Request, authorization: string): string | undefined {
   if (request.method !== 'GET' || headerOf(request, 'cookie') !== null || headerOf(request, 'origin') !== null) return undefined;
   return `${request.url}\n${headerOf(request, 'accept') ?? ''}\n${authorization}`;
 }
@@ -155,7 +197,39 @@ function refusalKey(request: Request, authorization: string): string | undefined
 /** Keeps the pipeline's refusal of `request`'s credential (the caller checked lastingRefusal). */
 export async function keepRefusal(request: Request, response: Response, state: Snapshot, settings: Settings): Promise<void> {
   const authorization = headerOf(request, 'authorization');
-  const key = authorization === null ? undefined : refusalKey(request, authorization);
+  const key = authorization === null ? undefined : credentialKey(request, authorization);
   if (key === undefined) return;
   keptOf(state, settings, 'refusals').set(key, { ...(await copyOf(response)), from: 0, until: Number.POSITIVE_INFINITY });
+}
+
+/** How long a verified token is trusted without verifying it again (access/token-cache.ts). */
+const LICENSED_MAX_MS = 5 * 60_000;
+
+/**
+ * Keeps a licensed 200 for its token (see the top of this file), after the pipeline wrote its deliveries.
+ * `decision` is the one it was made for; `nextRelease` the store's next embargo release anywhere.
+ */
+export function keepLicensed(
+  request: Request,
+  response: Response,
+  bytes: Uint8Array<ArrayBuffer>,
+  decision: Decision & { tier: 'licensed' },
+  delivery: KeptDelivery,
+  state: Snapshot,
+  settings: Settings,
+  now: number,
+  nextRelease: number | undefined,
+): void {
+  const { licensee, token } = decision;
+  if (response.status !== 200 || token.via !== undefined || licensee.quota || licensee.territories || settings.jwksUrl) return;
+  const authorization = headerOf(request, 'authorization');
+  const key = authorization === null || hasValidators(request) ? undefined : credentialKey(request, authorization);
+  if (key === undefined) return;
+  const until = Math.min(token.exp * 1000, now + LICENSED_MAX_MS, Date.parse(licensee.validUntil), nextRelease ?? Number.POSITIVE_INFINITY);
+  if (!(now < until)) return;
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  keptOf(state, settings, 'licensed answers').set(key, { status: 200, headers, bytes, from: now, until, delivery });
 }

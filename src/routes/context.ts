@@ -11,6 +11,7 @@ import type { Story } from '../catalog/types.ts';
 import { Problem } from '../problem.ts';
 import { RenderCache } from '../http/render-cache.ts';
 import type { ReceiptTemplate } from '../http/receipt-template.ts';
+import { keepLicensed } from '../http/kept-answers.ts';
 import { deliver, type Delivery, type Rendered } from '../http/respond.ts';
 import { excerptView, licensedView, type StoryView } from '../render/view.ts';
 import type { Bindings, Settings } from '../settings.ts';
@@ -99,16 +100,15 @@ export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>,
   const response = deliver(c, settings, rendered, delivery);
   const { decision } = delivery;
   if (decision.tier !== 'licensed') return response;
-  const facts = {
-    licensee: decision.licensee,
-    credentialKind: decision.token.via ?? 'token',
-    credential: decision.token.jti,
-    format,
-    country: c.get('caller').country(),
-  } as const;
+  const facts = { licensee: decision.licensee, credentialKind: decision.token.via ?? 'token', credential: decision.token.jti, format } as const;
   // A 304 carries no copy: it counts as a request, never as a delivery.
-  const accounting = await account(c.get('store').db, facts, response.status === 200 ? (rendered.items ?? []) : [], Date.now(), c.get('store').options.quotas);
-  if (!accounting.admitted) {
+  const items = response.status === 200 ? (rendered.items ?? []) : [];
+  const now = Date.now();
+  const accounting = await account(c.get('store').db, { ...facts, country: c.get('caller').country() }, items, now, c.get('store').options.quotas);
+  if (accounting.admitted) {
+    // The same token asking again gets this answer without the pipeline, while nothing it depends on changes.
+    keepLicensed(c.req.raw, response, rendered.bytes, decision, { facts, items }, state, settings, now, await state.nextRelease(null, now));
+  } else {
     throw new Problem('quota_exceeded', {
       detail: 'This license is past its quota; try again later.',
       retryAfter: accounting.retryAfter,
