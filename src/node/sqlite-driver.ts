@@ -79,7 +79,10 @@ export function openSqlite(path: string, keeping: ReadingKeeping = {}): SqliteSt
       }
       return outcome.changes;
     },
-    groupCommit: true,
+    // After the I/O this turn of the event loop brought: every request read by then shares the commit,
+    // and none waits for a timer (setTimeout's 1 ms left the server idle: 0.45 -> 0.57 of the baseline
+    // for the licensed story, `npm run bench`).
+    groupCommit: (commit) => setImmediate(commit),
     version: version.read,
   };
   return {

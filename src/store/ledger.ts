@@ -201,9 +201,9 @@ export function rateLimitHeaders(quotas: readonly QuotaState[]): Record<string, 
 }
 
 /**
- * Group commit: the deliveries of every response in flight are written in one transaction, at most
- * one timer tick (about a millisecond) after the first of them; each response waits for the commit
- * that holds its rows before it is sent. One transaction for fifty responses instead of fifty.
+ * Group commit: the deliveries of every response in flight are written in one transaction, when the
+ * driver schedules it (Node: once the I/O of this event-loop turn is read); each response waits for
+ * the commit that holds its rows before it is sent. One transaction for many responses instead of one each.
  */
 interface Pending {
   readonly statements: readonly Statement[];
@@ -213,7 +213,8 @@ const queues = new WeakMap<SqlDriver, Pending[]>();
 
 async function groupCommit(db: SqlDriver, statements: readonly Statement[]): Promise<void> {
   if (statements.length === 0) return;
-  if (!db.groupCommit) {
+  const schedule = db.groupCommit;
+  if (!schedule) {
     await db.batch(statements);
     return;
   }
@@ -221,7 +222,7 @@ async function groupCommit(db: SqlDriver, statements: readonly Statement[]): Pro
     let queue = queues.get(db);
     if (!queue) {
       queues.set(db, (queue = []));
-      setTimeout(() => void flush(db), 0);
+      schedule(() => void flush(db));
     }
     queue.push({ statements, done: { resolve, reject } });
   });

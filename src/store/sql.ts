@@ -21,10 +21,11 @@ export interface SqlDriver {
    */
   batch(statements: readonly Statement[]): Promise<number[]>;
   /**
-   * Whether concurrent requests may share one transaction (Node: one process, one connection). Not on
-   * Workers, where I/O started for one request must not complete another's.
+   * Present when concurrent requests may share one transaction (Node: one process, one connection): it
+   * schedules the shared commit. Not on Workers, where I/O started for one request must not complete
+   * another's.
    */
-  readonly groupCommit?: boolean;
+  readonly groupCommit?: (commit: () => void) => void;
   /**
    * A number that changes whenever the store's generation may have changed since the last call, by
    * this connection or any other; synchronous and cheap (Node: this process's own generation moves,
