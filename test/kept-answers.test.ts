@@ -238,6 +238,17 @@ describe('a kept licensed answer', () => {
   const deliveries = async (gw: Gateway, jti: string) =>
     (await gw.store.db.all<{ n: number }>(sql(`SELECT COUNT(*) AS n FROM deliveries WHERE credential = ?`, jti)))[0]!.n;
 
+  /**
+   * Whether app.fetch answers this token's next plain GET of `path` from a kept licensed answer: the
+   * snapshot it would use (store.current) holds one. Under workerd most tests' stores are read afresh on
+   * every request (ttlMs 0): there current() is empty and every request goes the whole way.
+   */
+  const keptFor = (gw: Gateway, token: string, path = TXT) => {
+    const state = gw.store.current(Date.now());
+    const kept = state && keptResponse(new Request(`http://localhost${path}`, bearer(token)), state, settingsFrom(BINDINGS), Date.now());
+    return kept !== undefined && !(kept instanceof Response);
+  };
+
   /** Asks `times` times with the token: the same licensed bytes each time, and one delivery written per answer. */
   async function licensedTimes(gw: Gateway, token: string, jti: string, times = 3, path = TXT): Promise<string> {
     const before = await deliveries(gw, jti);
@@ -251,6 +262,7 @@ describe('a kept licensed answer', () => {
       expect(text).toBe(first);
       expect(await deliveries(gw, jti)).toBe(before + i + 1);
     }
+    expect(keptFor(gw, token, path)).toBe(gw.store.current(Date.now()) !== undefined);
     return first!;
   }
 
@@ -398,6 +410,18 @@ describe('a kept licensed answer', () => {
     const head = await gw.request(TXT, { method: 'HEAD', headers: { Authorization: `Bearer ${token}` } });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+    // A HEAD carries no text: no delivery (SPEC §13 counts responses that carry licensed text).
+    expect(await deliveries(gw, 'kept-licensed-7')).toBe(before);
+  });
+
+  it('on a store read within a TTL, as on Workers, each kept answer is in the ledger too', async () => {
+    const gw = await gateway({ storeOptions: { ttlMs: 60_000 } });
+    const token = await gw.token({ jti: 'kept-licensed-12' });
+    await licensedTimes(gw, token, 'kept-licensed-12', 1);
+    expect(keptFor(gw, token)).toBe(true);
+    await licensedTimes(gw, token, 'kept-licensed-12', 3);
+    await licensedTimes(gw, token, 'kept-licensed-12', 2, '/feeds/world/atom.xml');
+    expect(keptFor(gw, token, '/feeds/world/atom.xml')).toBe(true);
   });
 
   it('is not used for another token of the same licensee: each copy carries its own receipt', async () => {

@@ -63,15 +63,28 @@ class KeptAnswers {
   readonly #byKey = new Map<string, Kept>();
   #bytes = 0;
 
-  constructor(readonly maxBytes: number) {}
+  /**
+   * `evicts`: when full, the oldest entries make room for a new one. Otherwise a full map takes no
+   * more (until the next snapshot starts an empty one): a thousand tokens asked in turn would each
+   * evict the next one due, and none would ever be found.
+   */
+  constructor(
+    readonly maxBytes: number,
+    readonly evicts = true,
+  ) {}
 
   get(key: string): Kept | undefined {
     return this.#byKey.get(key);
   }
 
+  /** Whether an entry of at least `bytes` could be taken. */
+  hasRoomFor(bytes: number): boolean {
+    return bytes <= this.maxBytes / 16 && (this.evicts || this.#bytes + bytes <= this.maxBytes);
+  }
+
   set(key: string, kept: Kept): void {
     const cost = costOf(key, kept);
-    if (cost > this.maxBytes / 16) return;
+    if (!this.hasRoomFor(cost)) return;
     const old = this.#byKey.get(key);
     if (old) this.#bytes -= costOf(key, old);
     this.#byKey.set(key, kept);
@@ -85,22 +98,27 @@ class KeptAnswers {
   }
 }
 
-/** Memory an entry holds: its key (a refusal's holds the Authorization value), its body, a little for the rest. */
-const costOf = (key: string, kept: Kept) => key.length + kept.bytes.byteLength + 256;
+/** Memory an entry holds: its key (a refusal's holds the Authorization value), its body, its headers and deliveries, a little for the rest. */
+function costOf(key: string, kept: Kept): number {
+  let cost = key.length + kept.bytes.byteLength + 256;
+  for (const name in kept.headers) cost += name.length + kept.headers[name]!.length + 32;
+  for (const item of kept.delivery?.items ?? []) cost += item.slug.length + item.receipt.length + 64;
+  return cost;
+}
 
 type Which = 'public answers' | 'refusals' | 'licensed answers';
 /**
- * Beside the render cache's own bound: public answers a quarter of it more, licensed answers an eighth,
- * refusals a sixteenth (a few thousand), so the gateway's caches together stay within 1.44 ×
- * WIREGATE_RENDER_CACHE_MB.
+ * Beside the render cache's own bound: public and licensed answers a quarter of it more each, refusals
+ * a sixteenth (a few thousand), so the gateway's caches together stay within 1.57 ×
+ * WIREGATE_RENDER_CACHE_MB. Licensed answers are one per token and URL: they do not evict each other.
  */
-const SHARE: Record<Which, number> = { 'public answers': 4, 'licensed answers': 8, refusals: 16 };
+const SHARE: Record<Which, number> = { 'public answers': 4, 'licensed answers': 4, refusals: 16 };
 
 function keptOf(state: Snapshot, settings: Settings, which: Which = 'public answers'): KeptAnswers {
   let bySettings = state.memo.get(which) as WeakMap<Settings, KeptAnswers> | undefined;
   if (!bySettings) state.memo.set(which, (bySettings = new WeakMap()));
   let kept = bySettings.get(settings);
-  if (!kept) bySettings.set(settings, (kept = new KeptAnswers(Math.floor(settings.renderCacheBytes / SHARE[which]))));
+  if (!kept) bySettings.set(settings, (kept = new KeptAnswers(Math.floor(settings.renderCacheBytes / SHARE[which]), which !== 'licensed answers')));
   return kept;
 }
 
@@ -207,7 +225,8 @@ const LICENSED_MAX_MS = 5 * 60_000;
 
 /**
  * Keeps a licensed 200 for its token (see the top of this file), after the pipeline wrote its deliveries.
- * `decision` is the one it was made for; `nextRelease` the store's next embargo release anywhere.
+ * `decision` is the one it was made for, at `decidedAt`; `nextRelease` the store's next embargo release
+ * anywhere after that instant.
  */
 export function keepLicensed(
   request: Request,
@@ -217,6 +236,7 @@ export function keepLicensed(
   delivery: KeptDelivery,
   state: Snapshot,
   settings: Settings,
+  decidedAt: number,
   now: number,
   nextRelease: number | undefined,
 ): void {
@@ -225,11 +245,13 @@ export function keepLicensed(
   const authorization = headerOf(request, 'authorization');
   const key = authorization === null || hasValidators(request) ? undefined : credentialKey(request, authorization);
   if (key === undefined) return;
-  const until = Math.min(token.exp * 1000, now + LICENSED_MAX_MS, Date.parse(licensee.validUntil), nextRelease ?? Number.POSITIVE_INFINITY);
-  if (!(now < until)) return;
+  const until = Math.min(token.exp * 1000, decidedAt + LICENSED_MAX_MS, Date.parse(licensee.validUntil), nextRelease ?? Number.POSITIVE_INFINITY);
+  if (!(decidedAt <= now && now < until)) return;
+  const kept = keptOf(state, settings, 'licensed answers');
+  if (!kept.hasRoomFor(key.length + bytes.byteLength)) return;
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  keptOf(state, settings, 'licensed answers').set(key, { status: 200, headers, bytes, from: now, until, delivery });
+  kept.set(key, { status: 200, headers, bytes, from: decidedAt, until, delivery });
 }

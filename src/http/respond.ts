@@ -13,6 +13,8 @@ export interface Delivery {
   readonly maxAge?: number;
   /** Further headers that describe the representation (e.g. TDMRep). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** When the decision was made (ms): a licensed answer is kept from then (http/kept-answers.ts). */
+  readonly at?: number;
 }
 
 const encoder = new TextEncoder();

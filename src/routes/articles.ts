@@ -58,7 +58,7 @@ export function register(app: App): void {
             return view.license ? { ...r, items: [{ slug: story.slug, version: story.version, receipt: view.license.receipt }] } : r;
             // The story page is where a desk session counts (SPEC §12): caches must key on the cookie too.
           },
-          { decision, headers: tdmHeaders(settings), ...(suffix === 'html' ? { vary: 'Cookie' } : {}) },
+          { decision, at: now, headers: tdmHeaders(settings), ...(suffix === 'html' ? { vary: 'Cookie' } : {}) },
           suffix,
         );
       }

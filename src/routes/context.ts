@@ -101,13 +101,16 @@ export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>,
   const { decision } = delivery;
   if (decision.tier !== 'licensed') return response;
   const facts = { licensee: decision.licensee, credentialKind: decision.token.via ?? 'token', credential: decision.token.jti, format } as const;
-  // A 304 carries no copy: it counts as a request, never as a delivery.
-  const items = response.status === 200 ? (rendered.items ?? []) : [];
+  // A 304 or a HEAD carries no copy: it counts as a request, never as a delivery.
+  const items = response.status === 200 && c.req.method !== 'HEAD' ? (rendered.items ?? []) : [];
   const now = Date.now();
   const accounting = await account(c.get('store').db, { ...facts, country: c.get('caller').country() }, items, now, c.get('store').options.quotas);
   if (accounting.admitted) {
-    // The same token asking again gets this answer without the pipeline, while nothing it depends on changes.
-    keepLicensed(c.req.raw, response, rendered.bytes, decision, { facts, items }, state, settings, now, await state.nextRelease(null, now));
+    // The same token asking again gets this answer without the pipeline, while nothing it depends on
+    // changes: from the instant of its decision (a release between the decision and now ends it at once).
+    const at = delivery.at;
+    if (at !== undefined)
+      keepLicensed(c.req.raw, response, rendered.bytes, decision, { facts, items }, state, settings, at, now, await state.nextRelease(null, at));
   } else {
     throw new Problem('quota_exceeded', {
       detail: 'This license is past its quota; try again later.',

@@ -68,7 +68,7 @@ export async function serveFeed(c: Ctx, caller: Caller, feedId: string, file: st
     });
     return { body: format.render(view), updated: view.updated, stories: window.items.map((w) => w.story) };
   };
-  const delivery = { decision, maxAge: maxAgeUntil(settings, nextRelease, now), headers: { ...tdmHeaders(settings), ...address?.headers } };
+  const delivery = { decision, at: now, maxAge: maxAgeUntil(settings, nextRelease, now), headers: { ...tdmHeaders(settings), ...address?.headers } };
   if (decision.tier !== 'licensed') {
     return cached(
       c,

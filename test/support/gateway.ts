@@ -7,7 +7,7 @@ import { ROUTES } from '../../src/routes/table.ts';
 import type { DataFile, Story } from '../../src/catalog/types.ts';
 import { loadData, type DataFiles, type GatewayData } from '../../src/data.ts';
 import type { Bindings } from '../../src/settings.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { Store, StoreOptions } from '../../src/store/store.ts';
 import packed from '../../build/data.json';
 
 export const SLUG = 'the-israeli-and-moroccan-defense-ministers-meet-in-a-historic-visit';
@@ -126,7 +126,7 @@ export function packedFiles(): DataFiles {
 }
 
 export async function gateway(
-  options: { extraFeeds?: DataFile[]; replaceFeeds?: DataFile[]; extraLicensees?: Record<string, unknown>[] } = {},
+  options: { extraFeeds?: DataFile[]; replaceFeeds?: DataFile[]; extraLicensees?: Record<string, unknown>[]; storeOptions?: StoreOptions } = {},
 ): Promise<Gateway> {
   const es256 = await testKey('ES256', 'test-es256');
   const eddsa = await testKey('EdDSA', 'test-eddsa');
@@ -142,7 +142,7 @@ export async function gateway(
   ];
   const feeds = options.replaceFeeds ?? [...files.feeds, ...(options.extraFeeds ?? [])];
   const data = loadData({ feeds, licenses });
-  const store = await testStore({ feeds, licenses });
+  const store = await testStore({ feeds, licenses }, options.storeOptions);
   const app = newApp(() => store);
   return {
     data,
