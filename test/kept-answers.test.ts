@@ -424,6 +424,39 @@ describe('a kept licensed answer', () => {
     expect(keptFor(gw, token, '/feeds/world/atom.xml')).toBe(true);
   });
 
+  it('is not served past an embargo release: from that instant the licensed feed lists the released story', async () => {
+    const gw = await gateway();
+    const until = await embargoedStory(gw, 'ferry-route-opens', 'Ferry route opens', 'The first ferry sailed at dawn.');
+    const token = await gw.token({ jti: 'kept-licensed-13', exp: Math.floor(until / 1000) + 3600 });
+    const feed = '/feeds/world/rss.xml';
+    // Asked a minute before the release (well within the 5 minutes a kept answer may last).
+    vi.setSystemTime(until - 60_000);
+    expect(await licensedTimes(gw, token, 'kept-licensed-13', 2, feed)).not.toContain('Ferry route opens');
+    vi.setSystemTime(until - 1);
+    expect(keptFor(gw, token, feed)).toBe(gw.store.current(Date.now()) !== undefined);
+    vi.setSystemTime(until);
+    expect(keptFor(gw, token, feed)).toBe(false);
+    const released = await gw.request(feed, bearer(token));
+    expect(released.status).toBe(200);
+    const text = await released.text();
+    expect(text).toContain('Ferry route opens');
+    expect(text).toContain('The first ferry sailed at dawn.');
+  });
+
+  it('lasts at most the 5 minutes a verified token is trusted without verifying it again', async () => {
+    const gw = await gateway();
+    const t0 = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 });
+    const token = await gw.token({ jti: 'kept-licensed-14', exp: Math.floor(t0 / 1000) + 3600 });
+    await licensedTimes(gw, token, 'kept-licensed-14', 1);
+    vi.setSystemTime(t0 + 5 * 60_000 - 1);
+    expect(keptFor(gw, token)).toBe(gw.store.current(Date.now()) !== undefined);
+    vi.setSystemTime(t0 + 5 * 60_000);
+    expect(keptFor(gw, token)).toBe(false);
+    // The pipeline answers, and keeps the answer again.
+    await licensedTimes(gw, token, 'kept-licensed-14', 2);
+  });
+
   it('is not used for another token of the same licensee: each copy carries its own receipt', async () => {
     const gw = await gateway();
     const one = await licensedTimes(gw, await gw.token({ jti: 'kept-licensed-8' }), 'kept-licensed-8', 2);
