@@ -14,7 +14,7 @@ const MAX_ENTRIES = 10_000;
  */
 const MAX_REFUSALS = 1_000;
 /** A cached success is re-verified at least this often, so a key removed from the key set stops working. */
-const MAX_TRUST_MS = 5 * 60_000;
+export const MAX_TRUST_MS = 5 * 60_000;
 /**
  * Refusals that depend on nothing but the token's bytes, the settings and the key set. Malformed tokens
  * and headers with an algorithm we never accept are refused before anything is remembered (so garbage
@@ -41,20 +41,15 @@ interface Caches {
   readonly refused: Map<string, Refused>;
 }
 
-/** Per key source, then per settings and token kind ("<settings id> <kind>"), so a lookup hashes the token alone. */
-const caches = new WeakMap<KeySource, Map<string, Caches>>();
-const settingsIds = new WeakMap<Settings, number>();
-let nextSettingsId = 0;
+/** Per key source, then per settings and token kind, so a lookup hashes the token alone. */
+const caches = new WeakMap<KeySource, WeakMap<Settings, Partial<Record<TokenKind, Caches>>>>();
 
 function cachesFor(keys: KeySource, settings: Settings, kind: TokenKind): Caches {
-  let byScope = caches.get(keys);
-  if (!byScope) caches.set(keys, (byScope = new Map()));
-  let sid = settingsIds.get(settings);
-  if (sid === undefined) settingsIds.set(settings, (sid = nextSettingsId++));
-  const scope = `${sid} ${kind}`;
-  let cache = byScope.get(scope);
-  if (!cache) byScope.set(scope, (cache = { verified: new Map(), refused: new Map() }));
-  return cache;
+  let bySettings = caches.get(keys);
+  if (!bySettings) caches.set(keys, (bySettings = new WeakMap()));
+  let byKind = bySettings.get(settings);
+  if (!byKind) bySettings.set(settings, (byKind = {}));
+  return (byKind[kind] ??= { verified: new Map(), refused: new Map() });
 }
 
 export async function verifyTokenCached(token: string, keys: KeySource, settings: Settings, now: number, kind: TokenKind = 'license'): Promise<VerifiedToken> {

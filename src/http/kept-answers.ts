@@ -25,6 +25,7 @@
 // ledger first, as the pipeline writes them (SPEC §13); a request it does not fit goes the whole way.
 
 import type { Decision } from '../access/decide.ts';
+import { MAX_TRUST_MS } from '../access/token-cache.ts';
 import type { Problem, ProblemCode } from '../problem.ts';
 import type { Settings } from '../settings.ts';
 import type { DeliveredItem, DeliveryFacts } from '../store/ledger.ts';
@@ -171,11 +172,16 @@ export async function keepAnswer(request: Request, response: Response, state: Sn
 
 async function copyOf(response: Response): Promise<Pick<Kept, 'status' | 'headers' | 'bytes'>> {
   const bytes = new Uint8Array(await response.clone().arrayBuffer());
+  return { status: response.status, headers: headersOf(response), bytes };
+}
+
+/** The response's headers as the plain object a kept answer is sent with. */
+function headersOf(response: Response): Record<string, string> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  return { status: response.status, headers, bytes };
+  return headers;
 }
 
 /**
@@ -220,38 +226,31 @@ export async function keepRefusal(request: Request, response: Response, state: S
   keptOf(state, settings, 'refusals').set(key, { ...(await copyOf(response)), from: 0, until: Number.POSITIVE_INFINITY });
 }
 
-/** How long a verified token is trusted without verifying it again (access/token-cache.ts). */
-const LICENSED_MAX_MS = 5 * 60_000;
-
 /**
  * Keeps a licensed 200 for its token (see the top of this file), after the pipeline wrote its deliveries.
- * `decision` is the one it was made for, at `decidedAt`; `nextRelease` the store's next embargo release
- * anywhere after that instant.
+ * `decision` is the one it was made for, at `decidedAt`: the answer is kept from that instant, so an
+ * embargo release between the decision and now ends it at once.
  */
-export function keepLicensed(
+export async function keepLicensed(
   request: Request,
   response: Response,
   bytes: Uint8Array<ArrayBuffer>,
   decision: Decision & { tier: 'licensed' },
   delivery: KeptDelivery,
+  decidedAt: number,
   state: Snapshot,
   settings: Settings,
-  decidedAt: number,
-  now: number,
-  nextRelease: number | undefined,
-): void {
+): Promise<void> {
   const { licensee, token } = decision;
   if (response.status !== 200 || token.via !== undefined || licensee.quota || licensee.territories || settings.jwksUrl) return;
   const authorization = headerOf(request, 'authorization');
   const key = authorization === null || hasValidators(request) ? undefined : credentialKey(request, authorization);
-  if (key === undefined) return;
-  const until = Math.min(token.exp * 1000, decidedAt + LICENSED_MAX_MS, Date.parse(licensee.validUntil), nextRelease ?? Number.POSITIVE_INFINITY);
-  if (!(decidedAt <= now && now < until)) return;
   const kept = keptOf(state, settings, 'licensed answers');
-  if (!kept.hasRoomFor(key.length + bytes.byteLength)) return;
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  kept.set(key, { status: 200, headers, bytes, from: decidedAt, until, delivery });
+  if (key === undefined || !kept.hasRoomFor(key.length + bytes.byteLength)) return;
+  // As long as a verified token is trusted without verifying it again (access/token-cache.ts).
+  const nextRelease = (await state.nextRelease(null, decidedAt)) ?? Number.POSITIVE_INFINITY;
+  const until = Math.min(token.exp * 1000, decidedAt + MAX_TRUST_MS, Date.parse(licensee.validUntil), nextRelease);
+  const now = Date.now();
+  if (!(decidedAt <= now && now < until)) return;
+  kept.set(key, { status: 200, headers: headersOf(response), bytes, from: decidedAt, until, delivery });
 }
