@@ -19,13 +19,14 @@ const entry = join(root, 'src', 'cli', 'main.ts');
 const outDir = join(root, 'build', 'cli');
 const bundle = join(outDir, 'main.mjs');
 const manifest = join(outDir, 'inputs.json');
+const BUILT_BY = ['bin/wiregate.mjs', 'node_modules/esbuild/package.json'];
 
 await import(pathToFileURL(await bundled().catch(fromSources)).href);
 
 /** The bundle's path, built first when it is missing or older than any of its sources. */
 async function bundled() {
   if (fresh()) return bundle;
-  const { build, version } = await import('esbuild');
+  const { build } = await import('esbuild');
   mkdirSync(outDir, { recursive: true });
   // Written beside and renamed into place: processes starting at once never import half a file.
   const tmp = `${bundle}.${process.pid}.tmp`;
@@ -42,11 +43,12 @@ async function bundled() {
     sourcemap: 'external', // build/cli/main.mjs.map, for profiles (bench/profile.ts) and debuggers
     logLevel: 'error',
   });
+  // The bundle's sources, and what decides how they are bundled: this file and the esbuild installed.
   const inputs = {};
-  for (const file of Object.keys(result.metafile.inputs)) inputs[file] = stamp(join(root, file));
+  for (const file of [...Object.keys(result.metafile.inputs), ...BUILT_BY]) inputs[file] = stamp(join(root, file));
   renameSync(`${tmp}.map`, `${bundle}.map`);
   renameSync(tmp, bundle);
-  writeFileSync(`${manifest}.${process.pid}.tmp`, JSON.stringify({ esbuild: version, inputs }));
+  writeFileSync(`${manifest}.${process.pid}.tmp`, JSON.stringify({ inputs }));
   renameSync(`${manifest}.${process.pid}.tmp`, manifest);
   return bundle;
 }

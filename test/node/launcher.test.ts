@@ -24,7 +24,7 @@ const run = (dir: string, ...args: string[]) =>
   spawnSync(process.execPath, [join(dir, 'bin', 'wiregate.mjs'), ...args], { cwd: tmpdir(), env: cleanEnv(), encoding: 'utf8', timeout: 30_000 });
 
 describe('bin/wiregate.mjs', () => {
-  it('builds the bundle once, reuses it, and rebuilds it when a source file changes', () => {
+  it('builds the bundle once, reuses it, and rebuilds it when a source file or the launcher changes', () => {
     const dir = checkout();
     const bundle = join(dir, 'build', 'cli', 'main.mjs');
     const first = run(dir, '--version');
@@ -42,7 +42,13 @@ describe('bin/wiregate.mjs', () => {
     const edited = run(dir, '--version');
     expect(edited.status).toBe(0);
     expect(edited.stdout).toContain('edited since the bundle');
-    expect(statSync(bundle).mtimeMs).not.toBe(built);
+    const rebuilt = statSync(bundle).mtimeMs;
+    expect(rebuilt).not.toBe(built);
+
+    // How the sources are bundled is an input too: the launcher itself.
+    appendFileSync(join(dir, 'bin', 'wiregate.mjs'), '\n// another build option\n');
+    expect(run(dir, '--version').status).toBe(0);
+    expect(statSync(bundle).mtimeMs).not.toBe(rebuilt);
   }, 60_000);
 
   it('runs from the sources through tsx when no bundle can be written', () => {
