@@ -30,12 +30,18 @@ async function kept(gw: Gateway, path: string): Promise<string> {
   return text;
 }
 
-async function operatorPost(gw: Gateway, path: string, body: unknown): Promise<Response> {
+async function operatorPost(gw: Gateway, path: string, body: unknown, method = 'POST'): Promise<Response> {
   return gw.request(path, {
-    method: 'POST',
+    method,
     headers: { Authorization: `Bearer ${await gw.operatorToken()}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
+}
+
+/** PUTs a licensee record through the operator API (active, valid 2020–2099 unless `fields` say otherwise); answers the status. */
+async function putLicensee(gw: Gateway, id: string, name: string, license: string, fields: Record<string, unknown>): Promise<number> {
+  const record = { id, name, status: 'active', license, validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z', ...fields };
+  return (await operatorPost(gw, `/admin/licensees/${id}`, record, 'PUT')).status;
 }
 
 /**
@@ -178,21 +184,7 @@ describe('a kept refusal', () => {
       expect(refused.status).toBe(401);
       expect(((await refused.json()) as { code: string }).code).toBe('licensee_suspended');
     }
-    const restored = {
-      id: 'suspended-news',
-      name: 'Suspended News',
-      status: 'active',
-      license: 'LIC-S-1',
-      feeds: ['world'],
-      validFrom: '2020-01-01T00:00:00Z',
-      validUntil: '2099-01-01T00:00:00Z',
-    };
-    const put = await gw.request('/admin/licensees/suspended-news', {
-      method: 'PUT',
-      headers: { Authorization: `Bearer ${await gw.operatorToken()}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(restored),
-    });
-    expect(put.status).toBe(200);
+    expect(await putLicensee(gw, 'suspended-news', 'Suspended News', 'LIC-S-1', { feeds: ['world'] })).toBe(200);
     // Another page first, so the new snapshot is loaded when the token comes back.
     expect((await gw.request(STORY)).status).toBe(200);
     const licensed = await gw.request(`${STORY}.txt`, bearer(token));
@@ -291,21 +283,7 @@ describe('a kept licensed answer', () => {
     const gw = await gateway();
     const token = await gw.token({ jti: 'kept-licensed-2' });
     await licensedTimes(gw, token, 'kept-licensed-2');
-    const suspended = {
-      id: 'demo-newsroom',
-      name: 'Demo Newsroom',
-      status: 'suspended',
-      license: 'LIC-DEMO-0001',
-      feeds: ['*'],
-      validFrom: '2020-01-01T00:00:00Z',
-      validUntil: '2099-01-01T00:00:00Z',
-    };
-    const put = await gw.request('/admin/licensees/demo-newsroom', {
-      method: 'PUT',
-      headers: { Authorization: `Bearer ${await gw.operatorToken()}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(suspended),
-    });
-    expect(put.status).toBe(200);
+    expect(await putLicensee(gw, 'demo-newsroom', 'Demo Newsroom', 'LIC-DEMO-0001', { feeds: ['*'], status: 'suspended' })).toBe(200);
     expect(await refusedWith(gw, token)).toBe('licensee_suspended');
 
     const other = await gateway();
@@ -318,19 +296,7 @@ describe('a kept licensed answer', () => {
   });
 
   it("is not served past its token's exp, nor past its license's validUntil", async () => {
-    const gw = await gateway({
-      extraLicensees: [
-        {
-          id: 'ending-news',
-          name: 'Ending News',
-          status: 'active',
-          license: 'LIC-E-1',
-          feeds: ['world'],
-          validFrom: '2020-01-01T00:00:00Z',
-          validUntil: '2099-01-01T00:00:00Z',
-        },
-      ],
-    });
+    const gw = await gateway();
     const t0 = Date.now();
     vi.useFakeTimers({ toFake: ['Date'], now: t0 });
     const exp = Math.floor(t0 / 1000) + 120;
@@ -340,23 +306,10 @@ describe('a kept licensed answer', () => {
     vi.setSystemTime(exp * 1000 + 61_000);
     expect(await refusedWith(gw, token)).toBe('token_expired');
 
-    // A license that ends two minutes from now (its file says so from the start).
+    // A license that ends two minutes from now.
     vi.setSystemTime(t0);
     const validUntil = new Date(t0 + 120_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const put = await gw.request('/admin/licensees/ending-news', {
-      method: 'PUT',
-      headers: { Authorization: `Bearer ${await gw.operatorToken()}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        id: 'ending-news',
-        name: 'Ending News',
-        status: 'active',
-        license: 'LIC-E-1',
-        feeds: ['world'],
-        validFrom: '2020-01-01T00:00:00Z',
-        validUntil,
-      }),
-    });
-    expect(put.status).toBe(200);
+    expect(await putLicensee(gw, 'ending-news', 'Ending News', 'LIC-E-1', { feeds: ['world'], validUntil })).toBe(201);
     const ending = await gw.token({ sub: 'ending-news', jti: 'kept-licensed-5', exp: Math.floor(t0 / 1000) + 3600 });
     await licensedTimes(gw, ending, 'kept-licensed-5');
     vi.setSystemTime(Date.parse(validUntil) + 1_000);
