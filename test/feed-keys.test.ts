@@ -17,6 +17,15 @@ const EXTRA = [
   { id: 'flag-news', name: 'Flag News', license: 'LIC-FL-1', feeds: ['world'], sharing: { maxNetworksPerDay: 2, action: 'flag' }, ...WIDE },
   { id: 'strict-news', name: 'Strict News', license: 'LIC-ST-1', feeds: ['world'], sharing: { maxNetworksPerDay: 2, action: 'suspend' }, ...WIDE },
   { id: 'soon-suspended', name: 'Soon Suspended', license: 'LIC-SS-1', feeds: ['world', 'sports'], ...WIDE },
+  {
+    id: 'quota-strict',
+    name: 'Quota Strict',
+    license: 'LIC-QS-1',
+    feeds: ['world', 'sports'],
+    sharing: { maxNetworksPerDay: 1, action: 'suspend' },
+    quota: { requestsPerMinute: 1 },
+    ...WIDE,
+  },
 ];
 
 let gw: Gateway;
@@ -277,6 +286,32 @@ describe('sharing detection', () => {
     expect(await later.text()).not.toContain(LATE);
     const after = (await (await admin('GET', '/admin/licensees/strict-news/feed-keys')).json()) as typeof list;
     expect(after.keys[0]!.status).toBe('suspended');
+  });
+});
+
+describe('a refused poll records nothing', () => {
+  type Listed = { keys: { lastUsed: string | null; status: string; sharing: { flagged: boolean; today: { networks: number; userAgents: number } } }[] };
+  const listed = async () => (await (await admin('GET', '/admin/licensees/quota-strict/feed-keys')).json()) as Listed;
+
+  it('neither a refusal of the route (404, 403) nor of the quota (429) counts a network, a User-Agent or a use', async () => {
+    const k = await issue('quota-strict');
+    const refused: [string, Parameters<typeof poll>[2], number][] = [
+      ['rss.xml', { ip: '198.51.100.1', feed: 'sports' }, 403], // a feed the key does not cover
+      ['rss.xml', { ip: '198.51.100.2', feed: 'no-such-feed' }, 404],
+      ['feed.rss', { ip: '198.51.100.3' }, 404],
+      ['rss.xml?page=99', { ip: '198.51.100.4' }, 404],
+    ];
+    for (const [file, init, status] of refused) expect((await poll(k.key, file, { ...init, ua: `refused/${status}` })).status).toBe(status);
+    expect((await listed()).keys[0]).toMatchObject({ lastUsed: null, status: 'active', sharing: { flagged: false, today: { networks: 0, userAgents: 0 } } });
+    // The quota's one request a minute, then a refusal by the quota from the same /24 with another
+    // User-Agent: counted, it would be the day's second User-Agent.
+    expect((await poll(k.key, 'rss.xml', { ip: '203.0.113.1', ua: 'admitted' })).status).toBe(200);
+    const over = await poll(k.key, 'rss.xml', { ip: '203.0.113.200', ua: 'over-quota' });
+    expect(over.status).toBe(429);
+    expect(await over.text()).not.toContain(LATE);
+    const after = (await listed()).keys[0]!;
+    expect(after).toMatchObject({ status: 'active', sharing: { flagged: false, today: { networks: 1, userAgents: 1 } } });
+    expect(after.lastUsed).not.toBeNull();
   });
 });
 

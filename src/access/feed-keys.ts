@@ -2,6 +2,7 @@
 // key from a private feed URL into an identity, with the refusals of §11 (404, 410, 403).
 
 import { Problem } from '../problem.ts';
+import type { CredentialUse } from '../http/respond.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Settings } from '../settings.ts';
 import { countsOf, feedKeyByHash, feedKeysOf, insertFeedKey, type FeedKeyRecord } from '../store/feed-keys.ts';
@@ -10,7 +11,7 @@ import type { SqlDriver } from '../store/sql.ts';
 import type { Actor } from '../store/writes.ts';
 import type { Identity } from './decide.ts';
 import { newPublicId, newSecret, SECRET_SHAPE, secretHash } from './opaque.ts';
-import { DEFAULT_SHARING, sightingOf, watchSharing } from './sharing.ts';
+import { DEFAULT_SHARING, sharingWatch, sightingOf } from './sharing.ts';
 import type { VerifiedToken } from './verify-token.ts';
 
 /**
@@ -137,10 +138,19 @@ export async function listFeedKeys(db: SqlDriver, registry: Registry, licenseeId
 }
 
 /**
- * The identity a private feed URL stands for, or the §11 refusal. Every check reads the store and
- * registry afresh, so a revocation, suspension or sharing verdict applies to the very next poll.
+ * The identity a private feed URL stands for, or the §11 refusal, with the key's sharing watch for
+ * the route to run around the delivery (a poll the route refuses records nothing). Every check reads
+ * the store and registry afresh, so a revocation, suspension or sharing verdict applies to the very
+ * next poll.
  */
-export async function identifyFeedKey(db: SqlDriver, registry: Registry, key: string, request: Request, settings: Settings, now: number): Promise<Identity> {
+export async function identifyFeedKey(
+  db: SqlDriver,
+  registry: Registry,
+  key: string,
+  request: Request,
+  settings: Settings,
+  now: number,
+): Promise<{ identity: Identity; use: CredentialUse }> {
   // Fixed details only: nothing of the URL (which holds the key) is ever echoed.
   const record = SECRET_SHAPE.test(key) ? await feedKeyByHash(db, await secretHash(key)) : undefined;
   if (!record) throw new Problem('feed_key_unknown', { detail: 'No such private feed.' });
@@ -158,9 +168,7 @@ export async function identifyFeedKey(db: SqlDriver, registry: Registry, key: st
   if (licensee?.status !== 'active') {
     throw new Problem('feed_key_licensee_suspended', { detail: 'The license behind this private feed URL is suspended.' });
   }
-  const verdict = await watchSharing(db, record.id, licensee, sightingOf(request, settings), now);
-  if (verdict.suspended) throw new Problem('feed_key_shared', { detail: 'This private feed URL was suspended: it was used from too many networks.' });
-  return { token: keyToken(record), licensee };
+  return { identity: { token: keyToken(record), licensee }, use: sharingWatch(db, record.id, licensee, sightingOf(request, settings), now) };
 }
 
 /** What a license token with scope feed:<each key feed> would be, with the key's id as its jti. */

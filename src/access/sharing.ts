@@ -1,11 +1,13 @@
 // Sharing detection for feed keys (SPEC §11): who polls a key, as networks and User-Agents per UTC
 // day, and the licensee's threshold. Only network prefixes are ever stored, never an address.
 
+import type { CredentialUse } from '../http/respond.ts';
 import { headerOf, socketFacts } from '../http/request-headers.ts';
+import { Problem } from '../problem.ts';
 import type { Licensee } from '../registry/registry.ts';
 import type { Settings } from '../settings.ts';
 import { iso } from '../store/snapshot.ts';
-import { markSharing, recordClient, type ClientSighting, type DayCounts } from '../store/feed-keys.ts';
+import { countsOf, markSharing, recordClient, seenNetwork, type ClientSighting } from '../store/feed-keys.ts';
 import type { SqlDriver } from '../store/sql.ts';
 
 export const DEFAULT_SHARING = Object.freeze({ maxNetworksPerDay: 5, action: 'flag' as const });
@@ -77,14 +79,32 @@ export function sightingOf(request: Request, settings: Settings): ClientSighting
     : { network: networkOf(clientAddress(request, settings)), agent, subscribers: null };
 }
 
-export type SharingVerdict = { readonly suspended: boolean; readonly counts: DayCounts };
-
-/** Records this request against the key's day and applies the licensee's threshold. */
-export async function watchSharing(db: SqlDriver, keyId: string, licensee: Licensee, seen: ClientSighting, now: number): Promise<SharingVerdict> {
+/**
+ * The sharing watch of one poll with a key (SPEC §11), in two steps so that a request the route or
+ * the quota refuses records nothing. `check` runs before the delivery is counted and only reads,
+ * except for the one poll it refuses: a new network that takes a suspending key past its threshold
+ * is recorded, the key suspended, and the poll answered 410. `record` runs once the delivery is
+ * admitted: it counts the poll, and flags the key (or suspends it, if concurrent polls crossed the
+ * threshold together) once it is past.
+ */
+export function sharingWatch(db: SqlDriver, keyId: string, licensee: Licensee, seen: ClientSighting, now: number): CredentialUse {
   const day = iso(now).slice(0, 10);
-  const counts = await recordClient(db, keyId, day, seen, now);
   const { maxNetworksPerDay, action } = licensee.sharing ?? DEFAULT_SHARING;
-  if (counts.networks <= maxNetworksPerDay) return { suspended: false, counts };
-  await markSharing(db, keyId, day, counts.networks, action === 'suspend', now);
-  return { suspended: action === 'suspend', counts };
+  const recordAndMark = async () => {
+    const counts = await recordClient(db, keyId, day, seen, now);
+    if (counts.networks > maxNetworksPerDay) await markSharing(db, keyId, day, counts.networks, action === 'suspend', now);
+    return counts;
+  };
+  return {
+    async check() {
+      if (action !== 'suspend') return;
+      const { networks } = await countsOf(db, keyId, day);
+      if (networks < maxNetworksPerDay || (await seenNetwork(db, keyId, day, seen.network))) return;
+      await recordAndMark();
+      throw new Problem('feed_key_shared', { detail: 'This private feed URL was suspended: it was used from too many networks.' });
+    },
+    async record() {
+      await recordAndMark();
+    },
+  };
 }

@@ -15,6 +15,17 @@ export interface Delivery {
   readonly headers?: Readonly<Record<string, string>>;
   /** When the decision was made (ms): a licensed answer is kept from then (http/kept-answers.ts). */
   readonly at?: number;
+  /** The credential's own bookkeeping of a use (a feed key's sharing watch), around the ledger's count. */
+  readonly use?: CredentialUse;
+}
+
+/**
+ * What a credential records of its use, in two steps so that a refused request records nothing:
+ * `check` before a licensed delivery is counted (it may refuse), `record` once the ledger admitted it.
+ */
+export interface CredentialUse {
+  check(): Promise<void>;
+  record(): Promise<void>;
 }
 
 const encoder = new TextEncoder();

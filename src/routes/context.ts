@@ -103,8 +103,10 @@ export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>,
   const facts = { licensee: decision.licensee, credentialKind: decision.token.via ?? 'token', credential: decision.token.jti, format } as const;
   // A 304 or a HEAD carries no copy: it counts as a request, never as a delivery.
   const items = response.status === 200 && c.req.method !== 'HEAD' ? (rendered.items ?? []) : [];
+  await delivery.use?.check();
   const accounting = await account(c.get('store').db, { ...facts, country: c.get('caller').country() }, items, Date.now(), c.get('store').options.quotas);
   if (accounting.admitted) {
+    await delivery.use?.record();
     // The same token asking again gets this answer without the pipeline, while nothing it depends on changes.
     if (delivery.at !== undefined) await keepLicensed(c.req.raw, response, rendered.bytes, decision, { facts, items }, delivery.at, state, settings);
   } else {

@@ -4,7 +4,7 @@ import { feedWindow } from '../access/feed-window.ts';
 import { effectiveUpdated } from '../access/lifecycle.ts';
 import { Problem } from '../problem.ts';
 import { entitlementKey } from '../http/render-cache.ts';
-import { rendered } from '../http/respond.ts';
+import { rendered, type CredentialUse } from '../http/respond.ts';
 import { atomFeed } from '../render/feed-atom.ts';
 import { jsonFeed } from '../render/feed-json.ts';
 import { rssFeed } from '../render/feed-rss.ts';
@@ -35,6 +35,8 @@ export interface FeedAddress {
   /** Names the address in cache keys (never the secret in the URL). */
   readonly tag: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** The credential's bookkeeping of this poll (a feed key's sharing watch), run around the ledger's count. */
+  readonly use?: CredentialUse;
 }
 
 /** One feed page in one format for `caller`: shared by /feeds/… and /private/{key}/feeds/…. */
@@ -68,7 +70,13 @@ export async function serveFeed(c: Ctx, caller: Caller, feedId: string, file: st
     });
     return { body: format.render(view), updated: view.updated, stories: window.items.map((w) => w.story) };
   };
-  const delivery = { decision, at: now, maxAge: maxAgeUntil(settings, nextRelease, now), headers: { ...tdmHeaders(settings), ...address?.headers } };
+  const delivery = {
+    decision,
+    at: now,
+    maxAge: maxAgeUntil(settings, nextRelease, now),
+    headers: { ...tdmHeaders(settings), ...address?.headers },
+    ...(address?.use ? { use: address.use } : {}),
+  };
   if (decision.tier !== 'licensed') {
     return cached(
       c,

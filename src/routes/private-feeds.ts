@@ -16,10 +16,15 @@ export function register(app: App): void {
     const state = c.get('state');
     const store = c.get('store');
     const key = c.req.param('key');
-    const identity = await identifyFeedKey(store.db, state.registry, key, c.req.raw, settings, Date.now());
+    const { identity, use } = await identifyFeedKey(store.db, state.registry, key, c.req.raw, settings, Date.now());
     const caller: Caller = { identity, scheme: 'Bearer', country: c.get('caller').country };
     const feed = c.req.param('feed');
     const base = `${settings.publicUrl}/private/${key}/feeds/${encodeURIComponent(feed)}/`;
-    return serveFeed(c, caller, feed, c.req.param('file'), { url: (file) => `${base}${file}`, tag: `key ${identity.token.jti}`, headers: PRIVATE_HEADERS });
+    return serveFeed(c, caller, feed, c.req.param('file'), {
+      url: (file) => `${base}${file}`,
+      tag: `key ${identity.token.jti}`,
+      headers: PRIVATE_HEADERS,
+      use,
+    });
   });
 }

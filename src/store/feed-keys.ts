@@ -152,6 +152,12 @@ export async function countsOf(db: SqlDriver, keyId: string, day: string): Promi
   return { networks: row?.networks ?? 0, agents: row?.agents ?? 0, subscribers: row?.subscribers ?? 0 };
 }
 
+/** Whether `network` has polled the key today already (it would not count again). */
+export async function seenNetwork(db: SqlDriver, keyId: string, day: string, network: string): Promise<boolean> {
+  const row = await db.first(sql(`SELECT 1 AS seen FROM feed_key_clients WHERE key_id = ? AND day = ? AND kind = 'net' AND value = ?`, keyId, day, network));
+  return row !== undefined;
+}
+
 /** Marks a key as past its threshold today; with `suspend`, also as shared (410 from then on). */
 export async function markSharing(db: SqlDriver, keyId: string, day: string, networks: number, suspend: boolean, now: number): Promise<void> {
   await db.batch([
