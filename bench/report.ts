@@ -4,12 +4,14 @@ import type { Scenario } from './scenarios.ts';
 import type { WrkFigures } from './wrk.ts';
 
 export interface Side {
-  /** Every measured run, in order; the row reports their median. */
+  /** Every measured run, in order, one a round; run i of one side pairs with run i of the others. */
   readonly runs: readonly WrkFigures[];
   /** The server's CPU use during each run, in % of one core (about 100: the server was the bottleneck). */
   readonly cpu: readonly number[];
   /** The server's CPU seconds during each run. */
   readonly cpuSeconds: readonly number[];
+  /** Steal on the server's core during each run (the hypervisor ran another guest), in % of the run. */
+  readonly steal: readonly number[];
 }
 
 export interface Row {
@@ -19,6 +21,8 @@ export interface Row {
   readonly baseline: Side;
   /** Licensed scenarios: the baseline writing the same deliveries to a ledger of its own before answering. */
   readonly ledgerBaseline?: Side;
+  /** Side by side: the gateway's runs beside the ledger baseline's (gateway's beside the plain baseline's). */
+  readonly gatewayBesideLedger?: Side;
 }
 
 export interface Summary {
@@ -30,7 +34,12 @@ export interface Summary {
   readonly baselineRps: number;
   /** The denominator: the baseline's median, or the slower of it and raw jose verification. */
   readonly versusRps: number;
+  /** The median over the rounds of gateway ÷ baseline (or the slower of baseline and jose) in that round. */
   readonly ratio: number;
+  /** The lowest and highest of the rounds' ratios. */
+  readonly ratioRange: readonly [number, number];
+  /** The gateway's median ÷ the baseline's median: the figure of the earlier rounds, unpaired. */
+  readonly ratioOfMedians: number;
   /**
    * Requests per CPU-second of the server, gateway over baseline: what the ratio would be if each had
    * had its core to itself. On a machine shared with other work it is steadier than the ratio.
@@ -44,7 +53,9 @@ export interface Summary {
   readonly baselineCpu: number;
   /** Runs with socket errors, or responses of another status than the scenario's. */
   readonly faults: number;
-  /** Licensed: the ledger baseline's median, and the gateway's ratio to it (not a target; see the README). */
+  /** The most steal on the server's core in any run of the row, in % of the run. */
+  readonly stealMax: number;
+  /** Licensed: the ledger baseline's median, and the median of the rounds' gateway ÷ it (not a target; see the README). */
   readonly ledgerBaselineRps?: number;
   readonly ledgerRatio?: number;
 }
@@ -57,18 +68,24 @@ export function median(xs: readonly number[]): number {
 
 export function summarize(row: Row, joseRate: number): Summary {
   const s = row.scenario;
-  const g = median(row.gateway.runs.map((r) => r.rps));
-  const b = median(row.baseline.runs.map((r) => r.rps));
-  const versus = s.versus === 'baseline-or-jose' ? Math.min(b, joseRate) : b;
-  const ratio = round(g / versus, 2);
-  const perCpu = (side: Side) => median(side.runs.map((r, i) => r.requests / side.cpuSeconds[i]!));
-  const cpuRatio = round(perCpu(row.gateway) / perCpu(row.baseline), 2);
+  const rates = (side: Side) => side.runs.map((r) => r.rps);
+  const versusOf = (rate: number) => (s.versus === 'baseline-or-jose' ? Math.min(rate, joseRate) : rate);
+  const g = median(rates(row.gateway));
+  const b = median(rates(row.baseline));
+  const versus = versusOf(b);
+  // Round i's gateway run against round i's run of the other side: the same stretch of the machine.
+  const paired = (other: Side, gateway = row.gateway) => gateway.runs.map((r, i) => r.rps / versusOf(other.runs[i]!.rps));
+  const rounds = paired(row.baseline);
+  const ratio = round(median(rounds), 2);
+  const perCpu = (side: Side, i: number) => side.runs[i]!.requests / side.cpuSeconds[i]!;
+  const cpuRatio = round(median(row.gateway.runs.map((_, i) => perCpu(row.gateway, i) / perCpu(row.baseline, i))), 2);
   // A refusal scenario answers every request with a non-2xx; the others none.
   const wrong = (f: WrkFigures) => (s.status === 200 ? f.non2xx : f.requests - f.non2xx);
-  const faults = [...row.gateway.runs, ...row.baseline.runs, ...(row.ledgerBaseline?.runs ?? [])].reduce((n, f) => n + f.socketErrors + wrong(f), 0);
-  const l = row.ledgerBaseline ? median(row.ledgerBaseline.runs.map((r) => r.rps)) : undefined;
-  const ledger =
-    l === undefined ? {} : { ledgerBaselineRps: Math.round(l), ledgerRatio: round(g / (s.versus === 'baseline-or-jose' ? Math.min(l, joseRate) : l), 2) };
+  const sides = [row.gateway, row.baseline, ...(row.ledgerBaseline ? [row.ledgerBaseline] : []), ...(row.gatewayBesideLedger ? [row.gatewayBesideLedger] : [])];
+  const faults = sides.flatMap((side) => side.runs).reduce((n, f) => n + f.socketErrors + wrong(f), 0);
+  const ledger = row.ledgerBaseline
+    ? { ledgerBaselineRps: Math.round(median(rates(row.ledgerBaseline))), ledgerRatio: round(median(paired(row.ledgerBaseline, row.gatewayBesideLedger)), 2) }
+    : {};
   return {
     scenario: s.name,
     label: s.label,
@@ -78,6 +95,8 @@ export function summarize(row: Row, joseRate: number): Summary {
     baselineRps: Math.round(b),
     versusRps: Math.round(versus),
     ratio,
+    ratioRange: [round(Math.min(...rounds), 2), round(Math.max(...rounds), 2)],
+    ratioOfMedians: round(g / versus, 2),
     cpuRatio,
     target: s.target,
     met: ratio >= s.target,
@@ -86,6 +105,7 @@ export function summarize(row: Row, joseRate: number): Summary {
     gatewayCpu: Math.round(median(row.gateway.cpu)),
     baselineCpu: Math.round(median(row.baseline.cpu)),
     faults,
+    stealMax: Math.max(0, ...sides.flatMap((side) => side.steal).filter(Number.isFinite)),
     ...ledger,
   };
 }
@@ -99,12 +119,15 @@ export function printTable(rows: readonly Summary[]): void {
       'gateway req/s': r.gatewayRps,
       'baseline req/s': r.baselineRps,
       ratio: r.ratio,
+      "rounds' range": `${r.ratioRange[0]}–${r.ratioRange[1]}`,
+      'ratio of medians': r.ratioOfMedians,
       'per CPU-s': r.versusRps !== r.baselineRps ? '-' : r.cpuRatio,
       target: `≥ ${r.target}${r.versusRps !== r.baselineRps ? ' (vs jose)' : ''} ${r.met ? 'met' : 'MISSED'}`,
       'p99 ms gw/base': `${r.gatewayP99Ms} / ${r.baselineP99Ms}`,
       'cpu % gw/base': `${r.gatewayCpu} / ${r.baselineCpu}`,
       'base+ledger req/s': r.ledgerBaselineRps ?? '-',
       'ratio vs base+ledger': r.ledgerRatio ?? '-',
+      'steal % max': r.stealMax,
       faults: r.faults,
     })),
   );
@@ -112,13 +135,13 @@ export function printTable(rows: readonly Summary[]): void {
 
 export function markdown(rows: readonly Summary[]): string {
   const lines = [
-    '| scenario | status | KB | gateway req/s | baseline req/s | ratio | ratio per CPU-second | target | p99 ms (gateway / baseline) | server CPU % (gateway / baseline) | baseline + ledger req/s | ratio to it |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    "| scenario | status | KB | gateway req/s | baseline req/s | ratio (median of rounds) | rounds' range | ratio of medians | ratio per CPU-second | target | p99 ms (gateway / baseline) | server CPU % (gateway / baseline) | baseline + ledger req/s | ratio to it |",
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const versus = r.versusRps !== r.baselineRps ? ` (vs jose ${r.versusRps.toLocaleString('en-US')}/s)` : '';
     lines.push(
-      `| ${r.label} | ${r.status} | ${round(r.bytes / 1024, 1)} | ${r.gatewayRps.toLocaleString('en-US')} | ${r.baselineRps.toLocaleString('en-US')} | ${r.ratio.toFixed(2)}${versus} | ${versus ? '–' : r.cpuRatio.toFixed(2)} | ≥ ${r.target} ${r.met ? 'met' : '**missed**'} | ${r.gatewayP99Ms} / ${r.baselineP99Ms} | ${r.gatewayCpu} / ${r.baselineCpu} | ${r.ledgerBaselineRps?.toLocaleString('en-US') ?? '–'} | ${r.ledgerRatio?.toFixed(2) ?? '–'} |`,
+      `| ${r.label} | ${r.status} | ${round(r.bytes / 1024, 1)} | ${r.gatewayRps.toLocaleString('en-US')} | ${r.baselineRps.toLocaleString('en-US')} | ${r.ratio.toFixed(2)}${versus} | ${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)} | ${r.ratioOfMedians.toFixed(2)} | ${versus ? '–' : r.cpuRatio.toFixed(2)} | ≥ ${r.target} ${r.met ? 'met' : '**missed**'} | ${r.gatewayP99Ms} / ${r.baselineP99Ms} | ${r.gatewayCpu} / ${r.baselineCpu} | ${r.ledgerBaselineRps?.toLocaleString('en-US') ?? '–'} | ${r.ledgerRatio?.toFixed(2) ?? '–'} |`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,9 +1,11 @@
 // `npm run bench`: every scenario against the gateway and, in the same run, against a bare Hono app
-// serving the same bytes; the ratio of their medians is the figure (absolute rates vary by machine).
+// serving the same bytes, in rounds of short runs; the median of the rounds' ratios is the figure (absolute
+// rates vary by machine).
 // The server under test runs on one core, wrk (C, one thread, 50 connections) on the other.
 // Prints a table and writes build/bench.json and build/bench.md (the README's table).
 //
-//   BENCH_SECONDS  length of each measured run (default 5)      BENCH_RUNS     runs per side (default 3)
+//   BENCH_SECONDS  length of each measured run (default 2)      BENCH_RUNS     rounds (default 8)
+//   BENCH_MODE     side-by-side (default: gateway and baseline loaded at once on one core) or alternate
 //   BENCH_STORIES  synthetic catalog size (default 10,000)      BENCH_ONLY     scenario names, comma-separated
 //   BENCH_BIG=1    also the 100,000-story targets (start, memory, trace): imports 100,000 stories, ~5 min more
 //   BENCH_DELIVERIES  rows in the usage-report target (default 1,000,000)
@@ -19,13 +21,15 @@ import { BENCH_DIR, credentials, seedCatalog, syntheticCatalog } from './catalog
 import { bundleCli, feedsDir, fillStore, licensesDir, removeStores, startGateway, type StoredCatalog } from './gateway.ts';
 import { markdown, printTable, round, summarize, type Row, type Side } from './report.ts';
 import { capture, scenarios, type CatalogName, type Captured, type Scenario } from './scenarios.ts';
-import { cpuSeconds, spawnServer, type Server } from './servers.ts';
+import { cpuSeconds, spawnServer, stealSeconds, type Server } from './servers.ts';
 import { startAndMemory, traceFound, traceTarget, usageTarget, type StartFigures, type TraceFigures } from './targets.ts';
 import { workerBundle } from './worker.ts';
 import { pinned, runWrk, wrkMissing } from './wrk.ts';
 
-const SECONDS = positive('BENCH_SECONDS', 5);
-const RUNS = positive('BENCH_RUNS', 3);
+const SECONDS = positive('BENCH_SECONDS', 2);
+const RUNS = positive('BENCH_RUNS', 8);
+const MODE = process.env['BENCH_MODE'] === 'alternate' ? 'alternate' : 'side-by-side';
+if (process.env['BENCH_MODE'] && process.env['BENCH_MODE'] !== MODE) throw new Error('BENCH_MODE is side-by-side (the default) or alternate');
 const STORIES = positive('BENCH_STORIES', 10_000);
 const ONLY = process.env['BENCH_ONLY']?.split(',').filter(Boolean);
 const BIG = process.env['BENCH_BIG'] === '1';
@@ -77,10 +81,20 @@ const baseline = await spawnServer('node', ['--import', 'tsx', 'bench/baseline.t
   ...(SERVER_CORE === undefined ? {} : { core: SERVER_CORE }),
 });
 
-// 3. Load: per scenario a warm-up of each side, then gateway and baseline runs in turn, so drift in
-// the machine's load hits both alike.
-async function measure(server: Server, path: string, s: Scenario, seconds: number): Promise<[Side['runs'][number], number, number]> {
+// 3. Load. First every server gets every request shape it will be timed on (WARMUP_SECONDS each): a
+// server's speed on a scenario depended on what it had served before (a gateway loaded after the other
+// one had been, measured against a baseline already hammered on another route, came out at 0.70–0.75
+// where the same scenario measured first, or after this pass, came out at 0.88–0.94; we have not found
+// why). Then rounds of SECONDS each. Side by side (the default): in each round wrk loads the gateway and
+// the baseline at the same time, both servers on the one core, so they share whatever speed the core
+// has in that round (on this shared machine it swings by up to 1.7× within seconds) and the ratio of
+// their rates is the ratio of their costs per request. For a licensed scenario a second pairing per
+// round sets the gateway against the baseline that writes the ledger (one process serves both baseline
+// routes, so they are not loaded at once). BENCH_MODE=alternate: each server alone on the core in turn,
+// in the order G B L, then L B G, and so on. Either way the row's ratio is the median of the rounds'.
+async function measure(server: Server, path: string, s: Scenario, seconds: number): Promise<Run> {
   const before = cpuSeconds(server.pid);
+  const stealBefore = stealSeconds(SERVER_CORE);
   const t0 = performance.now();
   const figures = await runWrk({
     url: `${server.url}${path}`,
@@ -90,43 +104,82 @@ async function measure(server: Server, path: string, s: Scenario, seconds: numbe
     ...(s.authFile === undefined ? {} : { authFile: s.authFile }),
     ...(LOAD_CORE === undefined ? {} : { core: LOAD_CORE }),
   });
+  const wall = (performance.now() - t0) / 1000;
   const used = cpuSeconds(server.pid) - before;
-  return [figures, round((100 * used) / ((performance.now() - t0) / 1000), 0), used];
+  return { figures, cpu: round((100 * used) / wall, 0), used, steal: round((100 * (stealSeconds(SERVER_CORE) - stealBefore)) / wall, 1) };
+}
+interface Run {
+  readonly figures: Side['runs'][number];
+  readonly cpu: number;
+  readonly used: number;
+  readonly steal: number;
+}
+type Recorder = Side & { add(run: Run): void };
+function side(): Recorder {
+  const runs: Side['runs'][number][] = [];
+  const cpu: number[] = [];
+  const used: number[] = [];
+  const steal: number[] = [];
+  return {
+    runs,
+    cpu,
+    cpuSeconds: used,
+    steal,
+    add(run) {
+      runs.push(run.figures);
+      cpu.push(run.cpu);
+      used.push(run.used);
+      steal.push(run.steal);
+    },
+  };
+}
+/** What a scenario loads: the gateway's route, the baseline's, and for licensed scenarios the ledger baseline's. */
+function targets(s: Scenario): { gateway: string; baseline: string; ledger?: string } {
+  return { gateway: s.path, baseline: `/${s.name}`, ...(s.deliveries ? { ledger: `/${s.name}/ledger` } : {}) };
+}
+for (const s of list) {
+  const t = targets(s);
+  await measure(gateways[s.catalog], t.gateway, s, WARMUP_SECONDS);
+  await measure(baseline, t.baseline, s, WARMUP_SECONDS);
+  if (t.ledger) await measure(baseline, t.ledger, s, WARMUP_SECONDS);
 }
 const rows: Row[] = [];
 for (const s of list) {
   const gw = gateways[s.catalog];
-  const basePath = `/${s.name}`;
+  const t = targets(s);
   // The baseline answers with fixed bytes whatever the header; it gets the same request headers anyway.
-  await measure(gw, s.path, s, WARMUP_SECONDS);
-  await measure(baseline, basePath, s, WARMUP_SECONDS);
-  const g: { runs: Side['runs'][number][]; cpu: number[]; cpuSeconds: number[] } = { runs: [], cpu: [], cpuSeconds: [] };
-  const b: { runs: Side['runs'][number][]; cpu: number[]; cpuSeconds: number[] } = { runs: [], cpu: [], cpuSeconds: [] };
+  // Licensed: the baseline also writes the same deliveries to a ledger of its own first (bench/baseline.ts).
+  const g = side();
+  const b = side();
+  const l = t.ledger ? side() : undefined;
+  const gl = t.ledger && MODE === 'side-by-side' ? side() : undefined;
   for (let r = 0; r < RUNS; r++) {
-    for (const [side, server, path] of [
-      [g, gw, s.path],
-      [b, baseline, basePath],
-    ] as const) {
-      const [figures, cpu, used] = await measure(server, path, s, SECONDS);
-      side.runs.push(figures);
-      side.cpu.push(cpu);
-      side.cpuSeconds.push(used);
+    if (MODE === 'side-by-side') {
+      const [rg, rb] = await Promise.all([measure(gw, t.gateway, s, SECONDS), measure(baseline, t.baseline, s, SECONDS)]);
+      g.add(rg);
+      b.add(rb);
+      if (l && gl && t.ledger) {
+        const [rgl, rl] = await Promise.all([measure(gw, t.gateway, s, SECONDS), measure(baseline, t.ledger, s, SECONDS)]);
+        gl.add(rgl);
+        l.add(rl);
+      }
+      continue;
     }
+    const legs: [Recorder, Server, string][] = [
+      [g, gw, t.gateway],
+      [b, baseline, t.baseline],
+    ];
+    if (l && t.ledger) legs.push([l, baseline, t.ledger]);
+    for (const [sideOf, server, path] of r % 2 === 0 ? legs : legs.reverse()) sideOf.add(await measure(server, path, s, SECONDS));
   }
-  // Licensed: the baseline again, writing the same deliveries to a ledger of its own first (bench/baseline.ts).
-  let ledger: Side | undefined;
-  if (s.deliveries) {
-    const l: { runs: Side['runs'][number][]; cpu: number[]; cpuSeconds: number[] } = { runs: [], cpu: [], cpuSeconds: [] };
-    await measure(baseline, `${basePath}/ledger`, s, WARMUP_SECONDS);
-    for (let r = 0; r < RUNS; r++) {
-      const [figures, cpu, used] = await measure(baseline, `${basePath}/ledger`, s, SECONDS);
-      l.runs.push(figures);
-      l.cpu.push(cpu);
-      l.cpuSeconds.push(used);
-    }
-    ledger = l;
-  }
-  rows.push({ scenario: s, bytes: Buffer.byteLength(captured[s.name]!.body), gateway: g, baseline: b, ...(ledger ? { ledgerBaseline: ledger } : {}) });
+  rows.push({
+    scenario: s,
+    bytes: Buffer.byteLength(captured[s.name]!.body),
+    gateway: g,
+    baseline: b,
+    ...(l ? { ledgerBaseline: l } : {}),
+    ...(gl ? { gatewayBesideLedger: gl } : {}),
+  });
   process.stderr.write(`bench: ${s.name} done\n`);
 }
 const startMs = { seed: Math.round(gateways.seed.startMs), synth: Math.round(gateways.synth.startMs) };
@@ -135,7 +188,7 @@ await Promise.all([gateways.seed.stop(), gateways.synth.stop(), baseline.stop()]
 // 4. Raw jose verification on the server's core: the ceiling of the distinct-token scenarios.
 const jwkFile = join(BENCH_DIR, 'bench-public.jwk.json');
 writeFileSync(jwkFile, JSON.stringify(creds.publicJwk));
-const [joseCmd, joseArgs] = pinned(SERVER_CORE, 'node', ['--import', 'tsx', 'bench/jose-rate.ts', jwkFile, creds.poolFile, String(Math.min(SECONDS, 3))]);
+const [joseCmd, joseArgs] = pinned(SERVER_CORE, 'node', ['--import', 'tsx', 'bench/jose-rate.ts', jwkFile, creds.poolFile, '3']);
 const joseRate = Number(execFileSync(joseCmd, joseArgs, { encoding: 'utf8' }).trim());
 
 // 5. The Worker bundle.
@@ -166,9 +219,15 @@ const summaries = rows.map((r) => summarize(r, joseRate));
 const report = {
   when: new Date().toISOString(),
   machine: { cores: cpus().length, model: cpus()[0]?.model, pinned: PIN, node: process.version, loadAverage: [round(loadBefore, 1), round(loadavg()[0]!, 1)] },
-  settings: { seconds: SECONDS, runs: RUNS, connections: CONNECTIONS, stories: STORIES, generator: 'wrk -t1' },
+  settings: { mode: MODE, seconds: SECONDS, rounds: RUNS, connections: CONNECTIONS, stories: STORIES, generator: 'wrk -t1' },
   scenarios: summaries,
-  runs: rows.map((r) => ({ scenario: r.scenario.name, gateway: r.gateway, baseline: r.baseline, ledgerBaseline: r.ledgerBaseline })),
+  runs: rows.map((r) => ({
+    scenario: r.scenario.name,
+    gateway: r.gateway,
+    baseline: r.baseline,
+    ledgerBaseline: r.ledgerBaseline,
+    gatewayBesideLedger: r.gatewayBesideLedger,
+  })),
   jose: { es256VerifyPerSecond: joseRate },
   worker: bundle,
   startup: { seedToFirst200Ms: startMs.seed, synthToFirst200Ms: startMs.synth },
@@ -191,9 +250,18 @@ console.log(
   `load average (1 min) before and after: ${report.machine.loadAverage.join(', ')} on ${cpus().length} cores (above the core count, other processes shared the cores: compare ratios)`,
 );
 console.log('written to build/bench.json and build/bench.md');
-if (summaries.some((s) => s.gatewayCpu < 90 || s.baselineCpu < 90)) {
-  console.warn('bench: a server had less than 90% of its core in some scenario (other processes ran there): the ratio per CPU-second is the steadier figure');
+// Alone on the core a server should use all of it; side by side the two together should.
+const starved = (s: (typeof summaries)[number]) => (MODE === 'alternate' ? Math.min(s.gatewayCpu, s.baselineCpu) : s.gatewayCpu + s.baselineCpu) < 90;
+if (summaries.some(starved)) {
+  console.warn(
+    'bench: the servers had less than 90% of their core in some scenario (other processes ran there): the ratio per CPU-second is the steadier figure',
+  );
 }
+const steal = Math.max(...summaries.map((s) => s.stealMax));
+if (steal >= 5)
+  console.warn(
+    `bench: up to ${steal}% of a run's time on the server's core was stolen by the hypervisor (other guests): the rounds' range shows what it did to the ratios`,
+  );
 const faults = summaries.reduce((n, s) => n + s.faults, 0);
 if (faults > 0) console.error(`bench: ${faults} socket errors or responses of an unexpected status: the figures are not comparable`);
 process.exit(faults > 0 ? 1 : 0);

@@ -79,3 +79,19 @@ export function cpuSeconds(pid: number): number {
     return Number.NaN;
   }
 }
+
+/**
+ * The time the hypervisor ran something else while this core's guest wanted it (steal, /proc/stat),
+ * in seconds; NaN where unknown. A server that lost its core this way looks slower than it is.
+ */
+export function stealSeconds(core: number | undefined): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(core === undefined ? 'cpu ' : `cpu${core} `));
+    // cpuN user nice system idle iowait irq softirq steal …
+    return line ? Number(line.trim().split(/\s+/)[8]) / 100 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
