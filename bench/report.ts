@@ -3,26 +3,29 @@
 import type { Scenario } from './scenarios.ts';
 import type { WrkFigures } from './wrk.ts';
 
-export interface Side {
-  /** Every measured run, in order, one a round; run i of one side pairs with run i of the others. */
-  readonly runs: readonly WrkFigures[];
-  /** The server's CPU use during each run, in % of one core (about 100: the server was the bottleneck). */
-  readonly cpu: readonly number[];
-  /** The server's CPU seconds during each run. */
-  readonly cpuSeconds: readonly number[];
-  /** Steal on the server's core during each run (the hypervisor ran another guest), in % of the run. */
-  readonly steal: readonly number[];
+/** One measured run of one server: wrk's figures and what the server's process and core did meanwhile. */
+export interface Run extends WrkFigures {
+  /** The server's CPU use, in % of one core (alone on the core about 100, side by side about 50). */
+  readonly cpu: number;
+  /** The server's CPU seconds. */
+  readonly cpuSeconds: number;
+  /** Steal on the server's core (the hypervisor ran another guest), in % of the run. */
+  readonly steal: number;
 }
+
+/** One server's runs, one a round: run i of one side pairs with run i of the other. */
+export type Side = readonly Run[];
 
 export interface Row {
   readonly scenario: Scenario;
   readonly bytes: number;
   readonly gateway: Side;
   readonly baseline: Side;
-  /** Licensed scenarios: the baseline writing the same deliveries to a ledger of its own before answering. */
-  readonly ledgerBaseline?: Side;
-  /** Side by side: the gateway's runs beside the ledger baseline's (gateway's beside the plain baseline's). */
-  readonly gatewayBesideLedger?: Side;
+  /**
+   * Licensed scenarios: the baseline writing the same deliveries to a ledger of its own before answering,
+   * and the gateway runs each of its runs pairs with (side by side, a pairing of their own).
+   */
+  readonly ledger?: { readonly baseline: Side; readonly gateway: Side };
 }
 
 export interface Summary {
@@ -68,23 +71,22 @@ export function median(xs: readonly number[]): number {
 
 export function summarize(row: Row, joseRate: number): Summary {
   const s = row.scenario;
-  const rates = (side: Side) => side.runs.map((r) => r.rps);
+  const rates = (side: Side) => side.map((r) => r.rps);
   const versusOf = (rate: number) => (s.versus === 'baseline-or-jose' ? Math.min(rate, joseRate) : rate);
   const g = median(rates(row.gateway));
   const b = median(rates(row.baseline));
   const versus = versusOf(b);
   // Round i's gateway run against round i's run of the other side: the same stretch of the machine.
-  const paired = (other: Side, gateway = row.gateway) => gateway.runs.map((r, i) => r.rps / versusOf(other.runs[i]!.rps));
-  const rounds = paired(row.baseline);
+  const paired = (gateway: Side, other: Side) => gateway.map((r, i) => r.rps / versusOf(other[i]!.rps));
+  const rounds = paired(row.gateway, row.baseline);
   const ratio = round(median(rounds), 2);
-  const perCpu = (side: Side, i: number) => side.runs[i]!.requests / side.cpuSeconds[i]!;
-  const cpuRatio = round(median(row.gateway.runs.map((_, i) => perCpu(row.gateway, i) / perCpu(row.baseline, i))), 2);
+  const perCpu = (r: Run) => r.requests / r.cpuSeconds;
+  const cpuRatio = round(median(row.gateway.map((r, i) => perCpu(r) / perCpu(row.baseline[i]!))), 2);
   // A refusal scenario answers every request with a non-2xx; the others none.
   const wrong = (f: WrkFigures) => (s.status === 200 ? f.non2xx : f.requests - f.non2xx);
-  const sides = [row.gateway, row.baseline, ...(row.ledgerBaseline ? [row.ledgerBaseline] : []), ...(row.gatewayBesideLedger ? [row.gatewayBesideLedger] : [])];
-  const faults = sides.flatMap((side) => side.runs).reduce((n, f) => n + f.socketErrors + wrong(f), 0);
-  const ledger = row.ledgerBaseline
-    ? { ledgerBaselineRps: Math.round(median(rates(row.ledgerBaseline))), ledgerRatio: round(median(paired(row.ledgerBaseline, row.gatewayBesideLedger)), 2) }
+  const all = [row.gateway, row.baseline, ...(row.ledger ? [row.ledger.baseline, row.ledger.gateway] : [])].flat();
+  const ledger = row.ledger
+    ? { ledgerBaselineRps: Math.round(median(rates(row.ledger.baseline))), ledgerRatio: round(median(paired(row.ledger.gateway, row.ledger.baseline)), 2) }
     : {};
   return {
     scenario: s.name,
@@ -100,12 +102,12 @@ export function summarize(row: Row, joseRate: number): Summary {
     cpuRatio,
     target: s.target,
     met: ratio >= s.target,
-    gatewayP99Ms: round(median(row.gateway.runs.map((r) => r.p99Ms)), 1),
-    baselineP99Ms: round(median(row.baseline.runs.map((r) => r.p99Ms)), 1),
-    gatewayCpu: Math.round(median(row.gateway.cpu)),
-    baselineCpu: Math.round(median(row.baseline.cpu)),
-    faults,
-    stealMax: Math.max(0, ...sides.flatMap((side) => side.steal).filter(Number.isFinite)),
+    gatewayP99Ms: round(median(row.gateway.map((r) => r.p99Ms)), 1),
+    baselineP99Ms: round(median(row.baseline.map((r) => r.p99Ms)), 1),
+    gatewayCpu: Math.round(median(row.gateway.map((r) => r.cpu))),
+    baselineCpu: Math.round(median(row.baseline.map((r) => r.cpu))),
+    faults: all.reduce((n, f) => n + f.socketErrors + wrong(f), 0),
+    stealMax: Math.max(0, ...all.map((r) => r.steal).filter(Number.isFinite)),
     ...ledger,
   };
 }

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { BENCH_DIR, credentials, seedCatalog, syntheticCatalog } from './catalogs.ts';
 import { bundleCli, feedsDir, fillStore, licensesDir, removeStores, startGateway, type StoredCatalog } from './gateway.ts';
-import { markdown, printTable, round, summarize, type Row, type Side } from './report.ts';
+import { markdown, printTable, round, summarize, type Row, type Run } from './report.ts';
 import { capture, scenarios, type CatalogName, type Captured, type Scenario } from './scenarios.ts';
 import { cpuSeconds, spawnServer, stealSeconds, type Server } from './servers.ts';
 import { startAndMemory, traceFound, traceTarget, usageTarget, type StartFigures, type TraceFigures } from './targets.ts';
@@ -87,7 +87,7 @@ const baseline = await spawnServer('node', ['--import', 'tsx', 'bench/baseline.t
 // where the same scenario measured first, or after this pass, came out at 0.88–0.94; we have not found
 // why). Then rounds of SECONDS each. Side by side (the default): in each round wrk loads the gateway and
 // the baseline at the same time, both servers on the one core, so they share whatever speed the core
-// has in that round (on this shared machine it swings by up to 1.7× within seconds) and the ratio of
+// has in that round (on this shared machine it swings by up to 2× within seconds) and the ratio of
 // their rates is the ratio of their costs per request. For a licensed scenario a second pairing per
 // round sets the gateway against the baseline that writes the ledger (one process serves both baseline
 // routes, so they are not loaded at once). BENCH_MODE=alternate: each server alone on the core in turn,
@@ -106,32 +106,19 @@ async function measure(server: Server, path: string, s: Scenario, seconds: numbe
   });
   const wall = (performance.now() - t0) / 1000;
   const used = cpuSeconds(server.pid) - before;
-  return { figures, cpu: round((100 * used) / wall, 0), used, steal: round((100 * (stealSeconds(SERVER_CORE) - stealBefore)) / wall, 1) };
-}
-interface Run {
-  readonly figures: Side['runs'][number];
-  readonly cpu: number;
-  readonly used: number;
-  readonly steal: number;
-}
-type Recorder = Side & { add(run: Run): void };
-function side(): Recorder {
-  const runs: Side['runs'][number][] = [];
-  const cpu: number[] = [];
-  const used: number[] = [];
-  const steal: number[] = [];
   return {
-    runs,
-    cpu,
+    ...figures,
+    cpu: round((100 * used) / wall, 0),
     cpuSeconds: used,
-    steal,
-    add(run) {
-      runs.push(run.figures);
-      cpu.push(run.cpu);
-      used.push(run.used);
-      steal.push(run.steal);
-    },
+    steal: round((100 * (stealSeconds(SERVER_CORE) - stealBefore)) / wall, 1),
   };
+}
+/** A server and the path it is loaded on, and where its runs go. */
+type Leg = readonly [Run[], Server, string];
+/** One round side by side: every leg loaded at once, for SECONDS. */
+async function together(s: Scenario, ...legs: Leg[]): Promise<void> {
+  const runs = await Promise.all(legs.map(([, server, path]) => measure(server, path, s, SECONDS)));
+  legs.forEach(([into], i) => into.push(runs[i]!));
 }
 /** What a scenario loads: the gateway's route, the baseline's, and for licensed scenarios the ledger baseline's. */
 function targets(s: Scenario): { gateway: string; baseline: string; ledger?: string } {
@@ -149,36 +136,29 @@ for (const s of list) {
   const t = targets(s);
   // The baseline answers with fixed bytes whatever the header; it gets the same request headers anyway.
   // Licensed: the baseline also writes the same deliveries to a ledger of its own first (bench/baseline.ts).
-  const g = side();
-  const b = side();
-  const l = t.ledger ? side() : undefined;
-  const gl = t.ledger && MODE === 'side-by-side' ? side() : undefined;
+  const g: Run[] = [];
+  const b: Run[] = [];
+  const ledger = t.ledger === undefined ? undefined : { path: t.ledger, baseline: [] as Run[], gateway: MODE === 'alternate' ? g : ([] as Run[]) };
   for (let r = 0; r < RUNS; r++) {
     if (MODE === 'side-by-side') {
-      const [rg, rb] = await Promise.all([measure(gw, t.gateway, s, SECONDS), measure(baseline, t.baseline, s, SECONDS)]);
-      g.add(rg);
-      b.add(rb);
-      if (l && gl && t.ledger) {
-        const [rgl, rl] = await Promise.all([measure(gw, t.gateway, s, SECONDS), measure(baseline, t.ledger, s, SECONDS)]);
-        gl.add(rgl);
-        l.add(rl);
-      }
+      await together(s, [g, gw, t.gateway], [b, baseline, t.baseline]);
+      if (ledger) await together(s, [ledger.gateway, gw, t.gateway], [ledger.baseline, baseline, ledger.path]);
       continue;
     }
-    const legs: [Recorder, Server, string][] = [
+    // Alone, in turn; the ledger baseline's runs pair with the gateway's runs of the same round.
+    const legs: Leg[] = [
       [g, gw, t.gateway],
       [b, baseline, t.baseline],
     ];
-    if (l && t.ledger) legs.push([l, baseline, t.ledger]);
-    for (const [sideOf, server, path] of r % 2 === 0 ? legs : legs.reverse()) sideOf.add(await measure(server, path, s, SECONDS));
+    if (ledger) legs.push([ledger.baseline, baseline, ledger.path]);
+    for (const [into, server, path] of r % 2 === 0 ? legs : legs.reverse()) into.push(await measure(server, path, s, SECONDS));
   }
   rows.push({
     scenario: s,
     bytes: Buffer.byteLength(captured[s.name]!.body),
     gateway: g,
     baseline: b,
-    ...(l ? { ledgerBaseline: l } : {}),
-    ...(gl ? { gatewayBesideLedger: gl } : {}),
+    ...(ledger ? { ledger: { baseline: ledger.baseline, gateway: ledger.gateway } } : {}),
   });
   process.stderr.write(`bench: ${s.name} done\n`);
 }
@@ -221,13 +201,7 @@ const report = {
   machine: { cores: cpus().length, model: cpus()[0]?.model, pinned: PIN, node: process.version, loadAverage: [round(loadBefore, 1), round(loadavg()[0]!, 1)] },
   settings: { mode: MODE, seconds: SECONDS, rounds: RUNS, connections: CONNECTIONS, stories: STORIES, generator: 'wrk -t1' },
   scenarios: summaries,
-  runs: rows.map((r) => ({
-    scenario: r.scenario.name,
-    gateway: r.gateway,
-    baseline: r.baseline,
-    ledgerBaseline: r.ledgerBaseline,
-    gatewayBesideLedger: r.gatewayBesideLedger,
-  })),
+  runs: rows.map((r) => ({ scenario: r.scenario.name, gateway: r.gateway, baseline: r.baseline, ledger: r.ledger })),
   jose: { es256VerifyPerSecond: joseRate },
   worker: bundle,
   startup: { seedToFirst200Ms: startMs.seed, synthToFirst200Ms: startMs.synth },
