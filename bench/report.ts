@@ -35,7 +35,7 @@ export interface Summary {
   readonly bytes: number;
   readonly gatewayRps: number;
   readonly baselineRps: number;
-  /** The denominator: the baseline's median, or the slower of it and raw jose verification. */
+  /** The denominator: the baseline's median, or the slower of it and raw jose verification on the gateway's share of the core. */
   readonly versusRps: number;
   /** The median over the rounds of gateway ÷ baseline (or the slower of baseline and jose) in that round. */
   readonly ratio: number;
@@ -69,15 +69,20 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-export function summarize(row: Row, joseRate: number): Summary {
+/**
+ * `joseFor(run)`: the verifications a second raw jose would manage with the share of the core the gateway
+ * had in that run (alone on the core, jose's whole-core rate; side by side, that rate times the gateway's
+ * CPU share, about half). The 1,000-token rows are held to the slower of it and the baseline.
+ */
+export function summarize(row: Row, joseFor: (gatewayRun: Run) => number): Summary {
   const s = row.scenario;
   const rates = (side: Side) => side.map((r) => r.rps);
-  const versusOf = (rate: number) => (s.versus === 'baseline-or-jose' ? Math.min(rate, joseRate) : rate);
+  const versusOf = (rate: number, gatewayRun: Run) => (s.versus === 'baseline-or-jose' ? Math.min(rate, joseFor(gatewayRun)) : rate);
   const g = median(rates(row.gateway));
   const b = median(rates(row.baseline));
-  const versus = versusOf(b);
+  const versus = s.versus === 'baseline-or-jose' ? Math.min(b, median(row.gateway.map(joseFor))) : b;
   // Round i's gateway run against round i's run of the other side: the same stretch of the machine.
-  const paired = (gateway: Side, other: Side) => gateway.map((r, i) => r.rps / versusOf(other[i]!.rps));
+  const paired = (gateway: Side, other: Side) => gateway.map((r, i) => r.rps / versusOf(other[i]!.rps, r));
   const rounds = paired(row.gateway, row.baseline);
   const ratio = round(median(rounds), 2);
   const perCpu = (r: Run) => r.requests / r.cpuSeconds;

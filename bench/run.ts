@@ -195,7 +195,9 @@ process.stderr.write('bench: usage report target\n');
 const usage = usageTarget(DELIVERIES, SERVER_CORE);
 removeStores();
 
-const summaries = rows.map((r) => summarize(r, joseRate));
+// jose's rate is measured alone on the core; side by side the gateway had its CPU share of it.
+const joseFor = (gatewayRun: Run) => (MODE === 'side-by-side' ? (joseRate * gatewayRun.cpu) / 100 : joseRate);
+const summaries = rows.map((r) => summarize(r, joseFor));
 const report = {
   when: new Date().toISOString(),
   machine: { cores: cpus().length, model: cpus()[0]?.model, pinned: PIN, node: process.version, loadAverage: [round(loadBefore, 1), round(loadavg()[0]!, 1)] },

@@ -15,7 +15,7 @@ describe('bench report', () => {
   it('pairs each round of the gateway with the same round of the baseline', () => {
     // Rounds 1.0, 0.8, 0.625: their median is 0.8; the medians' ratio (5 / 8) is not.
     const row: Row = { scenario, bytes: 1, gateway: sideOf([10, 4, 5]), baseline: sideOf([10, 5, 8]) };
-    const s = summarize(row, Number.POSITIVE_INFINITY);
+    const s = summarize(row, () => Number.POSITIVE_INFINITY);
     expect(s.ratio).toBe(0.8);
     expect(s.ratioRange).toEqual([0.63, 1]);
     expect(s.ratioOfMedians).toBe(0.63);
@@ -31,12 +31,21 @@ describe('bench report', () => {
       gateway: sideOf([9, 9, 9]),
       baseline: sideOf([8, 20, 30]),
     };
-    const s = summarize(row, 10);
+    const s = summarize(row, () => 10);
     // Rounds: 9/8, 9/10, 9/10.
     expect(s.ratio).toBe(0.9);
     expect(s.ratioRange).toEqual([0.9, 1.13]);
     expect(s.versusRps).toBe(10);
     expect(s.met).toBe(true);
+  });
+
+  it('side by side, holds the gateway to what jose manages on the share of the core the gateway had', () => {
+    const half = sideOf([9, 9, 9]).map((r) => ({ ...r, cpu: 50 }));
+    const row: Row = { scenario: { ...scenario, versus: 'baseline-or-jose', target: 0.8 }, bytes: 1, gateway: half, baseline: sideOf([30, 30, 30]) };
+    // jose verifies 10 a second on a whole core, 5 on the half the gateway had: 9 / 5.
+    const s = summarize(row, (r) => (10 * r.cpu) / 100);
+    expect(s.ratio).toBe(1.8);
+    expect(s.versusRps).toBe(5);
   });
 
   it('pairs the ledger baseline with its own gateway runs, counts faults and reports the most steal', () => {
@@ -50,7 +59,7 @@ describe('bench report', () => {
       // Rounds 0.75, 0.75, 1; against the plain gateway runs it would be 1.5 and up.
       ledger: { baseline: sideOf([8, 4, 6], 7.5), gateway: faulty },
     };
-    const s = summarize(row, Number.POSITIVE_INFINITY);
+    const s = summarize(row, () => Number.POSITIVE_INFINITY);
     expect(s.ratio).toBe(0.9);
     expect(s.ledgerRatio).toBe(0.75);
     expect(s.ledgerBaselineRps).toBe(6);
