@@ -83,9 +83,9 @@ const baseline = await spawnServer('node', ['--import', 'tsx', 'bench/baseline.t
 
 // 3. Load. First every server gets every request shape it will be timed on (WARMUP_SECONDS each): a
 // server's speed on a scenario depended on what it had served before (a gateway loaded after the other
-// one had been, measured against a baseline already hammered on another route, came out at 0.70–0.75
-// where the same scenario measured first, or after this pass, came out at 0.88–0.94; we have not found
-// why). Then rounds of SECONDS each. Side by side (the default): in each round wrk loads the gateway and
+// one had been, measured against a baseline already hammered on another route, came out at 0.68–0.75;
+// the same scenarios measured first came out at 0.84–0.94, after this pass at 0.88–0.94; we have not
+// found why). Then rounds of SECONDS each. Side by side (the default): in each round wrk loads the gateway and
 // the baseline at the same time, both servers on the one core, so they share whatever speed the core
 // has in that round (on this shared machine it swings by up to 2× within seconds) and the ratio of
 // their rates is the ratio of their costs per request. For a licensed scenario a second pairing per
