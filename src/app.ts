@@ -58,7 +58,7 @@ export function newApp(storeFor: StoreFor): App {
       if (!(other === undefined && err instanceof Problem && lastingRefusal(err, settings))) throw err;
       // The same credential is refused the same way until the store changes: kept for the snapshot.
       const refusal = answer(err, c.env, c.req.raw);
-      await keepRefusal(c.req.raw, refusal, state, settings);
+      await keepRefusal(c.req.raw, err, refusal, state, settings);
       return refusal;
     }
     await next();

@@ -225,6 +225,68 @@ describe('a kept refusal', () => {
   });
 });
 
+describe('one kept refusal for values that are not a token', () => {
+  /** Whether the snapshot now in use would answer this GET from a kept answer, without the pipeline. */
+  const keptNow = (gw: Gateway, path: string, init: RequestInit) => {
+    const state = gw.store.current(Date.now());
+    return state !== undefined && keptResponse(new Request(`http://localhost${path}`, init), state, settingsFrom(BINDINGS), Date.now()) instanceof Response;
+  };
+  /** The status, headers and body of an answer. */
+  const whole = async (res: Response) => ({ status: res.status, headers: [...res.headers], body: await res.text() });
+
+  it('answers a flood of made-up values, each one new, from the refusal kept for the first', async () => {
+    const gw = await gateway();
+    const first = await gw.request(FEED, bearer('garbage-1'));
+    expect(first.status).toBe(401);
+    expect(((await first.json()) as { code: string }).code).toBe('token_malformed');
+    // Under workerd most stores are read afresh on every request: nothing is kept there, and every answer goes the whole way.
+    const keeps = gw.store.current(Date.now()) !== undefined;
+    expect(keptNow(gw, FEED, bearer('garbage-2'))).toBe(keeps);
+    expect(keptNow(gw, FEED, bearer('x'.repeat(5_000)))).toBe(keeps);
+    // Not for another scheme (its challenge differs), a value that has a token's shape, or another URL.
+    expect(keptNow(gw, FEED, bearer('garbage-3', 'License'))).toBe(false);
+    expect(keptNow(gw, FEED, bearer(`${'a'.repeat(12)}.${'b'.repeat(12)}.${'c'.repeat(44)}`))).toBe(false);
+    expect(keptNow(gw, '/feeds/world/atom.xml', bearer('garbage-4'))).toBe(false);
+    expect(keptNow(gw, FEED, { headers: { Authorization: 'Basic Z2FyYmFnZQ==' } })).toBe(false);
+  });
+
+  it('is the very refusal the whole way gives each value: scheme, format, length and form as it would be judged', async () => {
+    const values = [
+      'Bearer garbage-2',
+      'bearer garbage-3',
+      'License garbage-4',
+      `Bearer ${'x'.repeat(5_000)}`,
+      `Bearer ${'a'.repeat(12)}.${'b'.repeat(12)}.${'c'.repeat(44)}`,
+      'Bearer one two',
+      'Bearer garbage, Bearer more',
+      'Basic Z2FyYmFnZQ==',
+      'Bearer',
+    ];
+    const gw = await gateway();
+    // One value of each scheme first, then the rest: whatever is answered from the kept ones must match.
+    for (const auth of ['Bearer garbage-1', 'License garbage-1']) {
+      for (const accept of ['application/json', 'text/html']) {
+        expect((await gw.request(FEED, { headers: { Authorization: auth, Accept: accept } })).status).toBe(401);
+        expect((await gw.request(STORY, { headers: { Authorization: auth, Accept: accept } })).status).toBe(401);
+      }
+    }
+    for (const auth of values) {
+      for (const [path, accept] of [
+        [FEED, 'application/json'],
+        [STORY, 'text/html'],
+        [STORY, 'application/json'],
+      ] as const) {
+        const init = { headers: { Authorization: auth, Accept: accept } };
+        const answered = await whole(await gw.request(path, init));
+        const fresh = await whole(await (await gateway()).request(path, init));
+        expect(answered, `${auth.slice(0, 40)} ${path} ${accept}`).toEqual(fresh);
+        expect(answered.status).toBeGreaterThanOrEqual(400);
+        expect(answered.body).not.toContain(LATE);
+      }
+    }
+  });
+});
+
 describe('a kept licensed answer', () => {
   const TXT = `${STORY}.txt`;
   const deliveries = async (gw: Gateway, jti: string) =>

@@ -64,24 +64,34 @@ export function tokenInUrlProblem(request: Request): Problem | null {
 /** Reads the credential, or null for an anonymous request; throws a Problem for anything ambiguous. */
 export function readCredential(request: Request): Credential | null {
   const header = headerOf(request, 'authorization');
-  const scheme = schemeOf(header);
   const inUrl = tokenInUrlProblem(request);
   if (inUrl) throw inUrl;
   if (header === null) return null;
+  const parsed = parseAuthorization(header);
+  if ('code' in parsed) throw new Problem(parsed.code, { detail: parsed.detail, scheme: schemeOf(header) });
+  return parsed;
+}
+
+/** Why an Authorization value holds no single credential. */
+interface Unusable {
+  readonly code: 'multiple_credentials' | 'unsupported_scheme' | 'invalid_request';
+  readonly detail: string;
+}
+
+/** The one credential in an Authorization value, or why there is none (readCredential refuses with it). */
+export function parseAuthorization(header: string): Credential | Unusable {
   // Headers joins repeated fields with ", "; a second credential shows up as a comma or a second scheme.
   const value = header.trim();
   const secondScheme = value
     .split(/\s+/)
     .slice(1)
     .some((word) => /^(Bearer|License|Basic|Token|Digest)$/i.test(word));
-  if (value.includes(',') || secondScheme) {
-    throw new Problem('multiple_credentials', { detail: 'Send exactly one credential.', scheme });
-  }
+  if (value.includes(',') || secondScheme) return { code: 'multiple_credentials', detail: 'Send exactly one credential.' };
   const match = /^(Bearer|License)(?:\s+(.*))?$/i.exec(value);
-  if (!match) throw new Problem('unsupported_scheme', { detail: 'Use the Bearer or License scheme.', scheme });
-  if (!match[2]) throw new Problem('invalid_request', { detail: 'The Authorization header holds no token.', scheme });
+  if (!match) return { code: 'unsupported_scheme', detail: 'Use the Bearer or License scheme.' };
+  if (!match[2]) return { code: 'invalid_request', detail: 'The Authorization header holds no token.' };
   // Whatever follows the scheme is the token; verification refuses anything that is not a compact JWS.
-  return { scheme: scheme ?? 'Bearer', token: match[2] };
+  return { scheme: schemeOf(header) ?? 'Bearer', token: match[2] };
 }
 
 /** The scheme the client used, for the challenge we send back. */

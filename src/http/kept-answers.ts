@@ -12,8 +12,9 @@
 //
 // Refusals of a credential are kept the same way, by URL, Accept and Authorization, when the refusal
 // follows from nothing but those bytes and the snapshot (see lastingRefusal): the same request gets the
-// same refusal until the store changes, without the pipeline. A refusal that time or a remote key set
-// could turn into an acceptance (expired, not yet valid, unknown key) is never kept.
+// same refusal until the store changes, without the pipeline; values that are not a token at all share
+// one (shapelessKey). A refusal that time or a remote key set could turn into an acceptance (expired, not
+// yet valid, unknown key) is never kept.
 //
 // A licensed 200 is kept for its token the same way (keepLicensed), by URL, Accept and Authorization,
 // for as long as everything the decision read stays as it was: the snapshot (a revocation, a suspension,
@@ -25,7 +26,9 @@
 // ledger first, as the pipeline writes them (SPEC §13); a request it does not fit goes the whole way.
 
 import type { Decision } from '../access/decide.ts';
+import { parseAuthorization } from '../access/credentials.ts';
 import { MAX_TRUST_MS } from '../access/token-cache.ts';
+import { hasTokenShape } from '../access/verify-token.ts';
 import type { Problem, ProblemCode } from '../problem.ts';
 import type { Settings } from '../settings.ts';
 import type { DeliveredItem, DeliveryFacts } from '../store/ledger.ts';
@@ -143,8 +146,13 @@ export function keptResponse(request: Request, state: Snapshot, settings: Settin
   } else {
     const key = credentialKey(request, authorization);
     if (key === undefined) return undefined;
-    kept = keptOf(state, settings, 'refusals').get(key);
+    const refusals = keptOf(state, settings, 'refusals');
+    kept = refusals.get(key);
     if (!kept && !hasValidators(request)) kept = keptOf(state, settings, 'licensed answers').get(key);
+    if (!kept) {
+      const shapeless = shapelessKey(request, authorization);
+      if (shapeless !== undefined) kept = refusals.get(shapeless);
+    }
   }
   if (!kept || now < kept.from || now >= kept.until) return undefined; // a clock set back, or its time is over
   // A plain object for the headers, as the pipeline sends them: the Node adapter writes it straight out.
@@ -218,10 +226,24 @@ function credentialKey(request: Request, authorization: string): string | undefi
   return `${request.url}\n${headerOf(request, 'accept') ?? ''}\n${authorization}`;
 }
 
-/** Keeps the pipeline's refusal of `request`'s credential (the caller checked lastingRefusal). */
-export async function keepRefusal(request: Request, response: Response, state: Snapshot, settings: Settings): Promise<void> {
+/**
+ * Every Authorization value that holds one Bearer or License token without a token's shape is refused
+ * alike: checkShape's token_malformed, with that scheme's challenge. So one kept refusal per URL, Accept
+ * and scheme answers them all, and a flood of made-up values, each one new, is served from it instead
+ * of each going the whole way and pushing a real credential's kept refusal out. The key has a line more
+ * than any value's own (a header value holds no line break), so the two never meet.
+ */
+function shapelessKey(request: Request, authorization: string): string | undefined {
+  const credential = parseAuthorization(authorization);
+  if ('code' in credential || hasTokenShape(credential.token)) return undefined;
+  return credentialKey(request, `\n${credential.scheme} token without a token's shape`);
+}
+
+/** Keeps the pipeline's `refusal` of `request`'s credential, as `response` (the caller checked lastingRefusal). */
+export async function keepRefusal(request: Request, refusal: Problem, response: Response, state: Snapshot, settings: Settings): Promise<void> {
   const authorization = headerOf(request, 'authorization');
-  const key = authorization === null ? undefined : credentialKey(request, authorization);
+  const shapeless = authorization !== null && refusal.code === 'token_malformed' ? shapelessKey(request, authorization) : undefined;
+  const key = shapeless ?? (authorization === null ? undefined : credentialKey(request, authorization));
   if (key === undefined) return;
   keptOf(state, settings, 'refusals').set(key, { ...(await copyOf(response)), from: 0, until: Number.POSITIVE_INFINITY });
 }
