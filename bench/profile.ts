@@ -59,6 +59,7 @@ const figures = await runWrk({
   connections: 50,
   ...(scenario.auth === undefined ? {} : { auth: scenario.auth }),
   ...(scenario.authFile === undefined ? {} : { authFile: scenario.authFile }),
+  ...(scenario.authPrefix === undefined ? {} : { authPrefix: scenario.authPrefix }),
   ...(pin ? { core: 1 } : {}),
 });
 await gateway.stop();

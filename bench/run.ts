@@ -102,6 +102,7 @@ async function measure(server: Server, path: string, s: Scenario, seconds: numbe
     connections: CONNECTIONS,
     ...(s.auth === undefined ? {} : { auth: s.auth }),
     ...(s.authFile === undefined ? {} : { authFile: s.authFile }),
+    ...(s.authPrefix === undefined ? {} : { authPrefix: s.authPrefix }),
     ...(LOAD_CORE === undefined ? {} : { core: LOAD_CORE }),
   });
   const wall = (performance.now() - t0) / 1000;

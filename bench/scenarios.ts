@@ -19,6 +19,8 @@ export interface Scenario {
   /** Authorization values sent in turn (a file, one a line), and the first of them (to capture the bytes). */
   readonly authFile?: string;
   readonly authFirst?: string;
+  /** Authorization values made up per request, this prefix and a counter, each one new (authFirst: one of them). */
+  readonly authPrefix?: string;
   /** What the ratio's denominator is: the baseline, or the slower of the baseline and raw jose verification. */
   readonly versus: 'baseline' | 'baseline-or-jose';
   /** The target for the ratio. */
@@ -119,6 +121,17 @@ export function scenarios(synth: Catalog, c: Credentials): Scenario[] {
       status: 401,
       authFile: c.garbageFile,
       authFirst: c.garbageFirst,
+      versus: 'baseline',
+      target: 0.8,
+    },
+    {
+      name: 'garbage-new',
+      label: 'refused: garbage (every value new)',
+      catalog: 'seed',
+      path: feed,
+      status: 401,
+      authPrefix: 'Bearer garbage-',
+      authFirst: 'Bearer garbage-capture',
       versus: 'baseline',
       target: 0.8,
     },

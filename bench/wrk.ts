@@ -12,6 +12,8 @@ export interface WrkLoad {
   readonly auth?: string;
   /** A file of Authorization header values, one a line, sent in turn (bench/rotate-auth.lua). */
   readonly authFile?: string;
+  /** Authorization values made up per request, this prefix and a counter: each one new (bench/new-auth.lua). */
+  readonly authPrefix?: string;
   /** The core wrk is pinned to (taskset), when pinning is possible. */
   readonly core?: number;
 }
@@ -28,6 +30,8 @@ export interface WrkFigures {
 }
 
 const ROTATE_SCRIPT = fileURLToPath(new URL('rotate-auth.lua', import.meta.url));
+const NEW_SCRIPT = fileURLToPath(new URL('new-auth.lua', import.meta.url));
+let runs = 0;
 
 /** The way to install wrk, or undefined when it is on the PATH. */
 export function wrkMissing(): string | undefined {
@@ -50,8 +54,10 @@ export function runWrk(load: WrkLoad): Promise<WrkFigures> {
   const args = ['-t1', `-c${load.connections}`, `-d${load.seconds}s`, '--latency', '--timeout', '10s'];
   if (load.auth !== undefined) args.push('-H', `Authorization: ${load.auth}`);
   if (load.authFile !== undefined) args.push('-s', ROTATE_SCRIPT);
+  if (load.authPrefix !== undefined) args.push('-s', NEW_SCRIPT);
   args.push(load.url);
   if (load.authFile !== undefined) args.push('--', load.authFile);
+  if (load.authPrefix !== undefined) args.push('--', load.authPrefix, `${process.pid}.${Date.now()}.${runs++}`);
   const [cmd, argv] = pinned(load.core, 'wrk', args);
   return new Promise((resolve, reject) => {
     execFile(cmd, argv, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
