@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BENCH_DIR, credentials, seedCatalog, syntheticCatalog } from './catalogs.ts';
 import { bundleCli, fillStore, removeStores, startGateway } from './gateway.ts';
-import { scenarios } from './scenarios.ts';
+import { authLoad, scenarios } from './scenarios.ts';
 import { runWrk, wrkMissing } from './wrk.ts';
 
 interface Node {
@@ -57,9 +57,7 @@ const figures = await runWrk({
   url: `${gateway.url}${scenario.path}`,
   seconds: Number(seconds),
   connections: 50,
-  ...(scenario.auth === undefined ? {} : { auth: scenario.auth }),
-  ...(scenario.authFile === undefined ? {} : { authFile: scenario.authFile }),
-  ...(scenario.authPrefix === undefined ? {} : { authPrefix: scenario.authPrefix }),
+  ...authLoad(scenario),
   ...(pin ? { core: 1 } : {}),
 });
 await gateway.stop();

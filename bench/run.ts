@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { BENCH_DIR, credentials, seedCatalog, syntheticCatalog } from './catalogs.ts';
 import { bundleCli, feedsDir, fillStore, licensesDir, removeStores, startGateway, type StoredCatalog } from './gateway.ts';
 import { markdown, printTable, round, summarize, type Row, type Run } from './report.ts';
-import { capture, scenarios, type CatalogName, type Captured, type Scenario } from './scenarios.ts';
+import { authLoad, capture, scenarios, type CatalogName, type Captured, type Scenario } from './scenarios.ts';
 import { cpuSeconds, spawnServer, stealSeconds, type Server } from './servers.ts';
 import { startAndMemory, traceFound, traceTarget, usageTarget, type StartFigures, type TraceFigures } from './targets.ts';
 import { workerBundle } from './worker.ts';
@@ -100,9 +100,7 @@ async function measure(server: Server, path: string, s: Scenario, seconds: numbe
     url: `${server.url}${path}`,
     seconds,
     connections: CONNECTIONS,
-    ...(s.auth === undefined ? {} : { auth: s.auth }),
-    ...(s.authFile === undefined ? {} : { authFile: s.authFile }),
-    ...(s.authPrefix === undefined ? {} : { authPrefix: s.authPrefix }),
+    ...authLoad(s),
     ...(LOAD_CORE === undefined ? {} : { core: LOAD_CORE }),
   });
   const wall = (performance.now() - t0) / 1000;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Credentials } from './catalogs.ts';
 import { feedsDir, type Catalog } from './gateway.ts';
+import type { WrkLoad } from './wrk.ts';
 
 export type CatalogName = 'seed' | 'synth';
 
@@ -136,6 +137,15 @@ export function scenarios(synth: Catalog, c: Credentials): Scenario[] {
       target: 0.8,
     },
   ];
+}
+
+/** What wrk sends as the scenario's Authorization: one value, a file's values in turn, or a new value each time. */
+export function authLoad(s: Scenario): Pick<WrkLoad, 'auth' | 'authFile' | 'authPrefix'> {
+  return {
+    ...(s.auth === undefined ? {} : { auth: s.auth }),
+    ...(s.authFile === undefined ? {} : { authFile: s.authFile }),
+    ...(s.authPrefix === undefined ? {} : { authPrefix: s.authPrefix }),
+  };
 }
 
 // Headers the baseline's server writes itself (or that describe this connection, not the response).

@@ -242,8 +242,8 @@ function shapelessKey(request: Request, authorization: string): string | undefin
 /** Keeps the pipeline's `refusal` of `request`'s credential, as `response` (the caller checked lastingRefusal). */
 export async function keepRefusal(request: Request, refusal: Problem, response: Response, state: Snapshot, settings: Settings): Promise<void> {
   const authorization = headerOf(request, 'authorization');
-  const shapeless = authorization !== null && refusal.code === 'token_malformed' ? shapelessKey(request, authorization) : undefined;
-  const key = shapeless ?? (authorization === null ? undefined : credentialKey(request, authorization));
+  if (authorization === null) return;
+  const key = (refusal.code === 'token_malformed' ? shapelessKey(request, authorization) : undefined) ?? credentialKey(request, authorization);
   if (key === undefined) return;
   keptOf(state, settings, 'refusals').set(key, { ...(await copyOf(response)), from: 0, until: Number.POSITIVE_INFINITY });
 }
