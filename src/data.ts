@@ -8,6 +8,8 @@ import { feedWarnings, loadRegistry, type Registry } from './registry/registry.t
 export interface DataFiles {
   readonly feeds: readonly DataFile[];
   readonly licenses: readonly DataFile[];
+  /** The directories the files came from, when not `feeds` and `licenses`: problems name the real path. */
+  readonly dirs?: { readonly feeds: string; readonly licenses: string };
 }
 
 export interface GatewayData {
@@ -31,7 +33,15 @@ export function checkData(files: DataFiles): { data: GatewayData; problems: Data
   const { catalog, problems: catalogProblems } = loadCatalog(files.feeds);
   const { registry, problems: registryProblems } = loadRegistry(files.licenses);
   const warnings = feedWarnings(registry, new Set(catalog.feeds.keys()));
-  return { data: { catalog, registry }, problems: [...catalogProblems, ...registryProblems, ...warnings] };
+  const problems = [...catalogProblems, ...registryProblems, ...warnings];
+  return { data: { catalog, registry }, problems: files.dirs ? problems.map((p) => ({ ...p, file: inDirs(p.file, files.dirs!) })) : problems };
+}
+
+/** The loaders name a file by its place in `feeds/` or `licenses/`; this names it in the directory in force. */
+function inDirs(file: string, dirs: NonNullable<DataFiles['dirs']>): string {
+  const [top = '', ...rest] = file.split('/');
+  const dir = top === 'feeds' ? dirs.feeds : top === 'licenses' ? dirs.licenses : undefined;
+  return dir === undefined || rest.length === 0 ? file : `${dir.replace(/\/+$/, '')}/${rest.join('/')}`;
 }
 
 /** Loads everything or throws a DataError naming each file and field at fault. */

@@ -136,6 +136,8 @@ describe('routes (SPEC §5)', () => {
       expect(html).toMatch(/^<!doctype html>/i);
       expect(html).toContain(`/feeds/world/rss.xml`);
       expect(html).toContain(`/articles/${SLUG}`);
+      const item = unescapeMarkup(html.slice(html.indexOf(`/articles/${SLUG}`)).split('</li>')[0]!);
+      for (const line of [story.source, story.copyrightNotice, story.usageTerms]) expect(item).toContain(line);
       expectPublicCaching(res, '/');
       expectLicenseLink(res, '/');
     }
@@ -145,9 +147,16 @@ describe('routes (SPEC §5)', () => {
     const res = await get('/', { headers: { Accept: 'application/json' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json(\s*;\s*charset=utf-8)?$/i);
-    const index = (await res.json()) as { feeds: { id: string }[]; stories: { slug: string }[] };
+    const index = (await res.json()) as { feeds: { id: string }[]; stories: Record<string, unknown>[] };
     expect(index.feeds.map((f) => f.id)).toContain('world');
-    expect(index.stories.map((s) => s.slug)).toContain(SLUG);
+    // Attribution with every item (SPEC §6): source, rights holder, notice, usage terms, canonical URL.
+    expect(index.stories.find((s) => s['slug'] === SLUG)).toMatchObject({
+      source: story.source,
+      rightsHolder: story.rightsHolder,
+      copyrightNotice: story.copyrightNotice,
+      usageTerms: story.usageTerms,
+      url: expect.stringMatching(new RegExp(`/articles/${SLUG}$`)),
+    });
     expectPublicCaching(res, '/ json');
     expectLicenseLink(res, '/ json');
     // One URL, two representations chosen by Accept: shared caches must key on it.

@@ -28,5 +28,5 @@ export function dataDirs(env: NodeJS.ProcessEnv = process.env): { feeds: string;
 }
 
 export function readDataFiles(dirs = dataDirs()): DataFiles {
-  return { feeds: readDir(dirs.feeds), licenses: readDir(dirs.licenses) };
+  return { feeds: readDir(dirs.feeds), licenses: readDir(dirs.licenses), dirs };
 }

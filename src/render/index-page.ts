@@ -24,7 +24,11 @@ export function indexJson(catalog: { readonly feeds: ReadonlyMap<string, FeedInf
     stories: stories.map((s) => ({
       slug: s.slug,
       headline: s.headline,
+      // Attribution with every item (SPEC §6): the headline is the agency's copy too.
       source: s.source,
+      rightsHolder: s.rightsHolder,
+      copyrightNotice: s.copyrightNotice,
+      usageTerms: s.usageTerms,
       published: s.published,
       updated: s.updated,
       feeds: s.feeds,
@@ -42,7 +46,10 @@ export function indexHtml(catalog: { readonly feeds: ReadonlyMap<string, FeedInf
     )
     .join('\n');
   const list = stories
-    .map((s) => `<li><a href="${h(urls.article(s.slug))}">${h(s.headline)}</a> <span class="meta">— ${h(s.source)}, ${h(humanDate(s.published))}</span></li>`)
+    .map(
+      (s) =>
+        `<li><a href="${h(urls.article(s.slug))}">${h(s.headline)}</a> <span class="meta">— ${h(s.source)}, ${h(humanDate(s.published))}. ${h(s.copyrightNotice)} ${h(s.usageTerms)}</span></li>`,
+    )
     .join('\n');
   const main = `<h1>Wire stories</h1>
 <p>Excerpts are free to read. Licensed partner newsrooms receive full text with a license token. <a href="${h(urls.license)}">License terms</a>.</p>

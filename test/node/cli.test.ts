@@ -1,7 +1,7 @@
 // The wiregate CLI on Node (SPEC §2, §9): check, keys generate, token, pack and serve --demo, each in a scratch copy.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,26 @@ describe('wiregate check', () => {
       expect(r.output).not.toMatch(/\n\s+at /);
     }, 30_000);
   }
+
+  it('names the file in the directories in force (WIREGATE_FEEDS_DIR, WIREGATE_LICENSES_DIR), not feeds/ and licenses/', () => {
+    const dir = tempCopy();
+    BREAKS.find((b) => b.field === 'status')!.breakIt(dir);
+    BREAKS.find((b) => b.file === 'feeds/world.json')!.breakIt(dir);
+    renameSync(join(dir, 'licenses'), join(dir, 'registry'));
+    renameSync(join(dir, 'feeds'), join(dir, 'wire'));
+    const r = runCli(['check'], { cwd: dir, env: { WIREGATE_FEEDS_DIR: 'wire/', WIREGATE_LICENSES_DIR: join(dir, 'registry') } });
+    expect(r.status).toBe(1);
+    const errors = r.output.split('\n').filter((l) => /^error/.test(l));
+    expect(
+      errors.find((l) => l.includes(`${join(dir, 'registry')}/demo-newsroom.json: status`)),
+      r.output,
+    ).toBeDefined();
+    expect(
+      errors.find((l) => l.startsWith('error: wire/world.json: ')),
+      r.output,
+    ).toBeDefined();
+    expect(r.output).not.toMatch(/\blicenses\/demo-newsroom|\bfeeds\/world/);
+  }, 30_000);
 
   it('never echoes private key material while refusing it', () => {
     const dir = tempCopy();
