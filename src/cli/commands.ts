@@ -54,7 +54,7 @@ const pack: Command = async (flags) => {
   const target = typeof flags['out'] === 'string' ? flags['out'] : 'build';
   mkdirSync(target, { recursive: true });
   writeFileSync(join(target, 'seed.sql'), sqlScript(statements));
-  writeFileSync(join(target, 'data.json'), JSON.stringify(files));
+  writeFileSync(join(target, 'data.json'), JSON.stringify({ feeds: files.feeds, licenses: files.licenses }));
   out(
     `packed ${counts.stories} stories, ${counts.feeds} feeds and ${counts.licensees} licensees into ${join(target, 'seed.sql')} and ${join(target, 'data.json')}`,
   );
@@ -120,6 +120,11 @@ const importCmd: Command = async () =>
   withLocalStore('import', async (db) => {
     const counts = await importFiles(db, readDataFiles(), cliActor(), Date.now());
     out(`imported ${counts.stories} stories, ${counts.feeds} feeds and ${counts.licensees} licensees into ${storePath()}`);
+    for (const [kind, ids] of Object.entries(counts.kept ?? {})) {
+      if (ids.length === 0) continue;
+      // Not an error: the operator's change stands (SPEC §10); the file is simply not what the store holds.
+      out(`kept ${ids.length} ${kind} an operator changed through the API or the CLI (the files differ): ${ids.join(', ')}`);
+    }
     return 0;
   });
 

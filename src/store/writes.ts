@@ -57,7 +57,7 @@ export async function publishStory(db: SqlDriver, story: Story, actor: Actor, no
   const guard = `(SELECT write_id FROM stories WHERE slug = ?) = ?`;
   const [inserted] = await db.batch([
     sql(
-      `INSERT INTO stories (slug, version, status, published, updated, embargoed_until, record, write_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING`,
+      `INSERT INTO stories (slug, version, status, published, updated, embargoed_until, record, write_id, managed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'operator') ON CONFLICT (slug) DO NOTHING`,
       ...storyColumns(story),
       writeId,
     ),
@@ -96,7 +96,8 @@ export async function changeStory(db: SqlDriver, slug: string, action: string, a
   const guard = `(SELECT write_id FROM stories WHERE slug = ?) = ?`;
   const [updated] = await db.batch([
     sql(
-      `UPDATE stories SET version = ?, status = ?, published = ?, updated = ?, embargoed_until = ?, record = ?, write_id = ? WHERE slug = ? AND write_id = ?`,
+      // From now on the operator manages the story: `wiregate import` leaves it as it is (migrations/0009).
+      `UPDATE stories SET version = ?, status = ?, published = ?, updated = ?, embargoed_until = ?, record = ?, write_id = ?, managed_by = 'operator' WHERE slug = ? AND write_id = ?`,
       ...storyColumns(story).slice(1),
       writeId,
       slug,
@@ -110,8 +111,10 @@ export async function changeStory(db: SqlDriver, slug: string, action: string, a
   return story;
 }
 
-/** Creates or replaces a feed definition; its stories stay as they are. */
-/** The registry's keyed records (feeds, licensees): created or replaced whole, audited as `<kind>.put`. */
+/**
+ * The registry's keyed records (feeds, licensees): created or replaced whole, audited as `<kind>.put`.
+ * A feed's stories stay as they are.
+ */
 const RECORD_TABLES = { feed: 'feeds', licensee: 'licensees' } as const;
 export interface RecordKinds {
   readonly feed: FeedInfo;
@@ -128,8 +131,8 @@ export async function putRecord<K extends keyof RecordKinds>(
   const table = RECORD_TABLES[kind];
   const text = JSON.stringify(record);
   const [changed] = await db.batch([
-    sql(`INSERT INTO ${table} (id, record) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, record.id, text),
-    sql(`UPDATE ${table} SET record = ? WHERE id = ?`, text, record.id),
+    sql(`INSERT INTO ${table} (id, record, managed_by) VALUES (?, ?, 'operator') ON CONFLICT (id) DO NOTHING`, record.id, text),
+    sql(`UPDATE ${table} SET record = ?, managed_by = 'operator' WHERE id = ?`, text, record.id),
     auditRow(actor, `${kind}.put`, record.id, now),
     sql(BUMP),
   ]);

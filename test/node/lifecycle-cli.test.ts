@@ -8,7 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BINDINGS, bearer, FIRST, LATE, SLUG } from '../support/gateway.ts';
-import { appOver, ROOT, runCliAsync, storeContents, storedStory, tempCopies } from './support/scratch.ts';
+import type { Story } from '../../src/catalog/types.ts';
+import { openSqlite, type SqliteStore } from '../../src/node/sqlite-driver.ts';
+import type { Licensee } from '../../src/registry/registry.ts';
+import { publishStory, putRecord } from '../../src/store/writes.ts';
+import { appOver, feedMembers, readJson, ROOT, runCliAsync, storeContents, storedStory, tempCopies, writeJson } from './support/scratch.ts';
 
 const SEED = join(ROOT, 'test', 'fixtures', 'seed', '000_363825acce16b393.txt');
 const FEED_URLS = ['rss.xml', 'atom.xml', 'feed.json'].map((f) => `https://wire.example/feeds/world/${f}`);
@@ -409,4 +413,73 @@ describe('WebSub: a change of state notifies the hub', () => {
     expect((await readStory(dir)).status).toBe('canceled');
     expect(r.stderr).toMatch(/websub/i);
   }, 30_000);
+});
+
+describe('wiregate import never undoes an operator’s change (SPEC §10)', () => {
+  /** Opens the CLI's store in `dir` for one write an operator would make through the API. */
+  async function asOperator(dir: string, write: (db: SqliteStore['driver']) => Promise<unknown>): Promise<void> {
+    await storeContents(dir); // fills a new store from the files, as the CLI's first run would
+    const sqlite = openSqlite(join(dir, '.wiregate', 'wiregate.db'));
+    try {
+      await write(sqlite.driver);
+    } finally {
+      sqlite.close();
+    }
+  }
+
+  it('a killed story stays killed, for the public and for a licensee, and import says it kept it', async () => {
+    const dir = tempCopy();
+    expect((await wiregate(dir, ['keys', 'generate', '--kid', 'import-key'])).status).toBe(0);
+    const token = (await wiregate(dir, ['token', '--sub', 'demo-newsroom', '--scope', 'feed:world', '--ttl', '1h'])).stdout.trim();
+    expect((await wiregate(dir, ['kill', SLUG, '--reason', 'Legal: do not use.'])).status).toBe(0);
+    const before = await storeContents(dir);
+
+    const r = await wiregate(dir, ['import']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`kept 1 stories an operator changed.*: ${SLUG}`));
+    expect((await readStory(dir)).status).toBe('canceled');
+    expect((await storeContents(dir))['stories']).toEqual(before['stories']);
+    const app = await appOver(dir);
+    for (const init of [{}, bearer(token)]) {
+      const res = await app.request(`/articles/${SLUG}.txt`, init, BINDINGS);
+      expect(res.status).toBe(410);
+      expect(await res.text()).not.toContain(LATE);
+    }
+  }, 60_000);
+
+  it('a correction and a withhold stand; a story published through the API keeps its place in the feed', async () => {
+    const dir = tempCopy();
+    expect((await wiregate(dir, ['correct', SLUG, '--note', 'Corrects the date.'])).status).toBe(0);
+    expect((await wiregate(dir, ['withhold', SLUG, '--reason', 'Checking a name.'])).status).toBe(0);
+    await asOperator(dir, async (db) => {
+      const seed = (await storedStory(dir, SLUG)) as unknown as Story;
+      const story: Story = { ...seed, slug: 'api-second-take', headline: `${seed.headline} (second take)`, version: 1, status: 'usable' };
+      await publishStory(db, story, { operator: 'test' }, Date.now());
+    });
+    const membersBefore = await feedMembers(dir, 'world');
+    expect(membersBefore).toContain('api-second-take');
+
+    expect((await wiregate(dir, ['import'])).status).toBe(0);
+    const story = await readStory(dir);
+    expect(story.version).toBe(2);
+    expect(story.status).toBe('withheld');
+    expect(await feedMembers(dir, 'world')).toEqual(membersBefore);
+  }, 60_000);
+
+  it('a suspension through the API stands; a licensee the files still manage follows its file', async () => {
+    const dir = tempCopy();
+    const file = join(dir, 'licenses', 'demo-newsroom.json');
+    const demo = readJson(file) as unknown as Licensee;
+    writeJson(join(dir, 'licenses', 'second-desk.json'), { ...demo, id: 'second-desk', name: 'Second Desk', license: 'LIC-SECOND-1' });
+    await asOperator(dir, (db) => putRecord(db, 'licensee', { ...demo, status: 'suspended' }, { operator: 'test' }, Date.now()));
+
+    writeJson(join(dir, 'licenses', 'second-desk.json'), { ...demo, id: 'second-desk', name: 'Second Desk, renamed', license: 'LIC-SECOND-1' });
+    const r = await wiregate(dir, ['import']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/kept 1 licensees an operator changed.*: demo-newsroom/);
+    const records = (await storeContents(dir))['licensees'] as { id: string; record: string }[];
+    const record = (id: string) => JSON.parse(records.find((l) => l.id === id)!.record) as Licensee;
+    expect(record('demo-newsroom').status).toBe('suspended');
+    expect(record('second-desk').name).toBe('Second Desk, renamed');
+  }, 60_000);
 });

@@ -105,3 +105,40 @@ describe('0008: deliveries without AUTOINCREMENT', () => {
     }
   });
 });
+
+describe('0009: who manages each record', () => {
+  it('records an operator changed, by the audit log, are the operator’s; the rest stay with the files', () => {
+    const path = storeBefore('0009');
+    const old = new Database(path);
+    const story = old.prepare(
+      `INSERT INTO stories (slug, version, status, published, updated, embargoed_until, record, write_id) VALUES (?, 1, 'usable', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', NULL, '{}', ?)`,
+    );
+    for (const slug of ['from-files', 'killed', 'published-by-api']) story.run(slug, slug);
+    for (const id of ['files-desk', 'suspended-desk']) old.prepare(`INSERT INTO licensees (id, record) VALUES (?, '{}')`).run(id);
+    for (const id of ['world', 'sports']) old.prepare(`INSERT INTO feeds (id, record) VALUES (?, '{}')`).run(id);
+    const audit = old.prepare(`INSERT INTO audit (at, operator, action, target) VALUES ('2026-02-01T00:00:00Z', 'ops', ?, ?)`);
+    audit.run('import', '3 stories, 2 feeds, 2 licensees');
+    audit.run('kill', 'killed');
+    audit.run('publish', 'published-by-api');
+    audit.run('licensee.put', 'suspended-desk');
+    audit.run('feed.put', 'sports');
+    audit.run('revoke', 'from-files');
+    old.close();
+
+    const store = openSqlite(path);
+    try {
+      const managed = (table: string, key: string) =>
+        Object.fromEntries(
+          store.db
+            .prepare(`SELECT ${key} AS id, managed_by FROM ${table}`)
+            .all()
+            .map((r) => [(r as { id: string }).id, (r as { managed_by: string }).managed_by]),
+        );
+      expect(managed('stories', 'slug')).toEqual({ 'from-files': 'files', killed: 'operator', 'published-by-api': 'operator' });
+      expect(managed('licensees', 'id')).toEqual({ 'files-desk': 'files', 'suspended-desk': 'operator' });
+      expect(managed('feeds', 'id')).toEqual({ world: 'files', sports: 'operator' });
+    } finally {
+      store.close();
+    }
+  });
+});
