@@ -13,7 +13,8 @@ const HTML_ROUTE = /^\/(?:|license|articles\/[^/.]+)$/;
 export function refusalResponse(request: Request | undefined, problem: Problem, baseUrl: string, common: Readonly<Record<string, string>>): Response {
   if (!request || !HTML_ROUTE.test(new URL(request.url).pathname)) return problemResponse(problem, baseUrl, common);
   // One URL, two representations chosen by Accept: say so, even though neither is stored (no-store).
-  const vary = { ...common, Vary: 'Accept' };
+  // And, as every public HTML answer (SPEC §12), on the credentials that would have changed it.
+  const vary = { ...common, Vary: 'Accept, Authorization, Cookie' };
   if (!prefersHtml(request.headers.get('accept') ?? '')) return problemResponse(problem, baseUrl, vary);
   const body = problemBody(problem, baseUrl);
   const main = `<h1>${h(body.title)}</h1>
