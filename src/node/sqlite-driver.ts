@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Problem } from '../problem.ts';
 import type { SqlDriver, Statement } from '../store/sql.ts';
 import { listenForBells, type Listener, RING_TIMEOUT_MS, ringBells } from './bells.ts';
 
@@ -20,7 +21,8 @@ export interface SqliteStore {
   readonly db: Database.Database;
   /**
    * Listens for other processes' bells (bells.ts), so the driver's version asks SQLite once per event-loop
-   * turn instead of once per task. For a serving process; false when it cannot listen (then nothing changes).
+   * turn instead of once per task, and `onChange` hears their changes. For a serving process; false when
+   * it cannot listen (then nothing changes, and `onChange` hears this process's changes only).
    */
   listen(): Promise<boolean>;
   /** Bells heard since listen() (0 when not listening). */
@@ -65,16 +67,44 @@ export function openSqlite(path: string, keeping: ReadingKeeping = {}): SqliteSt
     return { changes, moved: generation.get() !== before };
   });
   let listener: Listener | undefined;
+  const watchers = new Set<() => void>();
+  const changed = () => {
+    for (const watcher of watchers) {
+      try {
+        watcher();
+      } catch {
+        // The commit stands whatever a watcher does: the batch must not report it failed.
+      }
+    }
+  };
   const driver: SqlDriver = {
-    all: async <T>(s: Statement) => prepare(s).all(...s.params) as T[],
-    first: async <T>(s: Statement) => prepare(s).get(...s.params) as T | undefined,
+    all: async <T>(s: Statement) => {
+      try {
+        return prepare(s).all(...s.params) as T[];
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
+    first: async <T>(s: Statement) => {
+      try {
+        return prepare(s).get(...s.params) as T | undefined;
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
     batch: async (statements) => {
       // A batch that throws was rolled back: nothing changed.
-      const outcome = run.immediate(statements);
+      let outcome: ReturnType<typeof run>;
+      try {
+        outcome = run.immediate(statements);
+      } catch (err) {
+        throw unavailable(err);
+      }
       // Only a moved generation changes what the store's snapshot holds: a ledger flush leaves the
       // version, so the requests after it keep the snapshot without reading the generation again.
       if (outcome.moved) {
         version.ownWrite();
+        changed(); // before the bells: waiting out a silent server must not delay this process's own timers
         if (path !== ':memory:') await announce(path, listener?.path);
       }
       return outcome.changes;
@@ -84,13 +114,23 @@ export function openSqlite(path: string, keeping: ReadingKeeping = {}): SqliteSt
     // for the licensed story, `npm run bench`).
     groupCommit: (commit) => setImmediate(commit),
     version: version.read,
+    onChange: (watcher) => {
+      watchers.add(watcher);
+      return () => {
+        watchers.delete(watcher);
+      };
+    },
   };
   return {
     driver,
     db,
     listen: async () => {
       if (path === ':memory:') return false;
-      listener ??= await listenForBells(path, version.rung, () => version.hearing(false));
+      const rung = () => {
+        version.rung();
+        changed();
+      };
+      listener ??= await listenForBells(path, rung, () => version.hearing(false));
       if (listener) version.hearing(true);
       return listener !== undefined;
     },
@@ -100,6 +140,19 @@ export function openSqlite(path: string, keeping: ReadingKeeping = {}): SqliteSt
       db.close();
     },
   };
+}
+
+/**
+ * SQLite's refusals that mean "not now", not "wrong": another connection held the write lock past
+ * busy_timeout, or the disk is full, failing or read-only. They are 503 store_unavailable with
+ * Retry-After (SPEC §10), like an unreadable store, never a 500; a licensed answer whose delivery
+ * could not be recorded is never sent either way.
+ */
+const NOT_NOW = /^SQLITE_(?:BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/;
+
+function unavailable(err: unknown): unknown {
+  if (!(err instanceof Database.SqliteError) || !NOT_NOW.test(err.code)) return err;
+  return new Problem('store_unavailable', { detail: 'The gateway cannot use its store right now.', retryAfter: 5 });
 }
 
 /** Rings the other servers on the store; servers that could not be confirmed (and were waited out) are named on stderr. */

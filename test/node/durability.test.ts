@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { openSqlite } from '../../src/node/sqlite-driver.ts';
 import { LATE, SLUG } from '../support/gateway.ts';
 import { cleanEnv, CLI, operatorToken, tempCopies } from './support/scratch.ts';
@@ -109,5 +110,45 @@ describe('kill -9', () => {
     expect(orphans.n).toBe(0);
     // Every publish the API acknowledged is there.
     expect(stories.length).toBeGreaterThanOrEqual(acknowledged);
+  }, 60_000);
+});
+
+describe('a store another process holds locked', () => {
+  it('licensed requests get 503 store_unavailable with Retry-After and no text, and nothing is recorded; then they go on', async () => {
+    const dir = tempCopy();
+    const { child, url, token } = await serve(dir);
+    const path = join(dir, '.wiregate', 'wiregate.db');
+    const deliveries = () => {
+      const db = openSqlite(path);
+      try {
+        return db.db.prepare('SELECT COUNT(*) FROM deliveries').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    const before = deliveries();
+    // Another writer (say, a long import) holds the write lock for longer than the server waits (5 s).
+    const locker = new Database(path);
+    locker.exec('BEGIN IMMEDIATE');
+    try {
+      const res = await fetch(`${url}/articles/${SLUG}.txt`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({ code: 'store_unavailable', status: 503 });
+      expect(text).not.toContain(LATE);
+      const publicPage = await fetch(`${url}/articles/${SLUG}`);
+      expect(publicPage.status).toBe(200);
+      expect(await publicPage.text()).not.toContain(LATE);
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+    }
+    expect(deliveries()).toBe(before);
+    const after = await fetch(`${url}/articles/${SLUG}.txt`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain(LATE);
+    expect(deliveries()).toBe(before + 1);
+    child.kill('SIGKILL');
   }, 60_000);
 });
