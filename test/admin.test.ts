@@ -96,6 +96,12 @@ describe('feeds', () => {
     expect(await created.json()).toMatchObject({ id: 'business', ...feed });
     expect((await admin('PUT', '/admin/feeds/business', { ...feed, title: 'Business & Markets' })).status).toBe(200);
     expect((await admin('PUT', '/admin/feeds/business', { ...feed, language: 'not a language' })).status).toBe(422);
+    // The files' shape (SPEC §1) is a feed definition too: its stories list is taken and changes nothing.
+    expect((await admin('PUT', '/admin/feeds/business', { id: 'business', ...feed, title: 'Business & Markets', stories: [] })).status).toBe(200);
+    const listed = await admin('PUT', '/admin/feeds/business', { ...feed, stories: 'not a list' });
+    expect(listed.status).toBe(422);
+    expect(((await listed.json()) as { detail: string }).detail).toContain('stories');
+    expect((await admin('PUT', '/admin/feeds/business', { ...feed, title: 'Business & Markets' })).status).toBe(200);
     expect(
       (await admin('POST', '/admin/stories?feed=business', WIRE.replace('Port strike ends after record talks', 'Markets rally on port deal'))).status,
     ).toBe(201);
@@ -143,8 +149,11 @@ describe('publishing', () => {
       'A third paragraph is here so that the story is long enough to have an excerpt at all.',
       'The fourth paragraph, RECORD-LATE, must reach licensees only.',
     ];
-    const record = storyRecord('json-record-story', 'JSON record story', body);
-    expect((await admin('POST', '/admin/stories', record)).status).toBe(201);
+    // In SPEC §1's shape: no version (the first), as a story file states it.
+    const { version: _version, ...record } = storyRecord('json-record-story', 'JSON record story', body) as Record<string, unknown>;
+    const created = await admin('POST', '/admin/stories', record);
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ slug: 'json-record-story', version: 1 });
     const publicCopy = await gw.request('/articles/json-record-story.txt');
     expect(publicCopy.status).toBe(200);
     expect(await publicCopy.text()).not.toContain('RECORD-LATE');

@@ -96,12 +96,16 @@ export function readStoryRecord(raw: unknown): { story?: Story; problems: DataPr
   return { ...(into.size ? { story: [...into.values()][0]! } : {}), problems: reader.problems.filter((p) => p.severity === 'error') };
 }
 
-/** Validates one feed definition as the API receives it (its members come from the stories). */
+/**
+ * Validates one feed definition as the API receives it. A body in the files' shape (SPEC §1) may
+ * list its stories; the list is read as a list of slugs and changes nothing: in the store a story
+ * names its feeds when it is published, and the feed's members follow from that.
+ */
 export function readFeedRecord(raw: unknown, id: string): { feed?: FeedInfo; problems: DataProblem[] } {
   const reader = new FieldReader('feed');
   const into = new Map<string, FeedDef>();
   const obj = reader.object(raw);
-  if (obj && 'stories' in obj) reader.error('stories', 'is not set here: a story names its feeds when it is published');
+  if (obj && 'stories' in obj) reader.strings(obj, 'stories');
   if (obj) addFeed(reader, { ...obj, stories: [] }, `${id}.json`, into);
   const feed = into.get(id);
   const info = feed ? (({ stories: _s, ...rest }) => rest)(feed) : undefined;
@@ -114,7 +118,8 @@ function addStory(reader: FieldReader, raw: unknown, path: string, into: Map<str
   reader.unknownFields(obj, STORY_FIELDS);
   const slug = reader.string(obj, 'slug', { pattern: SLUG });
   if (slug && path !== `stories/${slug}.json`) reader.error('slug', `must match the file name (stories/${slug}.json)`);
-  const version = obj['version'];
+  // Not a field of SPEC §1's story: a record without it is the first version.
+  const version = obj['version'] ?? 1;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     reader.error('version', 'must be a whole number of at least 1');
   }
