@@ -33,4 +33,9 @@ export interface SqlDriver {
    * itself.
    */
   readonly version?: () => number;
+  /**
+   * Present when the driver hears of changes as they happen (Node: this process's commits that moved the
+   * generation, and other processes' bells): calls `listener` after each; returns what stops it.
+   */
+  readonly onChange?: (listener: () => void) => () => void;
 }
