@@ -3,6 +3,7 @@
 // the grant is required, bodies over 1 MB are 413, and no input gives a 5xx.
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import seedStory from '../feeds/stories/the-israeli-and-moroccan-defense-ministers-meet-in-a-historic-visit.json';
 import seedScrape from './fixtures/seed/000_363825acce16b393.txt?raw';
 import { bearer, gateway, SLUG, type Gateway } from './support/gateway.ts';
 
@@ -13,6 +14,7 @@ interface Result {
     version: number;
     verdict: string;
     coverage: number;
+    alteredPassages: { original: string; found: string }[];
     receipts: { receipt: string; licensee: string; credential: string }[];
     recipients: { licensee: string; deliveries: number }[];
   }[];
@@ -38,6 +40,13 @@ describe('POST /admin/trace', () => {
     const result = (await res.json()) as Result;
     expect(result.verdict).toBe('verbatim');
     expect(result.matches[0]).toMatchObject({ slug: SLUG, version: 1, verdict: 'verbatim', coverage: 1 });
+  });
+
+  it('finds the last paragraph alone verbatim: part of the story, nothing altered', async () => {
+    const result = (await (await trace(seedStory.body.at(-1)!)).json()) as Result;
+    expect(result.verdict).toBe('verbatim');
+    expect(result.matches[0]).toMatchObject({ slug: SLUG, verdict: 'verbatim', alteredPassages: [] });
+    expect(result.matches[0]!.coverage).toBeLessThan(1);
   });
 
   it("resolves a licensed copy's receipt to the token that fetched it, and lists the recipients", async () => {

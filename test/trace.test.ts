@@ -161,6 +161,62 @@ describe('compare', () => {
     expect(result.verdict).toBe('altered');
   });
 
+  it('the last paragraph alone, word for word, is verbatim: a partial copy with nothing altered', () => {
+    const result = compare(pageText(SEED.body.at(-1)!), SEED);
+    expect(result).toEqual({ verdict: 'verbatim', coverage: expect.any(Number), alteredPassages: [] });
+    expect(result.coverage).toBeGreaterThan(0.1);
+    expect(result.coverage).toBeLessThan(0.15);
+  });
+
+  it('whole paragraphs cut (paragraphs 1, 5 and 9; three late ones apart) are verbatim: a cut is not an altered passage', () => {
+    for (const kept of [
+      [0, 4, 8],
+      [4, 6, 10],
+    ]) {
+      const result = compare(pageText(kept.map((i) => SEED.body[i]!).join('\n\n')), SEED);
+      expect(result).toEqual({ verdict: 'verbatim', coverage: expect.any(Number), alteredPassages: [] });
+      expect(result.coverage).toBeGreaterThan(0.25);
+      expect(result.coverage).toBeLessThan(0.4);
+    }
+  });
+
+  it('a sentence dropped from a paragraph the copy prints, or a paragraph moved, is altered', () => {
+    const dropped = [SEED.body[4]!, SEED.body[6]!.replace(' Despite this, the two countries maintained informal relations.', ''), SEED.body[10]!];
+    expect(compare(pageText(dropped.join('\n\n')), SEED)).toEqual({
+      verdict: 'altered',
+      coverage: expect.any(Number),
+      alteredPassages: [{ original: 'Despite this, the two countries maintained informal relations.', found: '' }],
+    });
+    const swapped = [...SEED.body];
+    [swapped[3], swapped[4]] = [swapped[4]!, swapped[3]!];
+    const moved = compare(pageText(swapped.join('\n\n')), SEED);
+    expect(moved.verdict).toBe('altered');
+    expect(moved.alteredPassages).toHaveLength(1);
+    expect(SEED.body.slice(3, 5)).toContain(moved.alteredPassages[0]!.original);
+  });
+
+  it('the last paragraph alone with one word changed is altered, with that passage', () => {
+    const last = SEED.body.at(-1)!;
+    const edited = last.replace('broke the old consensus', 'broke the former consensus');
+    expect(edited).not.toBe(last);
+    const result = compare(pageText(edited), SEED);
+    expect(result.verdict).toBe('altered');
+    expect(result.alteredPassages).toEqual([
+      {
+        original:
+          'The Abraham Accords broke the old consensus among Arab states that normalization with Israel is only part of a solution to the Israeli-Palestinian conflict.',
+        found:
+          'The Abraham Accords broke the former consensus among Arab states that normalization with Israel is only part of a solution to the Israeli-Palestinian conflict.',
+      },
+    ]);
+  });
+
+  it('the public excerpt word for word, and nothing else, is excerpt', () => {
+    const result = compare(pageText(SEED.body.slice(0, 2).join('\n\n')), SEED);
+    expect(result).toEqual({ verdict: 'excerpt', coverage: expect.any(Number), alteredPassages: [] });
+    expect(result.coverage).toBeGreaterThan(0.1);
+  });
+
   it('a page holding the story twice, amid chrome, is still verbatim', () => {
     const copy = SEED.body.join('\n\n');
     const page = `Home | World | Login\n\n${SEED.headline}\n\n${copy}\n\nPrint version\n\n${SEED.headline}\n\n${copy}\n\nLeave a Reply`;
@@ -255,12 +311,23 @@ describe('traceText', () => {
     expect(none).toEqual({ verdict: 'none', matches: [] });
   });
 
-  it('one sentence from past the excerpt, quoted in other news, is reported as a leak', async () => {
+  it('one sentence from past the excerpt, quoted word for word in other news, is reported as a verbatim leak', async () => {
     const late = SEED.body[6]!.split('. ')[2]!;
     const result = await traceText(`${UNRELATED_NEWS}\n\nMeanwhile: ${late}\n\nMarkets closed higher.`, false, lookup);
-    expect(result.verdict).toBe('altered');
+    expect(result.verdict).toBe('verbatim');
     expect(result.matches.map((m) => m.slug)).toEqual([SLUG]);
     expect(result.matches[0]!.coverage).toBeLessThan(0.1);
+    expect(result.matches[0]!.alteredPassages).toEqual([]);
+  });
+
+  it('the verdict is the most serious match: a verbatim paragraph of one story outranks an altered copy of another', async () => {
+    const rains = UNRELATED.body.map((p) => p.replace('Traders said', 'Dealers said'));
+    const result = await traceText(`${rains.join('\n\n')}\n\nAlso today:\n\n${SEED.body.at(-1)}`, false, lookup);
+    expect(result.matches.map((m) => [m.slug, m.verdict])).toEqual([
+      [SLUG, 'verbatim'],
+      [UNRELATED.slug, 'altered'],
+    ]);
+    expect(result.verdict).toBe('verbatim');
   });
 
   it('a receipt names its delivery even when the text around it is not ours', async () => {

@@ -89,26 +89,38 @@ function runs(pairs: ReadonlyArray<readonly [number, number]>): Run[] {
   return out;
 }
 
+/** Whether a page k-gram position list has a position in [lo, hi). */
+function within(seen: number | number[] | undefined, lo: number, hi: number): boolean {
+  if (typeof seen === 'number') return seen >= lo && seen < hi;
+  return seen?.some((at) => at >= lo && at < hi) ?? false;
+}
+
 /**
  * Verdicts: `none` when fewer than MIN_FOUND words are found in order; `excerpt` when none of
- * them lies past the public excerpt paragraphs; `verbatim` when every body word is found in order
- * with no change inside a paragraph; otherwise `altered` — text past the excerpt with words
- * changed, inserted or left out, which includes a partial copy (coverage says how much). A leak
- * past the excerpt is never reported as `excerpt` or `none`.
+ * them lies past the public excerpt paragraphs (the public excerpt, altered or not, is no leak);
+ * otherwise `altered` when there is at least one altered passage, and `verbatim` when there is
+ * none. A partial copy — the last paragraph alone, one quoted sentence, or paragraphs 1, 5 and 9
+ * with the rest cut — is `verbatim`: what it prints is our text unchanged, and coverage says how
+ * much of the story that is. The verdict is `altered` exactly when `alteredPassages` is not empty,
+ * wherever the passages are, so the two never contradict each other; storyPassages says what is
+ * an altered passage (a cut of whole paragraphs is not). A leak past the excerpt is never
+ * reported as `excerpt` or `none`.
  */
 export function compare(page: PageText, story: StoryVersion): Comparison {
   const text = bodyText(story.body);
   const tokens = tokenize(text);
   const none: Comparison = { verdict: 'none', coverage: 0, alteredPassages: [] };
   if (!tokens.length) return none;
-  const bounds = region(page, kgramHashes(tokens), tokens.length);
+  const storyKgrams = kgramHashes(tokens);
+  const bounds = region(page, storyKgrams, tokens.length);
   if (!bounds) return none;
+  const [lo, hi] = bounds;
   const kept = runs(
     align(
       tokens.map((t) => t.word),
       page.words,
-      bounds[0],
-      bounds[1],
+      lo,
+      hi,
     ),
   );
   const found = kept.reduce((sum, r) => sum + r.s1 - r.s0, 0);
@@ -117,7 +129,14 @@ export function compare(page: PageText, story: StoryVersion): Comparison {
   const index = sentenceIndex(text, tokens, story.body);
   const pastExcerpt = kept.reduce((sum, r) => sum + Math.max(0, r.s1 - Math.max(r.s0, index.excerptWords(story.excerptParagraphs))), 0);
   if (pastExcerpt === 0) return { verdict: 'excerpt', coverage, alteredPassages: [] };
-  const alteredPassages = storyPassages(text, tokens, page, kept, index);
-  const verdict = found === tokens.length && alteredPassages.length === 0 ? 'verbatim' : 'altered';
-  return { verdict, coverage, alteredPassages };
+  // A story paragraph left out of the in-order copy was moved, not cut, when most of its k-grams
+  // occur in the copy's region anyway. A map lookup per word of the paragraph, and a look at the
+  // k-gram's page positions, which region() has already visited once: linear, as before.
+  const printedElsewhere = (s0: number, s1: number) => {
+    let seen = 0;
+    for (let i = s0; i + K <= s1; i++) if (within(page.at.get(storyKgrams[i]!), lo, hi)) seen++;
+    return seen > 0 && 2 * seen >= s1 - s0 - K + 1;
+  };
+  const alteredPassages = storyPassages(text, tokens, page, kept, index, printedElsewhere);
+  return { verdict: alteredPassages.length ? 'altered' : 'verbatim', coverage, alteredPassages };
 }

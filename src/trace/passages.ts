@@ -26,6 +26,8 @@ export interface SentenceIndex {
   /** Per story token: its sentence and its paragraph. */
   readonly sentenceOf: Int32Array;
   readonly paragraphOf: Int32Array;
+  /** Per paragraph: its first story token; one more entry, the token count, closes the last. */
+  readonly paragraphStart: Int32Array;
   /** How many story words the first `paragraphs` paragraphs hold. */
   excerptWords(paragraphs: number): number;
 }
@@ -59,34 +61,86 @@ export function sentenceIndex(text: string, tokens: readonly Token[], body: read
     sentenceOf[t] = s;
     paragraphOf[t] = p;
   }
-  const excerptWords = (paragraphs: number) => {
-    let n = 0;
-    while (n < tokens.length && paragraphOf[n]! < paragraphs) n++;
-    return n;
-  };
-  return { sentences, sentenceOf, paragraphOf, excerptWords };
+  const paragraphStart = new Int32Array(body.length + 1).fill(tokens.length);
+  for (let t = tokens.length - 1; t >= 0; t--) paragraphStart[paragraphOf[t]!] = t;
+  // An empty paragraph starts where the next one does.
+  for (let p = body.length - 1; p >= 0; p--) paragraphStart[p] = Math.min(paragraphStart[p]!, paragraphStart[p + 1]!);
+  const excerptWords = (paragraphs: number) => paragraphStart[Math.max(0, Math.min(paragraphs, body.length))]!;
+  return { sentences, sentenceOf, paragraphOf, paragraphStart, excerptWords };
 }
 
 function quote(text: string): string {
   return text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}…` : text;
 }
 
+/** Story tokens [s0, s1) whose sentences are quoted as one altered passage. */
+type Edit = readonly [number, number];
+
 /**
- * Each gap between two kept runs where story words are missing or the page adds words inside a
- * paragraph is an edit; words added between paragraphs (ads, captions, chrome) are not. Edits are
- * widened to the story sentences they touch, and edits sharing a sentence become one passage, so
- * the desk reads the story's sentence beside what the page printed in its place. Words missing
- * before the first or after the last run are a partial copy: coverage shows it, not a passage.
+ * The edits in the gap between kept runs `a` and `b`: story tokens [a.s1, b.s0) left out, page
+ * tokens [a.p1, b.p0) added.
+ *
+ * - Words added between two paragraphs, with nothing left out, are chrome (ads, captions), not
+ *   an edit; added inside a paragraph, they are an insertion.
+ * - Words left out with words added in their place are a replacement, however many paragraphs it
+ *   spans: a rewritten paragraph shares too few words with ours to be told from chrome standing
+ *   where a paragraph was cut, so the desk reads both side by side.
+ * - Words only left out are an edit where they are part of a paragraph the page otherwise prints
+ *   (a sentence dropped from it changes what it says). Whole paragraphs left out are a cut, not an
+ *   edit: every word the page does print is ours, unchanged, and coverage says how much of the
+ *   story that is — an agency's copy is routinely cut to length, and the desk needs the passages
+ *   to show where words were changed, not to list what was trimmed. A whole paragraph the page
+ *   prints elsewhere in the copy was moved, not cut: reordering is an edit, and it is quoted with
+ *   nothing beside it (the page has none of it at this point).
  */
-export function storyPassages(text: string, tokens: readonly Token[], page: PageWords, kept: readonly Run[], index: SentenceIndex): AlteredPassage[] {
+function gapEdits(a: Run, b: Run, index: SentenceIndex, printedElsewhere: (s0: number, s1: number) => boolean, out: Edit[]): void {
+  const { paragraphOf, paragraphStart } = index;
+  const added = b.p0 > a.p1;
+  if (b.s0 === a.s1) {
+    if (added && paragraphOf[a.s1 - 1] === paragraphOf[b.s0]) out.push([a.s1 - 1, b.s0 + 1]);
+    return;
+  }
+  if (added) {
+    out.push([a.s1, b.s0]);
+    return;
+  }
+  const first = paragraphOf[a.s1]!;
+  const last = paragraphOf[b.s0 - 1]!;
+  const cutHead = a.s1 > paragraphStart[first]!; // the gap begins inside a paragraph
+  const cutTail = b.s0 < paragraphStart[last + 1]!; // and ends inside one
+  if (first === last && (cutHead || cutTail)) {
+    out.push([a.s1, b.s0]);
+    return;
+  }
+  if (cutHead) out.push([a.s1, paragraphStart[first + 1]!]);
+  for (let p = cutHead ? first + 1 : first; p <= (cutTail ? last - 1 : last); p++) {
+    const s0 = paragraphStart[p]!;
+    const s1 = paragraphStart[p + 1]!;
+    if (s1 > s0 && printedElsewhere(s0, s1)) out.push([s0, s1]);
+  }
+  if (cutTail) out.push([paragraphStart[last]!, b.s0]);
+}
+
+/**
+ * The altered passages: each edit between kept runs (see `gapEdits`) widened to the story
+ * sentences it touches, and edits sharing a sentence made one passage, so the desk reads the
+ * story's sentence beside what the page printed in its place. Words missing before the first or
+ * after the last run are where a partial copy begins and ends: coverage shows it, not a passage.
+ */
+export function storyPassages(
+  text: string,
+  tokens: readonly Token[],
+  page: PageWords,
+  kept: readonly Run[],
+  index: SentenceIndex,
+  printedElsewhere: (s0: number, s1: number) => boolean,
+): AlteredPassage[] {
+  const edits: Edit[] = [];
+  for (let k = 1; k < kept.length; k++) gapEdits(kept[k - 1]!, kept[k]!, index, printedElsewhere, edits);
   const spans: Array<[number, number]> = [];
-  for (let k = 1; k < kept.length; k++) {
-    const a = kept[k - 1]!;
-    const b = kept[k]!;
-    const inserted = b.p0 > a.p1 && index.paragraphOf[a.s1 - 1] === index.paragraphOf[b.s0];
-    if (b.s0 === a.s1 && !inserted) continue;
-    const first = index.sentenceOf[b.s0 > a.s1 ? a.s1 : a.s1 - 1]!;
-    const last = index.sentenceOf[b.s0 > a.s1 ? b.s0 - 1 : b.s0]!;
+  for (const [s0, s1] of edits) {
+    const first = index.sentenceOf[s0]!;
+    const last = index.sentenceOf[s1 - 1]!;
     const prev = spans[spans.length - 1];
     if (prev && prev[1] >= first) prev[1] = Math.max(prev[1], last);
     else spans.push([first, last]);

@@ -3,7 +3,7 @@
 import type { TraceMatch, TraceResult, Verdict } from './types.ts';
 
 const MEANING: Record<Verdict, string> = {
-  verbatim: 'our licensed text, unchanged, past the public excerpt',
+  verbatim: 'our licensed text past the public excerpt, unchanged, whole or in part (see coverage)',
   altered: 'our text past the public excerpt, with words changed, added or left out',
   excerpt: 'only the public excerpt, which anyone may read: not a leak',
   none: 'no story of ours found in this text',
