@@ -40,7 +40,12 @@ describe('a browser gets an HTML error page on the HTML routes', () => {
     expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(html.headers.get('cache-control')).toBe('no-store');
     // SPEC §12: public HTML carries Vary: Authorization, Cookie; and the page is chosen by Accept.
-    expect(html.headers.get('vary')?.split(/\s*,\s*/).sort()).toEqual(['Accept', 'Authorization', 'Cookie']);
+    expect(
+      html.headers
+        .get('vary')
+        ?.split(/\s*,\s*/)
+        .sort(),
+    ).toEqual(['Accept', 'Authorization', 'Cookie']);
     expect(html.headers.get('allow')).toBe(json.headers.get('allow'));
     expect(html.headers.get('www-authenticate')).toBe(json.headers.get('www-authenticate'));
     const problem = await problemOf(json);
