@@ -7,6 +7,7 @@ import type { Story } from '../catalog/types.ts';
 import { readBody, readJsonObject, stringField } from '../http/body.ts';
 import { Problem } from '../problem.ts';
 import { ingest, IngestError } from '../ingest/ingest.ts';
+import { notifyHub } from '../store/releases.ts';
 import { iso } from '../store/snapshot.ts';
 import * as changes from '../store/story-changes.ts';
 import { changeStory, publishStory, readStory } from '../store/writes.ts';
@@ -29,9 +30,25 @@ function lifecycle(action: string, next: (story: Story, body: Record<string, unk
       const input = body ? await readJsonObject(c.req.raw) : {};
       const now = Date.now();
       const story = await changeStory(c.get('store').db, slugOf(c), action, actor(operator), now, (s) => next(s, input, now));
+      tellHub(c, story.feeds);
       return json(c, story);
     },
   };
+}
+
+/**
+ * Each change tells the WebSub hub that the story's feeds changed, as the CLI's lifecycle commands
+ * do (README). After the commit and without holding the answer back: on Workers the isolate lives on
+ * for it (waitUntil), on Node the pings run on by themselves. A hub that is down only delays readers.
+ */
+function tellHub(c: AdminCtx, feeds: readonly string[]): void {
+  if (!c.get('settings').websubHub || feeds.length === 0) return;
+  const pings = notifyHub(c.get('settings'), feeds).catch(() => []);
+  try {
+    c.executionCtx.waitUntil(pings);
+  } catch {
+    // Node: no execution context (Hono throws when there is none); the promise is already running.
+  }
 }
 
 export function register(app: App): void {
@@ -45,6 +62,7 @@ export function register(app: App): void {
         if (missing !== undefined)
           throw new Problem('invalid_field', { detail: `feeds: feed "${missing}" does not exist (PUT /admin/feeds/${missing} first).` });
         const { created, story: stored } = await publishStory(c.get('store').db, story, actor(operator), now);
+        if (created) tellHub(c, stored.feeds);
         return json(c, stored, created ? 201 : 200, { Location: `/articles/${stored.slug}` });
       },
     },

@@ -129,15 +129,20 @@ describe('the Node release timer', () => {
       expect(res.status).toBe(200);
     };
     // The timer is armed for nothing at start, then for an embargo an hour away (it sleeps its longest).
+    // Each change through the API tells the hub at once (the story left its feeds): three pings each.
     await sleep(300);
     await setEmbargo(instantAhead(3_600_000));
-    await sleep(300);
-    const until = instantAhead(2_000);
+    await heard(pings, 3, 2_000);
+    const until = instantAhead(2_500);
     await setEmbargo(until);
-    await heard(pings, 3, Date.parse(until) - Date.now() + LATE_MS);
-    expect(pings.map((p) => p.url)).toEqual(FEED_URLS);
-    expect(pings[0]!.at).toBeGreaterThanOrEqual(Date.parse(until));
-    expect(pings[2]!.at).toBeLessThanOrEqual(Date.parse(until) + LATE_MS);
+    await heard(pings, 6, 2_000);
+    expect(pings.map((p) => p.url)).toEqual([...FEED_URLS, ...FEED_URLS]);
+    expect(pings.every((p) => p.at < Date.parse(until))).toBe(true);
+    await heard(pings, 9, Date.parse(until) - Date.now() + LATE_MS);
+    const released = pings.slice(6);
+    expect(released.map((p) => p.url)).toEqual(FEED_URLS);
+    expect(released[0]!.at).toBeGreaterThanOrEqual(Date.parse(until));
+    expect(released[2]!.at).toBeLessThanOrEqual(Date.parse(until) + LATE_MS);
     expect((await fetch(`${url}/articles/${SLUG}`)).status).toBe(200);
   }, 30_000);
 
@@ -214,4 +219,31 @@ describe('the Node release timer', () => {
     expect(sleepFor(now - 5_000, now)).toBe(0);
     expect(sleepFor(now + 1_500, now)).toBe(1_500);
   });
+});
+
+describe('the operator API tells the hub of each change', () => {
+  it('a kill and a withhold through the API ping every format of the story’s feeds; a refused change pings nothing', async () => {
+    const { url: hubUrl, pings } = await hub();
+    const gw = await gateway();
+    const { server, url } = await startServer({ store: gw.store, bindings: { ...BINDINGS, WIREGATE_WEBSUB_HUB: hubUrl }, port: 0, host: '127.0.0.1' });
+    closers.push(() => server.close());
+    const post = async (verb: string, body: unknown) => {
+      const auth = bearer(await gw.operatorToken({ scope: 'stories:write' }));
+      return fetch(`${url}/admin/stories/${SLUG}/${verb}`, {
+        method: 'POST',
+        headers: { ...auth.headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    };
+    expect((await post('withhold', { reason: 'Checking a name.' })).status).toBe(200);
+    await heard(pings, 3, 5_000);
+    expect(pings.map((p) => p.url)).toEqual(FEED_URLS);
+    expect((await post('kill', { reason: 'Legal: do not use.' })).status).toBe(200);
+    await heard(pings, 6, 5_000);
+    expect(pings.map((p) => p.url)).toEqual([...FEED_URLS, ...FEED_URLS]);
+    // After a kill every change is 409, and nothing is told.
+    expect((await post('withhold', { reason: 'Again.' })).status).toBe(409);
+    await sleep(500);
+    expect(pings).toHaveLength(6);
+  }, 30_000);
 });
