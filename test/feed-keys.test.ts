@@ -26,6 +26,8 @@ const EXTRA = [
     quota: { requestsPerMinute: 1 },
     ...WIDE,
   },
+  { id: 'report-news', name: 'Report News', license: 'LIC-RN-1', feeds: ['world'], sharing: { maxNetworksPerDay: 2, action: 'flag' }, ...WIDE },
+  { id: 'calm-news', name: 'Calm News', license: 'LIC-CN-1', feeds: ['world'], ...WIDE },
 ];
 
 let gw: Gateway;
@@ -286,6 +288,77 @@ describe('sharing detection', () => {
     expect(await later.text()).not.toContain(LATE);
     const after = (await (await admin('GET', '/admin/licensees/strict-news/feed-keys')).json()) as typeof list;
     expect(after.keys[0]!.status).toBe('suspended');
+  });
+});
+
+describe('the usage report carries the sharing flag', () => {
+  type Report = { deliveries: number; groups: { key: string; deliveries: number; flagged?: boolean }[]; flaggedKeys: string[] };
+  const SPAN = 'from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z';
+  const report = async (query: string, init: RequestInit = {}) => {
+    const res = await gw.request(
+      `/admin/usage?${query}`,
+      { ...init, headers: { Authorization: `Bearer ${op}`, ...(init.headers as Record<string, string>) } },
+      B,
+    );
+    expect(res.status).toBe(200);
+    return res;
+  };
+  const delivered = async (keyId: string) =>
+    (await gw.store.db.first<{ n: number }>(sql(`SELECT COUNT(*) AS n FROM deliveries WHERE credential_kind = 'feed-key' AND credential = ?`, keyId)))!.n;
+
+  it('marks a flagged key by credential (JSON, the licensee’s own view, the desk) and names it whatever the grouping', async () => {
+    const shared = await issue('report-news', { feeds: ['world'], label: 'shared around' });
+    const kept = await issue('report-news', { feeds: ['world'], label: 'one reader' });
+    for (const ip of ['198.51.100.7', '203.0.113.9', '192.0.2.99']) expect((await poll(shared.key, 'rss.xml', { ip })).status).toBe(200);
+    expect((await poll(kept.key, 'rss.xml', { ip: '198.51.100.7' })).status).toBe(200);
+    const listed = (await (await admin('GET', '/admin/licensees/report-news/feed-keys')).json()) as { keys: { id: string; sharing: { flagged: boolean } }[] };
+    expect(Object.fromEntries(listed.keys.map((k) => [k.id, k.sharing.flagged]))).toEqual({ [shared.id]: true, [kept.id]: false });
+    const [sharedN, keptN] = [await delivered(shared.id), await delivered(kept.id)];
+    expect(sharedN).toBeGreaterThan(0);
+    expect(keptN).toBeGreaterThan(0);
+
+    const byCredential = (await (await report(`${SPAN}&group=credential&licensee=report-news`)).json()) as Report;
+    expect(byCredential.flaggedKeys).toEqual([shared.id]);
+    expect(byCredential.groups).toContainEqual({ key: `feed-key:${shared.id}`, deliveries: sharedN, flagged: true });
+    // An unflagged key's group keeps the plain shape: no `flagged` member at all.
+    expect(byCredential.groups).toContainEqual({ key: `feed-key:${kept.id}`, deliveries: keptN });
+
+    // CSV keeps SPEC §13's two columns for every grouping: the flag is the JSON's (and the CLI's).
+    const csv = await (await report(`${SPAN}&group=credential&licensee=report-news`, { headers: { Accept: 'text/csv' } })).text();
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('key,deliveries');
+    expect(lines).toContain(`feed-key:${shared.id},${sharedN}`);
+    expect(lines).toContain(`feed-key:${kept.id},${keptN}`);
+
+    // By day: the groups as before, the header unchanged, and the flagged key named beside them.
+    const byDay = (await (await report(`${SPAN}&group=day&licensee=report-news`)).json()) as Report;
+    expect(byDay.flaggedKeys).toEqual([shared.id]);
+    expect(byDay.groups.every((g) => !('flagged' in g))).toBe(true);
+    expect((await (await report(`${SPAN}&group=day&licensee=report-news`, { headers: { Accept: 'text/csv' } })).text()).split('\r\n')[0]).toBe(
+      'key,deliveries',
+    );
+    // Over every licensee, and for a span in which the key delivered nothing.
+    const everyone = (await (await report(`${SPAN}&group=licensee`)).json()) as Report;
+    expect(everyone.flaggedKeys).toContain(shared.id);
+    expect(everyone.flaggedKeys).not.toContain(kept.id);
+    expect(((await (await report('from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z&group=credential')).json()) as Report).flaggedKeys).toBeUndefined();
+
+    // The licensee's own view says the same, and so does its desk.
+    const token = await gw.token({ sub: 'report-news' });
+    const own = (await (await gw.request(`/account/usage?${SPAN}&group=credential`, { headers: { Authorization: `Bearer ${token}` } }, B)).json()) as Report;
+    expect(own.flaggedKeys).toEqual([shared.id]);
+    expect(own.groups).toContainEqual({ key: `feed-key:${shared.id}`, deliveries: sharedN, flagged: true });
+    const desk = await (await gw.request('/desk', { headers: { Authorization: `Bearer ${token}` } }, B)).text();
+    expect(desk).toContain('Some of these stories went to a private feed URL used from many networks');
+  });
+
+  it('marks nothing while no key is flagged', async () => {
+    const calm = await issue('calm-news', { feeds: ['world'], label: 'calm' });
+    expect((await poll(calm.key, 'rss.xml', { ip: '198.51.100.7' })).status).toBe(200);
+    const byCredential = (await (await report(`${SPAN}&group=credential&licensee=calm-news`)).json()) as Report;
+    // Nothing flagged: exactly SPEC §13's shape.
+    expect(Object.keys(byCredential).sort()).toEqual(['deliveries', 'from', 'groups', 'licensee', 'to']);
+    expect(byCredential.groups).toContainEqual({ key: `feed-key:${calm.id}`, deliveries: await delivered(calm.id) });
   });
 });
 

@@ -63,6 +63,10 @@ export const HELP: Readonly<Record<string, CommandHelp>> = {
   usage: {
     synopsis: 'usage [--from <iso>] [--to <iso>] [--licensee <id>] [--group day|story|format|credential|licensee] [--csv] [--remote <url>]',
     summary: 'deliveries from the usage ledger, this month by default',
+    details: [
+      'Feed keys flagged for sharing (used from more networks a day than the license allows) are named under',
+      'the report, whatever the grouping; by credential each one\'s line says "flagged".',
+    ],
   },
   trace: {
     synopsis: 'trace <file|-> [--html] [--json] [--remote <url>]',

@@ -40,9 +40,13 @@ export async function deskUsage(c: Ctx, licensee: string): Promise<string> {
   const report = await usageReport(c.get('store').db, { ...thisMonth(Date.now()), licensee, group: 'format' });
   const rows = report.groups.map((g) => `<tr><td>${escapeHtml(g.key)}</td><td class="num">${g.deliveries}</td></tr>`).join('');
   const total = `<p><strong>${report.deliveries}</strong> ${report.deliveries === 1 ? 'story' : 'stories'} delivered this month (since ${escapeHtml(report.from.slice(0, 10))}).</p>`;
+  // The report's sharing flag (SPEC §11) in words; the keys themselves are listed by label below.
+  const flagged = report.flaggedKeys
+    ? '<p><span class="tag warn">flagged</span> Some of these stories went to a private feed URL used from many networks (see Private feed URLs).</p>'
+    : '';
   return report.deliveries === 0
     ? total
-    : `${total}<table><thead><tr><th>format</th><th class="num">deliveries</th></tr></thead><tbody>${rows}</tbody></table>`;
+    : `${total}${flagged}<table><thead><tr><th>format</th><th class="num">deliveries</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /**
