@@ -249,6 +249,7 @@ const serveCmd: Command = async (flags) => {
     out(`\ndemo license token for demo-newsroom (scope feed:world, valid 24 h):\n  export TOKEN=${demo.token}`);
     if (story) out(`\nfull story with the license line and receipt:\n  curl -H "Authorization: Bearer $TOKEN" ${url}/articles/${story}.txt`);
     if (feed) out(`\nfull-text feed:\n  curl -H "Authorization: Bearer $TOKEN" ${url}/feeds/${feed}/rss.xml`);
+    out(`\nthe licensee desk in a browser (sign in with the token):\n  ${url}/desk`);
   }
   return -1;
 };

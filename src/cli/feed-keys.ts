@@ -6,7 +6,7 @@ import { revokeFeedKey } from '../store/feed-keys.ts';
 import { Problem } from '../problem.ts';
 import { Store } from '../store/store.ts';
 import { isoInstant } from './lifecycle.ts';
-import { cliActor, out, remoteCall, withLocalStore } from './store-access.ts';
+import { cliActor, err, out, remoteCall, withLocalStore } from './store-access.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -35,6 +35,12 @@ export const feedKeyCommands = {
       print(
         await issueFeedKey({ db, registry: state.registry, feedIds: [...state.feeds.keys()], settings, actor: cliActor(), now: Date.now() }, licensee, body),
       );
+      // The URLs are built from this shell's settings, which may not be the server's (another PORT).
+      if (!process.env['WIREGATE_PUBLIC_URL']) {
+        err(
+          `note: the urls use ${settings.publicUrl}, from this shell's WIREGATE_PUBLIC_URL or PORT; if the server runs with others, set the same here or use --remote <server url>`,
+        );
+      }
       return 0;
     });
   },

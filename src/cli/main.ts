@@ -68,11 +68,13 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const command = commands[key];
-  if (!command) throw new UsageError(`unknown command: ${key}; see wiregate --help`);
-  if (values.help) {
-    process.stdout.write(commandHelp(key) ?? overview());
+  // `wiregate feed-key --help` asks about the group: its commands' help, not an unknown command.
+  const help = values.help ? commandHelp(key) : undefined;
+  if (help !== undefined) {
+    process.stdout.write(help);
     return 0;
   }
+  if (!command) throw new UsageError(`unknown command: ${key}; see wiregate --help`);
   return command(values, rest);
 }
 

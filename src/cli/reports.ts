@@ -28,7 +28,8 @@ export async function usageCmd(flags: Flags): Promise<number> {
     if (flags['csv']) process.stdout.write(usageCsv(report));
     else {
       out(`deliveries ${report.from} – ${report.to}${report.licensee ? ` for ${report.licensee}` : ''}: ${report.deliveries}`);
-      for (const g of report.groups) out(`  ${g.key.padEnd(40)} ${String(g.deliveries).padStart(8)}${g.flagged ? '  flagged' : ''}`);
+      const width = Math.max(40, ...report.groups.map((g) => g.key.length)); // a session's key is 44 characters
+      for (const g of report.groups) out(`  ${g.key.padEnd(width)} ${String(g.deliveries).padStart(8)}${g.flagged ? '  flagged' : ''}`);
       if (report.flaggedKeys) out(`feed keys flagged for sharing: ${report.flaggedKeys.join(', ')}`);
     }
     return 0;

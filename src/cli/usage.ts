@@ -82,8 +82,10 @@ export function overview(): string {
 
 export function commandHelp(name: string): string | undefined {
   const h = HELP[name];
-  if (!h) return undefined;
-  return `usage: wiregate ${h.synopsis}\n\n${h.summary}\n${(h.details ?? []).map((l) => `${l}\n`).join('')}`;
+  if (h) return `usage: wiregate ${h.synopsis}\n\n${h.summary}\n${(h.details ?? []).map((l) => `${l}\n`).join('')}`;
+  // A group (`keys`, `feed-key`): the help of each of its commands.
+  const members = Object.keys(HELP).filter((key) => key.startsWith(`${name} `));
+  return members.length > 0 ? members.map((key) => commandHelp(key)).join('\n') : undefined;
 }
 
 /** A refusal of what the user asked for (bad flags, impossible request): exit 2, message on stderr, nothing done. */

@@ -308,8 +308,10 @@ describe('wiregate serve --demo', () => {
   });
 
   it('prints a working demo token and curl lines on the chosen port', async () => {
-    await out.until(/curl .*Authorization: Bearer \$TOKEN/, 5_000);
+    await out.until(/\/desk\n/, 5_000);
     expect(out.output()).toContain(`http://127.0.0.1:${port}`);
+    expect(out.output()).toMatch(/curl .*Authorization: Bearer \$TOKEN/);
+    expect(out.output()).toContain(`http://127.0.0.1:${port}/desk`);
     expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'license+jwt' });
     expect(decodeJwt(token)).toMatchObject({ sub: 'demo-newsroom', scope: 'feed:world' });
   });
@@ -511,6 +513,11 @@ describe('wiregate --version, unknown commands and --help', () => {
     expect(r.stdout).not.toMatch(/wiregate serve/);
     const k = wiregate(ROOT, 'keys', 'generate', '--help');
     expect(k.stdout).toMatch(/^usage: wiregate keys generate/);
+    // A group's --help shows each of its commands.
+    const group = wiregate(ROOT, 'feed-key', '--help');
+    expect(group.status).toBe(0);
+    for (const verb of ['issue', 'list', 'revoke']) expect(group.stdout).toContain(`usage: wiregate feed-key ${verb}`);
+    expect(wiregate(ROOT, 'frobnicate', '--help').status).toBe(2);
   }, 30_000);
 
   it('--help alone lists every command', async () => {
