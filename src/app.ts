@@ -15,7 +15,7 @@ import { refusalResponse } from './render/error-page.ts';
 import { register as articles } from './routes/articles.ts';
 import { register as desk } from './routes/desk.ts';
 import { register as privateFeeds } from './routes/private-feeds.ts';
-import { onlyGet, type App, type AppEnv } from './routes/context.ts';
+import { keepAlive, onlyGet, type App, type AppEnv } from './routes/context.ts';
 import { GET_ONLY } from './routes/table.ts';
 import { register as feeds } from './routes/feeds.ts';
 import { register as rights } from './routes/rights.ts';
@@ -48,7 +48,7 @@ export function newApp(storeFor: StoreFor): App {
     c.set('store', store);
     // /admin judges operator tokens itself (routes/admin.ts); everything else is content.
     const isAdmin = c.req.path === '/admin' || c.req.path.startsWith('/admin/');
-    const state = await store.snapshot(now);
+    const state = await store.snapshot(now, (promise) => keepAlive(c, promise));
     c.set('state', state);
     if (isAdmin) return next();
     const other = otherCredential(c.req.raw, c.req.path, store.db, state.registry);

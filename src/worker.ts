@@ -21,7 +21,11 @@ export function storeFor(env: WorkerEnv): Store {
   if (!env.DB) throw new Problem('store_unavailable', { detail: 'The store (D1 binding DB) is not configured.', retryAfter: 60 });
   let store = stores.get(env.DB);
   if (!store) {
-    store = new Store(d1Driver(env.DB), { ttlMs: settingsFrom(env).stateTtlMs, quotas: env.QUOTAS ? durableQuotas(env.QUOTAS) : undefined });
+    store = new Store(d1Driver(env.DB), {
+      ttlMs: settingsFrom(env).stateTtlMs,
+      quotas: env.QUOTAS ? durableQuotas(env.QUOTAS) : undefined,
+      perRequestIo: true,
+    });
     stores.set(env.DB, store);
   }
   return store;

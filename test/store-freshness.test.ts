@@ -43,6 +43,36 @@ describe('changes reach every instance within the TTL', () => {
   });
 });
 
+describe('Workers: a read belongs to the request that starts it (perRequestIo)', () => {
+  it('a background confirmation cut off with its request never holds up the requests after it', async () => {
+    const gw = await gateway();
+    // workerd cancels a request's I/O when the request ends: here the snapshot reads of the
+    // confirmation started by the second request never settle, as a cut-off D1 read would not.
+    let cutOff = false;
+    const db: SqlDriver = {
+      all: (s) => (cutOff ? new Promise(() => {}) : gw.store.db.all(s)),
+      first: (s) => gw.store.db.first(s),
+      batch: (s) => gw.store.db.batch(s),
+    };
+    const isolate = new Store(db, { ttlMs: TTL, perRequestIo: true });
+    const app = newApp(() => isolate);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t0 = Date.now();
+    expect((await app.request(`/articles/${SLUG}`, {}, BINDINGS)).status).toBe(200);
+    await changeStory(gw.store.db, SLUG, 'kill', { operator: 'test' }, t0, (s) => takeDown(s, 'canceled', 'Legal.', t0));
+    vi.setSystemTime(t0 + TTL / 2 + 1);
+    cutOff = true;
+    expect((await app.request(`/articles/${SLUG}`, {}, BINDINGS)).status).toBe(200); // held; confirming in the background
+    cutOff = false;
+    vi.setSystemTime(t0 + TTL + 1);
+    const late = new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5_000));
+    const res = await Promise.race([app.request(`/articles/${SLUG}.txt`, bearer(await gw.token()), BINDINGS), late]);
+    expect(res).toBeInstanceOf(Response);
+    expect((res as Response).status).toBe(410);
+    expect(await (res as Response).text()).not.toContain(LATE);
+  });
+});
+
 describe('an unreadable store', () => {
   it('a failing change check (Node: PRAGMA data_version) is 503 store_unavailable, never 500 or a kept answer', async () => {
     const gw = await gateway();

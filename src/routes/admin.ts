@@ -14,7 +14,7 @@ import { changeStory, publishStory, readStory } from '../store/writes.ts';
 import { register as registerFeedKeys } from './admin-feed-keys.ts';
 import { actor, instantOf, json, route, type Handler } from './admin-http.ts';
 import { register as registerRegistry } from './admin-registry.ts';
-import type { App, AppEnv } from './context.ts';
+import { keepAlive, type App, type AppEnv } from './context.ts';
 
 type AdminCtx = Context<AppEnv>;
 
@@ -43,12 +43,10 @@ function lifecycle(action: string, next: (story: Story, body: Record<string, unk
  */
 function tellHub(c: AdminCtx, feeds: readonly string[]): void {
   if (!c.get('settings').websubHub || feeds.length === 0) return;
-  const pings = notifyHub(c.get('settings'), feeds).catch(() => []);
-  try {
-    c.executionCtx.waitUntil(pings);
-  } catch {
-    // Node: no execution context (Hono throws when there is none); the promise is already running.
-  }
+  keepAlive(
+    c,
+    notifyHub(c.get('settings'), feeds).catch(() => []),
+  );
 }
 
 export function register(app: App): void {

@@ -119,3 +119,15 @@ export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>,
   for (const [name, value] of Object.entries(rateLimitHeaders(accounting.quotas))) response.headers.set(name, value);
   return response;
 }
+
+/**
+ * Keeps `promise` running after the answer is sent: Workers' waitUntil. On Node there is no execution
+ * context (Hono throws when asked for one), and the promise runs on by itself.
+ */
+export function keepAlive(c: Context<AppEnv>, promise: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(promise);
+  } catch {
+    // Node: nothing to extend.
+  }
+}

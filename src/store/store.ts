@@ -16,19 +16,37 @@ export interface StoreOptions {
   readonly extraLicenseKeys?: readonly PublicJwk[];
   /** Quota counters outside the store (Workers: Durable Objects); else they are store rows. */
   readonly quotas?: QuotaPort | undefined;
+  /**
+   * Workers: a read belongs to the request that starts it. workerd cancels a request's I/O when the
+   * request ends, so a load one request started and another awaits may never settle (the isolate then
+   * hung on every request that read the store). Each request then reads for itself, and a confirmation
+   * in the background is kept alive by the request's waitUntil.
+   */
+  readonly perRequestIo?: boolean;
 }
+
+/** How a request keeps work alive after its answer (Workers' ExecutionContext.waitUntil). */
+export type WaitUntil = (promise: Promise<unknown>) => void;
+
+/** With perRequestIo, how long a background confirmation stands in for the next ones (it may have been cut off). */
+const CONFIRMING_MS = 1_000;
 
 export class Store {
   #current: { snapshot: Snapshot; checkedAt: number; version: number | undefined } | undefined;
   #loading: { generation: number; promise: Promise<Snapshot> } | undefined;
+  /** With perRequestIo: when the last background confirmation started. */
+  #confirmingSince = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly db: SqlDriver,
     readonly options: StoreOptions = { ttlMs: 0 },
   ) {}
 
-  /** The snapshot a request starting at `now` may use; throws 503 store_unavailable when none is fresh enough. */
-  async snapshot(now = Date.now()): Promise<Snapshot> {
+  /**
+   * The snapshot a request starting at `now` may use; throws 503 store_unavailable when none is fresh
+   * enough. `waitUntil` keeps a background confirmation alive past the request's answer (Workers).
+   */
+  async snapshot(now = Date.now(), waitUntil?: WaitUntil): Promise<Snapshot> {
     const current = this.current(now);
     if (current) return current;
     const ttl = this.options.ttlMs;
@@ -37,7 +55,7 @@ export class Store {
       const age = now - held.checkedAt;
       if (age >= 0 && age < ttl) {
         // Fresh enough to serve; confirm in the background so the steady state never waits.
-        void this.#refresh(now).catch(() => undefined);
+        this.#confirm(now, waitUntil);
         return held.snapshot;
       }
     }
@@ -68,6 +86,20 @@ export class Store {
     return age >= 0 && age < this.options.ttlMs / 2 ? held.snapshot : undefined;
   }
 
+  #confirm(now: number, waitUntil: WaitUntil | undefined): void {
+    if (this.options.perRequestIo) {
+      // One at a time, unless the last was cut off (its request ended without waitUntil).
+      if (now - this.#confirmingSince < CONFIRMING_MS) return;
+      this.#confirmingSince = now;
+    }
+    const confirming = this.#refresh(now)
+      .catch(() => undefined)
+      .finally(() => {
+        this.#confirmingSince = Number.NEGATIVE_INFINITY;
+      });
+    waitUntil?.(confirming);
+  }
+
   async #refresh(now: number): Promise<Snapshot> {
     // The generation is read afresh by every caller (never shared): a request that starts after a
     // write must see it. Loading a new generation's snapshot is shared by concurrent callers. The
@@ -76,7 +108,10 @@ export class Store {
     const row = await this.db.first<{ value: string }>(sql(`SELECT value FROM meta WHERE key = 'generation'`));
     const generation = Number(row?.value ?? 0);
     let snapshot = this.#current?.snapshot;
-    if (snapshot?.generation !== generation) {
+    if (snapshot?.generation !== generation && this.options.perRequestIo) {
+      snapshot = await loadSnapshot(this.db, generation, this.options.extraLicenseKeys ?? []);
+    } else if (snapshot?.generation !== generation) {
+      // Node: concurrent callers share one load of the new generation.
       let loading = this.#loading;
       if (loading?.generation !== generation) {
         const promise = loadSnapshot(this.db, generation, this.options.extraLicenseKeys ?? []);

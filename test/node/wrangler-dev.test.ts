@@ -2,6 +2,7 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ const PATHS = [
   '/articles/no-such-story',
   '/nowhere',
 ];
+const TEST_KID = 'wrangler-dev-test';
 const FORGED = `eyJhbGciOiJFUzI1NiIsImtpZCI6Im5vcGUiLCJ0eXAiOiJsaWNlbnNlK2p3dCJ9.eyJzdWIiOiJkZW1vLW5ld3Nyb29tIn0.${'A'.repeat(86)}`;
 
 function freePort(): Promise<number> {
@@ -56,6 +58,18 @@ describe('wrangler dev (workerd) and Node serve the same responses', () => {
   let nodeUrl = '';
   let closeNode: () => void = () => {};
   let persist = '';
+  let licenseKey: CryptoKey | undefined;
+  /** A license token for demo-newsroom, signed by this test's key. */
+  const licenseToken = () =>
+    new SignJWT({ scope: 'feed:world' })
+      .setProtectedHeader({ alg: 'ES256', kid: TEST_KID, typ: 'license+jwt' })
+      .setIssuer('wiregate-local')
+      .setAudience('wiregate')
+      .setSubject('demo-newsroom')
+      .setJti(crypto.randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(licenseKey!);
 
   beforeAll(async () => {
     const port = await freePort();
@@ -63,16 +77,33 @@ describe('wrangler dev (workerd) and Node serve the same responses', () => {
     // A local D1 of its own: migrated and seeded from feeds/ and licenses/ as `npm run dev:worker` does.
     persist = mkdtempSync(join(tmpdir(), 'wiregate-d1-'));
     const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' };
+    // And a license key of this test's own, so a licensed request can be made of the Worker.
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    licenseKey = privateKey;
+    const jwk = JSON.stringify({ ...(await exportJWK(publicKey)), kid: TEST_KID, alg: 'ES256', use: 'sig' });
     for (const args of [
       ['d1', 'migrations', 'apply', 'DB', '--local'],
       ['d1', 'execute', 'DB', '--local', '--file', 'build/seed.sql'],
+      ['d1', 'execute', 'DB', '--local', '--command', `INSERT INTO signing_keys (kind, kid, jwk) VALUES ('license', '${TEST_KID}', '${jwk}')`],
     ]) {
       const r = spawnSync('node_modules/.bin/wrangler', [...args, '--persist-to', persist], { env: wranglerEnv, encoding: 'utf8', timeout: 60_000 });
       expect(r.status, r.stderr).toBe(0);
     }
     worker = spawn(
       'node_modules/.bin/wrangler',
-      ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--var', `WIREGATE_PUBLIC_URL:${PUBLIC_URL}`],
+      [
+        'dev',
+        '--port',
+        String(port),
+        '--ip',
+        '127.0.0.1',
+        '--persist-to',
+        persist,
+        '--var',
+        `WIREGATE_PUBLIC_URL:${PUBLIC_URL}`,
+        '--var',
+        'WIREGATE_RECEIPT_SECRET:wrangler-dev-test',
+      ],
       {
         env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -156,6 +187,44 @@ describe('wrangler dev (workerd) and Node serve the same responses', () => {
       }
     }
   });
+
+  // Found by an audit (3 of 3): after another writer moved the generation, a request in the second
+  // half of the TTL started a confirmation in the background; workerd cut its D1 reads off when
+  // that request ended, and every later request that read the store waited on it for ever.
+  it('keeps answering after another writer changes the store (a background confirmation outlives its request)', async () => {
+    const TTL = 5_000; // WIREGATE_STATE_TTL_MS's default; wrangler.toml sets no other
+    const path = `/articles/${SLUG}.txt`;
+    const licensed = { headers: { Authorization: `Bearer ${await licenseToken()}` } };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+    const bump = () => {
+      const r = spawnSync(
+        'node_modules/.bin/wrangler',
+        ['d1', 'execute', 'DB', '--local', '--persist-to', persist, '--command', `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`],
+        { env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(r.status, r.stderr).toBe(0);
+    };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await sleep(TTL + 200); // what the isolate holds is older than the TTL: the next request reads afresh
+      const t0 = Date.now();
+      expect((await fetch(workerUrl + path, licensed)).status).toBe(200);
+      bump();
+      if (Date.now() - t0 > TTL - 1_000) continue; // the writer was too slow to leave room for the window
+      await sleep(t0 + TTL / 2 + 300 - Date.now());
+      // Held and fresh enough: answered at once, confirmed in the background (which finds the change).
+      expect((await fetch(workerUrl + path, licensed)).status).toBe(200);
+      await sleep(t0 + TTL + 300 - Date.now());
+      // Past the TTL: read afresh, and answered.
+      const after = await fetch(workerUrl + path, { ...licensed, signal: AbortSignal.timeout(15_000) });
+      expect(after.status).toBe(200);
+      expect(await after.text()).toContain(LATE);
+      const open = await fetch(workerUrl + path, { signal: AbortSignal.timeout(15_000) });
+      expect(open.status).toBe(200);
+      expect(await open.text()).not.toContain(LATE);
+      return;
+    }
+    throw new Error('the generation could not be moved within the first half of the TTL in three tries');
+  }, 90_000);
 });
 
 /** Sends bytes as given on a fresh connection and returns what comes back until the server closes it (5 s at most). */
