@@ -7,7 +7,7 @@ import { Problem } from './problem.ts';
 import { settingsFrom, type Bindings } from './settings.ts';
 import { d1Driver, type D1Like } from './store/d1-driver.ts';
 import { durableQuotas, type NamespaceLike } from './store/quota-counter.ts';
-import { releaseDue } from './store/releases.ts';
+import { releaseSinceTold } from './store/releases.ts';
 import { Store } from './store/store.ts';
 
 export type WorkerEnv = Bindings & { readonly DB?: D1Like; readonly QUOTAS?: NamespaceLike };
@@ -36,9 +36,21 @@ const app = newApp((env) => storeFor(env as WorkerEnv));
 export default {
   // Links follow the Worker's own origin unless WIREGATE_PUBLIC_URL is set (see origin-bindings.ts).
   fetch: (request: Request, env: WorkerEnv, ctx: Parameters<typeof app.fetch>[2]) => app.fetch(request, withRequestOrigin(env, request), ctx),
-  /** Every minute (wrangler.toml [triggers]): tell the WebSub hub about embargoes that ended in the last one. */
+  /**
+   * Every minute (wrangler.toml [triggers]): tell the WebSub hub about embargoes that ended since it
+   * was last told, so a run that was missed or late loses nothing (the marker in `meta` is shared with
+   * Node's timer, claimed by compare-and-set).
+   */
   async scheduled(controller: { scheduledTime: number }, env: WorkerEnv): Promise<void> {
-    const until = controller.scheduledTime;
-    await releaseDue(storeFor(env).db, settingsFrom(env), until - 60_000, until);
+    const settings = settingsFrom(env);
+    if (!settings.websubHub) return;
+    if (!env.WIREGATE_PUBLIC_URL) {
+      // A request names the Worker's own origin (origin-bindings.ts); a Cron Trigger has none, and a
+      // ping naming another URL (the localhost default) reaches no subscriber: say so instead.
+      console.error('wiregate: releases are not sent to the WebSub hub: set WIREGATE_PUBLIC_URL, the Cron Trigger has no request to take the URL from');
+      return;
+    }
+    const now = controller.scheduledTime;
+    await releaseSinceTold(storeFor(env).db, settings, now, now - 60_000);
   },
 };

@@ -52,12 +52,6 @@ export async function notifyHub(settings: Settings, feedIds: readonly string[]):
   return pings;
 }
 
-/** Tells the hub about every release in (since, until]; returns `until` for the next call. */
-export async function releaseDue(db: SqlDriver, settings: Settings, since: number, until: number): Promise<number> {
-  await notifyHub(settings, await releasedFeeds(db, since, until));
-  return until;
-}
-
 /**
  * The `meta` row naming the instant through which a Node server told the hub of this store's releases,
  * so the next start tells what ended while no server ran, and only that. It moves only when there was
@@ -88,13 +82,14 @@ export async function nextRelease(db: SqlDriver, after: number): Promise<number 
 }
 
 /**
- * Tells the hub about every release since the last server told it, through `now`; returns the next
- * release instant. A store without the marker (new, or older than it) starts it at `now`: nothing
- * says when a server last ran, and pinging every embargo that ever ended would be noise.
+ * Tells the hub about every release since it was last told (by a Node server or the Workers Cron
+ * Trigger), through `now`; returns the next release instant. A store without the marker (new, or
+ * older than it) starts it at `firstSince` (Node: now; the Cron: a minute back, its own period):
+ * nothing says when the hub was last told, and pinging every embargo that ever ended would be noise.
  */
-export async function releaseSinceTold(db: SqlDriver, settings: Settings, now: number): Promise<number | undefined> {
+export async function releaseSinceTold(db: SqlDriver, settings: Settings, now: number, firstSince = now): Promise<number | undefined> {
   const through = iso(now);
-  const told = await toldThrough(db, through);
+  const told = await toldThrough(db, iso(firstSince));
   if (told < through) {
     const feeds = await releasedFeeds(db, Date.parse(told), now);
     if (feeds.length > 0 && (await claim(db, told, through))) await notifyHub(settings, feeds);
