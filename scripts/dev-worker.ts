@@ -44,12 +44,23 @@ await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
 const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
 
 const settings = settingsFrom({});
+/** Where `wrangler dev` will listen: its --ip and --port when given (its defaults otherwise). */
+function devUrl(args: readonly string[]): string {
+  const value = (name: string) => {
+    const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (i < 0) return undefined;
+    return args[i]!.includes('=') ? args[i]!.slice(args[i]!.indexOf('=') + 1) : args[i + 1];
+  };
+  const ip = value('ip');
+  return `http://${ip && ip !== '0.0.0.0' ? ip : 'localhost'}:${value('port') ?? '8787'}`;
+}
+const url = devUrl(process.argv.slice(2));
 const token = await signToken(key, { sub: 'demo-newsroom', scope: 'feed:world', ttlSeconds: 86_400, issuer: settings.issuer, audience: settings.audience });
 console.error(`dev:worker: trusting the demo key "${key.kid}" (public half served at ${jwksUrl})
 demo license token for demo-newsroom (scope feed:world, valid 24 h):
   export TOKEN=${token}
 more tokens: npm run wiregate -- token --demo --sub demo-newsroom --scope feed:world --ttl 12h
-then:        curl -H "Authorization: Bearer $TOKEN" http://localhost:8787/feeds/world/rss.xml
+then:        curl -H "Authorization: Bearer $TOKEN" ${url}/feeds/world/rss.xml
 `);
 
 const wrangler = spawn(join('node_modules', '.bin', 'wrangler'), ['dev', '--var', `WIREGATE_JWKS_URL:${jwksUrl}`, ...process.argv.slice(2)], {
