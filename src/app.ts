@@ -106,10 +106,12 @@ export function newApp(storeFor: StoreFor): App {
     const kept = keptFor(request, env, storeFor);
     if (kept === undefined) return pipelineFetch(request, env, executionCtx);
     if (kept instanceof Response) return kept;
-    // A ledger that cannot take the deliveries sends nothing licensed: the pipeline answers (and fails) alone.
+    // A ledger that cannot take the deliveries sends nothing licensed. A store that said "not now" has
+    // already been waited for: 503 at once (the pipeline would wait again). Any other failure: the
+    // pipeline answers (and fails) alone.
     return kept.then(
       (response) => response ?? pipelineFetch(request, env, executionCtx),
-      () => pipelineFetch(request, env, executionCtx),
+      (err: unknown) => (err instanceof Problem && err.code === 'store_unavailable' ? answer(err, env, request) : pipelineFetch(request, env, executionCtx)),
     );
   };
   return app;

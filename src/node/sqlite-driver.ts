@@ -43,9 +43,12 @@ export function openSqlite(path: string, keeping: ReadingKeeping = {}): SqliteSt
     // process dies (a committed transaction is in the WAL file); only a power cut can lose the last ones.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
+    db.pragma('busy_timeout = 5000'); // opening and migrating wait for another process as long as they must
     db.pragma('foreign_keys = ON');
     migrate(db);
+    // From here on a wait for another connection's lock is taken in turns (patiently): SQLite's own
+    // wait holds the event loop, so it is kept short, and the rest is spent asleep between tries.
+    db.pragma(`busy_timeout = ${BUSY_TRY_MS}`);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new StoreFileError(`cannot open the store ${path}: ${reason}`);
@@ -78,28 +81,11 @@ export function openSqlite(path: string, keeping: ReadingKeeping = {}): SqliteSt
     }
   };
   const driver: SqlDriver = {
-    all: async <T>(s: Statement) => {
-      try {
-        return prepare(s).all(...s.params) as T[];
-      } catch (err) {
-        throw unavailable(err);
-      }
-    },
-    first: async <T>(s: Statement) => {
-      try {
-        return prepare(s).get(...s.params) as T | undefined;
-      } catch (err) {
-        throw unavailable(err);
-      }
-    },
+    all: <T>(s: Statement) => patiently(() => prepare(s).all(...s.params) as T[]),
+    first: <T>(s: Statement) => patiently(() => prepare(s).get(...s.params) as T | undefined),
     batch: async (statements) => {
       // A batch that throws was rolled back: nothing changed.
-      let outcome: ReturnType<typeof run>;
-      try {
-        outcome = run.immediate(statements);
-      } catch (err) {
-        throw unavailable(err);
-      }
+      const outcome = await patiently(() => run.immediate(statements));
       // Only a moved generation changes what the store's snapshot holds: a ledger flush leaves the
       // version, so the requests after it keep the snapshot without reading the generation again.
       if (outcome.moved) {
@@ -149,6 +135,31 @@ export function openSqlite(path: string, keeping: ReadingKeeping = {}): SqliteSt
  * could not be recorded is never sent either way.
  */
 const NOT_NOW = /^SQLITE_(?:BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/;
+
+/**
+ * How long a write waits for another connection's lock before the store counts as unavailable (503):
+ * in tries of at most BUSY_TRY_MS inside SQLite (which holds the event loop), with BUSY_PAUSE_MS asleep
+ * between them (which does not), so public answers and /healthz go on while a long import holds the lock.
+ */
+const BUSY_WAIT_MS = 5_000;
+const BUSY_TRY_MS = 10;
+const BUSY_PAUSE_MS = 25;
+
+function isBusy(err: unknown): boolean {
+  return err instanceof Database.SqliteError && /^SQLITE_(?:BUSY|LOCKED)/.test(err.code);
+}
+
+/** Runs `attempt` until it is not refused for another connection's lock, or BUSY_WAIT_MS have passed. */
+async function patiently<T>(attempt: () => T): Promise<T> {
+  for (let waited = 0; ; waited += BUSY_TRY_MS + BUSY_PAUSE_MS) {
+    try {
+      return attempt();
+    } catch (err) {
+      if (!isBusy(err) || waited >= BUSY_WAIT_MS) throw unavailable(err);
+    }
+    await new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS));
+  }
+}
 
 function unavailable(err: unknown): unknown {
   if (!(err instanceof Database.SqliteError) || !NOT_NOW.test(err.code)) return err;

@@ -126,12 +126,27 @@ describe('a store another process holds locked', () => {
         db.close();
       }
     };
+    // Asked once before, so its answer is kept: the kept path's ledger write meets the lock too.
+    const first = await fetch(`${url}/articles/${SLUG}.txt`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(first.status).toBe(200);
+    await first.text();
     const before = deliveries();
     // Another writer (say, a long import) holds the write lock for longer than the server waits (5 s).
     const locker = new Database(path);
     locker.exec('BEGIN IMMEDIATE');
     try {
-      const res = await fetch(`${url}/articles/${SLUG}.txt`, { headers: { Authorization: `Bearer ${token}` } });
+      const done: string[] = [];
+      const licensed = fetch(`${url}/articles/${SLUG}.txt`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => {
+        done.push('licensed');
+        return r;
+      });
+      // The server waits for the lock asleep, not inside SQLite: it answers others meanwhile.
+      await new Promise((r) => setTimeout(r, 200));
+      const health = await fetch(`${url}/healthz`);
+      done.push('healthz');
+      expect(health.status).toBe(200);
+      const res = await licensed;
+      expect(done).toEqual(['healthz', 'licensed']);
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
       const text = await res.text();
