@@ -200,7 +200,9 @@ function signingKeyPath(flags: Flags): string {
   const generate = flags['operator'] === true ? '`wiregate keys generate --operator`' : '`wiregate keys generate`';
   if (keys.length !== 1) {
     throw new Error(
-      keys.length === 0 ? `no signing key: run ${generate}, or pass --key${flags['operator'] ? '' : ' or --demo'}` : `several keys in ${dir}: pass --key`,
+      keys.length === 0
+        ? `no signing key: run ${generate}, or pass --key${flags['operator'] ? '' : ' or --demo'}`
+        : `several keys in ${dir}: pass --key <file>, one of ${keys.map((k) => join(dir, k)).join(', ')}`,
     );
   }
   return join(dir, keys[0]!);

@@ -69,12 +69,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[key];
   // `wiregate feed-key --help` asks about the group: its commands' help, not an unknown command.
-  const help = values.help ? commandHelp(key) : undefined;
+  const help = values.help ? commandHelp(key === 'token' && values.operator ? 'token --operator' : key) : undefined;
   if (help !== undefined) {
     process.stdout.write(help);
     return 0;
   }
-  if (!command) throw new UsageError(`unknown command: ${key}; see wiregate --help`);
+  if (!command) {
+    // A group named without its command (`wiregate feed-key`): say which commands it has.
+    const group = commandHelp(key);
+    if (group !== undefined) throw new UsageError(`${key} needs a command:\n${group}`);
+    throw new UsageError(`unknown command: ${key}; see wiregate --help`);
+  }
   return command(values, rest);
 }
 

@@ -36,6 +36,8 @@ export const HELP: Readonly<Record<string, CommandHelp>> = {
       'Refuses (exit 2) what the gateway would refuse: an unknown, suspended or lapsed licensee, a scope entry',
       'that is not feed:<id> or names a feed the licensee lacks, a --ttl without a unit or over the maximum',
       'lifetime (WIREGATE_MAX_TOKEN_DAYS, 400 days by default). --demo signs with the local demo key.',
+      '--key names the private key file (.wiregate/keys/<kid>.private.jwk) when there are several.',
+      'Operator tokens: wiregate token --operator --help.',
     ],
   },
   'token --operator': {

@@ -518,6 +518,12 @@ describe('wiregate --version, unknown commands and --help', () => {
     expect(group.status).toBe(0);
     for (const verb of ['issue', 'list', 'revoke']) expect(group.stdout).toContain(`usage: wiregate feed-key ${verb}`);
     expect(wiregate(ROOT, 'frobnicate', '--help').status).toBe(2);
+    // Named without its command, a group says which it has (exit 2, nothing done).
+    const bare = wiregate(ROOT, 'feed-key');
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toMatch(/feed-key needs a command/);
+    expect(bare.stderr).toContain('wiregate feed-key revoke');
+    expect(wiregate(ROOT, 'token', '--operator', '--help').stdout).toMatch(/^usage: wiregate token --operator/);
   }, 30_000);
 
   it('--help alone lists every command', async () => {
