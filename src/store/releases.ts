@@ -1,6 +1,6 @@
 // Embargoes that release themselves (SPEC §10): at the instant, the WebSub hub is told that every
 // feed holding a released story changed. Node arms a timer (re-armed on every change of the store);
-// Workers run `releaseDue` from a Cron Trigger.
+// Workers tell what ended since the hub was last told, from a Cron Trigger (the same marker).
 
 import type { Settings } from '../settings.ts';
 import { iso } from './snapshot.ts';
