@@ -8,7 +8,7 @@ import { feedWarnings, loadRegistry, type Registry } from './registry/registry.t
 export interface DataFiles {
   readonly feeds: readonly DataFile[];
   readonly licenses: readonly DataFile[];
-  /** The directories the files came from, when not `feeds` and `licenses`: problems name the real path. */
+  /** The directories the files came from (default `feeds` and `licenses`): problems name files in them. */
   readonly dirs?: { readonly feeds: string; readonly licenses: string };
 }
 
@@ -30,18 +30,11 @@ export function formatProblem(p: DataProblem): string {
 
 /** Loads everything and reports every problem; warnings do not stop anything. */
 export function checkData(files: DataFiles): { data: GatewayData; problems: DataProblem[] } {
-  const { catalog, problems: catalogProblems } = loadCatalog(files.feeds);
-  const { registry, problems: registryProblems } = loadRegistry(files.licenses);
-  const warnings = feedWarnings(registry, new Set(catalog.feeds.keys()));
-  const problems = [...catalogProblems, ...registryProblems, ...warnings];
-  return { data: { catalog, registry }, problems: files.dirs ? problems.map((p) => ({ ...p, file: inDirs(p.file, files.dirs!) })) : problems };
-}
-
-/** The loaders name a file by its place in `feeds/` or `licenses/`; this names it in the directory in force. */
-function inDirs(file: string, dirs: NonNullable<DataFiles['dirs']>): string {
-  const [top = '', ...rest] = file.split('/');
-  const dir = top === 'feeds' ? dirs.feeds : top === 'licenses' ? dirs.licenses : undefined;
-  return dir === undefined || rest.length === 0 ? file : `${dir.replace(/\/+$/, '')}/${rest.join('/')}`;
+  const dirs = files.dirs ?? { feeds: 'feeds', licenses: 'licenses' };
+  const { catalog, problems: catalogProblems } = loadCatalog(files.feeds, dirs.feeds);
+  const { registry, problems: registryProblems } = loadRegistry(files.licenses, dirs.licenses);
+  const warnings = feedWarnings(registry, new Set(catalog.feeds.keys()), dirs.licenses);
+  return { data: { catalog, registry }, problems: [...catalogProblems, ...registryProblems, ...warnings] };
 }
 
 /** Loads everything or throws a DataError naming each file and field at fault. */

@@ -42,13 +42,14 @@ export function isStoryPath(path: string): boolean {
   return path.startsWith('stories/');
 }
 
-export function loadCatalog(files: readonly DataFile[]): { catalog: Catalog; problems: DataProblem[] } {
+/** `dir` names the files in problems: the directory they came from (`WIREGATE_FEEDS_DIR`). */
+export function loadCatalog(files: readonly DataFile[], dir = 'feeds'): { catalog: Catalog; problems: DataProblem[] } {
   const problems: DataProblem[] = [];
   const stories = new Map<string, Story>();
   const feeds = new Map<string, FeedDef>();
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
     if (!file.path.endsWith('.json')) continue;
-    const reader = new FieldReader(`feeds/${file.path}`);
+    const reader = new FieldReader(`${dir}/${file.path}`);
     const raw = parseJson(reader, file.text);
     if (raw !== undefined) {
       if (isStoryPath(file.path)) addStory(reader, raw, file.path, stories);
@@ -56,7 +57,7 @@ export function loadCatalog(files: readonly DataFile[]): { catalog: Catalog; pro
     }
     problems.push(...reader.problems);
   }
-  problems.push(...crossCheck(stories, feeds));
+  problems.push(...crossCheck(stories, feeds, dir));
   const byFeed = new Map<string, Story[]>();
   for (const feed of feeds.values()) {
     byFeed.set(
@@ -182,15 +183,15 @@ function addFeed(reader: FieldReader, raw: unknown, path: string, into: Map<stri
 }
 
 /** Feeds and stories name each other; both sides must agree. */
-function crossCheck(stories: Map<string, Story>, feeds: Map<string, FeedDef>): DataProblem[] {
+function crossCheck(stories: Map<string, Story>, feeds: Map<string, FeedDef>, dir: string): DataProblem[] {
   const problems: DataProblem[] = [];
   const err = (file: string, field: string, message: string) => problems.push({ file, field, message, severity: 'error' });
   for (const feed of feeds.values()) {
     feed.stories.forEach((slug, i) => {
       const story = stories.get(slug);
-      if (!story) err(`feeds/${feed.id}.json`, `stories[${i}]`, `names story "${slug}", which does not exist`);
+      if (!story) err(`${dir}/${feed.id}.json`, `stories[${i}]`, `names story "${slug}", which does not exist`);
       else if (!story.feeds.includes(feed.id)) {
-        err(`feeds/${feed.id}.json`, `stories[${i}]`, `names story "${slug}", whose feeds do not include "${feed.id}"`);
+        err(`${dir}/${feed.id}.json`, `stories[${i}]`, `names story "${slug}", whose feeds do not include "${feed.id}"`);
       }
     });
   }
@@ -199,9 +200,9 @@ function crossCheck(stories: Map<string, Story>, feeds: Map<string, FeedDef>): D
   for (const story of stories.values()) {
     story.feeds.forEach((id, i) => {
       const feed = feeds.get(id);
-      if (!feed) err(`feeds/stories/${story.slug}.json`, `feeds[${i}]`, `names feed "${id}", which does not exist`);
+      if (!feed) err(`${dir}/stories/${story.slug}.json`, `feeds[${i}]`, `names feed "${id}", which does not exist`);
       else if (!members.get(id)?.has(story.slug)) {
-        err(`feeds/stories/${story.slug}.json`, `feeds[${i}]`, `names feed "${id}", which does not list this story`);
+        err(`${dir}/stories/${story.slug}.json`, `feeds[${i}]`, `names feed "${id}", which does not list this story`);
       }
     });
   }

@@ -24,7 +24,9 @@ export function readDir(root: string): DataFile[] {
 }
 
 export function dataDirs(env: NodeJS.ProcessEnv = process.env): { feeds: string; licenses: string } {
-  return { feeds: env['WIREGATE_FEEDS_DIR'] || 'feeds', licenses: env['WIREGATE_LICENSES_DIR'] || 'licenses' };
+  // Without a trailing slash, so that a problem names `<dir>/<file>`.
+  const dir = (value: string | undefined, fallback: string) => value?.replace(/(.)\/+$/, '$1') || fallback;
+  return { feeds: dir(env['WIREGATE_FEEDS_DIR'], 'feeds'), licenses: dir(env['WIREGATE_LICENSES_DIR'], 'licenses') };
 }
 
 export function readDataFiles(dirs = dataDirs()): DataFiles {

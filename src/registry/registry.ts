@@ -47,7 +47,8 @@ export function privateMembers(jwk: object): string[] {
   return PRIVATE_MEMBERS.filter((m) => m in jwk);
 }
 
-export function loadRegistry(files: readonly DataFile[]): { registry: Registry; problems: DataProblem[] } {
+/** `dir` names the files in problems: the directory they came from (`WIREGATE_LICENSES_DIR`). */
+export function loadRegistry(files: readonly DataFile[], dir = 'licenses'): { registry: Registry; problems: DataProblem[] } {
   const problems: DataProblem[] = [];
   const licensees = new Map<string, Licensee>();
   let jwks: Registry['jwks'] = { keys: [] };
@@ -55,7 +56,7 @@ export function loadRegistry(files: readonly DataFile[]): { registry: Registry; 
   let terms: OperatorTerms | undefined;
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
     if (!file.path.endsWith('.json') || file.path.includes('/')) continue;
-    const reader = new FieldReader(`licenses/${file.path}`);
+    const reader = new FieldReader(`${dir}/${file.path}`);
     const raw = parseJson(reader, file.text);
     if (raw !== undefined) {
       if (file.path === 'jwks.json') jwks = readJwks(reader, raw);
@@ -72,7 +73,7 @@ export function loadRegistry(files: readonly DataFile[]): { registry: Registry; 
   if (!terms && !files.some((f) => f.path === 'terms.json')) {
     // Optional (SPEC §2): a directory with only licensees, jwks.json and revoked.json must start.
     problems.push({
-      file: 'licenses/terms.json',
+      file: `${dir}/terms.json`,
       field: '(file)',
       message:
         'is absent: defaults apply and the license pages say no contact is configured; add it to state contact, license server, payment and AI-use terms',
@@ -188,12 +189,12 @@ function readRevoked(reader: FieldReader, raw: unknown): string[] {
 }
 
 /** Licensees that name feeds the catalog does not have: allowed (contracts run ahead), but worth a warning. */
-export function feedWarnings(registry: Registry, feedIds: ReadonlySet<string>): DataProblem[] {
+export function feedWarnings(registry: Registry, feedIds: ReadonlySet<string>, dir = 'licenses'): DataProblem[] {
   const out: DataProblem[] = [];
   for (const l of registry.licensees.values()) {
     l.feeds.forEach((f, i) => {
       if (f !== '*' && !feedIds.has(f)) {
-        out.push({ file: `licenses/${l.id}.json`, field: `feeds[${i}]`, message: `names feed "${f}", which has no stories yet`, severity: 'warning' });
+        out.push({ file: `${dir}/${l.id}.json`, field: `feeds[${i}]`, message: `names feed "${f}", which has no stories yet`, severity: 'warning' });
       }
     });
   }
