@@ -42,11 +42,7 @@ function lifecycle(action: string, next: (story: Story, body: Record<string, unk
  * for it (waitUntil), on Node the pings run on by themselves. A hub that is down only delays readers.
  */
 function tellHub(c: AdminCtx, feeds: readonly string[]): void {
-  if (!c.get('settings').websubHub || feeds.length === 0) return;
-  keepAlive(
-    c,
-    notifyHub(c.get('settings'), feeds).catch(() => []),
-  );
+  keepAlive(c, notifyHub(c.get('settings'), feeds)); // without a hub, nothing; it never rejects
 }
 
 export function register(app: App): void {

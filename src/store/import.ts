@@ -47,6 +47,12 @@ export interface ImportCounts {
   readonly kept?: { readonly stories: readonly string[]; readonly feeds: readonly string[]; readonly licensees: readonly string[] };
 }
 
+/**
+ * Each of import's writes applies only to a record the files manage, or a new one (see the head of
+ * this file); for a story's versions, fingerprints and feed places, this guard, with its slug.
+ */
+const FILES_MANAGE_STORY = `(SELECT managed_by FROM stories WHERE slug = ?) = 'files'`;
+
 /** The statements that sync the files into a store whose feeds end at `topOf` ranks (empty: a new store). */
 export function importStatements(
   files: DataFiles,
@@ -59,8 +65,7 @@ export function importStatements(
   const operatorKeys = operatorFile ? readKeySet(JSON.parse(operatorFile.text) as unknown) : { keys: [] };
   const statements: Statement[] = [];
   const offered = { stories: new Map<string, string>(), feeds: new Map<string, string>(), licensees: new Map<string, string>() };
-  // Each write below applies only to a record the files manage (or a new one): see the file's head.
-  const filesManage = (table: 'stories' | 'feeds', key: 'slug' | 'id') => `(SELECT managed_by FROM ${table} WHERE ${key} = ?) = 'files'`;
+
   for (const story of catalog.stories.values()) {
     const record = JSON.stringify(story);
     offered.stories.set(story.slug, record);
@@ -81,14 +86,14 @@ export function importStatements(
         crypto.randomUUID(),
       ),
       sql(
-        `INSERT OR IGNORE INTO story_versions (slug, version, record, created) SELECT ?, ?, ?, ? WHERE ${filesManage('stories', 'slug')}`,
+        `INSERT OR IGNORE INTO story_versions (slug, version, record, created) SELECT ?, ?, ?, ? WHERE ${FILES_MANAGE_STORY}`,
         story.slug,
         story.version,
         record,
         iso(now),
         story.slug,
       ),
-      fingerprintStatement(story, filesManage('stories', 'slug'), [story.slug]),
+      fingerprintStatement(story, FILES_MANAGE_STORY, [story.slug]),
     );
   }
   for (const feed of catalog.feeds.values()) {
@@ -111,7 +116,7 @@ export function importStatements(
       // The file lists newest first; members already in the store keep their place.
       ...stories.map((slug, i) =>
         sql(
-          `INSERT OR IGNORE INTO feed_items (feed_id, slug, rank) SELECT ?, ?, ? WHERE ${filesManage('stories', 'slug')}`,
+          `INSERT OR IGNORE INTO feed_items (feed_id, slug, rank) SELECT ?, ?, ? WHERE ${FILES_MANAGE_STORY}`,
           feed.id,
           slug,
           (topOf.get(feed.id) ?? 0) + stories.length - i,

@@ -53,8 +53,8 @@ export async function notifyHub(settings: Settings, feedIds: readonly string[]):
 }
 
 /**
- * The `meta` row naming the instant through which a Node server told the hub of this store's releases,
- * so the next start tells what ended while no server ran, and only that. It moves only when there was
+ * The `meta` row naming the instant through which the hub was told of this store's releases (by a Node
+ * server or the Workers Cron Trigger), so the next start or run tells what ended since, and only that. It moves only when there was
  * something to tell: a stretch without releases needs no record. No migration: `meta` is key/value,
  * and a row that is not the generation changes nothing a request sees.
  */

@@ -102,28 +102,29 @@ export class Store {
 
   async #refresh(now: number): Promise<Snapshot> {
     // The generation is read afresh by every caller (never shared): a request that starts after a
-    // write must see it. Loading a new generation's snapshot is shared by concurrent callers. The
-    // driver's version is read first: a change after it moves it again.
+    // write must see it. The driver's version is read first: a change after it moves it again.
     const version = this.db.version?.();
     const row = await this.db.first<{ value: string }>(sql(`SELECT value FROM meta WHERE key = 'generation'`));
     const generation = Number(row?.value ?? 0);
     let snapshot = this.#current?.snapshot;
-    if (snapshot?.generation !== generation && this.options.perRequestIo) {
-      snapshot = await loadSnapshot(this.db, generation, this.options.extraLicenseKeys ?? []);
-    } else if (snapshot?.generation !== generation) {
-      // Node: concurrent callers share one load of the new generation.
-      let loading = this.#loading;
-      if (loading?.generation !== generation) {
-        const promise = loadSnapshot(this.db, generation, this.options.extraLicenseKeys ?? []);
-        this.#loading = loading = { generation, promise };
-        const done = () => {
-          if (this.#loading?.promise === promise) this.#loading = undefined;
-        };
-        promise.then(done, done);
-      }
-      snapshot = await loading.promise;
-    }
+    if (snapshot?.generation !== generation) snapshot = await this.#load(generation);
     if (!this.#current || this.#current.snapshot.generation <= generation) this.#current = { snapshot, checkedAt: now, version };
     return snapshot;
+  }
+
+  /** Loads `generation`'s snapshot: shared by concurrent callers on Node, each request's own with perRequestIo. */
+  #load(generation: number): Promise<Snapshot> {
+    const load = () => loadSnapshot(this.db, generation, this.options.extraLicenseKeys ?? []);
+    if (this.options.perRequestIo) return load();
+    let loading = this.#loading;
+    if (loading?.generation !== generation) {
+      const promise = load();
+      this.#loading = loading = { generation, promise };
+      const done = () => {
+        if (this.#loading?.promise === promise) this.#loading = undefined;
+      };
+      promise.then(done, done);
+    }
+    return loading.promise;
   }
 }
