@@ -96,8 +96,11 @@ describe('feeds', () => {
     expect(await created.json()).toMatchObject({ id: 'business', ...feed });
     expect((await admin('PUT', '/admin/feeds/business', { ...feed, title: 'Business & Markets' })).status).toBe(200);
     expect((await admin('PUT', '/admin/feeds/business', { ...feed, language: 'not a language' })).status).toBe(422);
-    // The files' shape (SPEC §1) is a feed definition too: its stories list is taken and changes nothing.
-    expect((await admin('PUT', '/admin/feeds/business', { id: 'business', ...feed, title: 'Business & Markets', stories: [] })).status).toBe(200);
+    // The files' shape (SPEC §1) is a feed definition too: its stories list is taken and changes nothing
+    // (the seed story, listed here, stays out of the business feed and in its own).
+    expect((await admin('PUT', '/admin/feeds/business', { id: 'business', ...feed, title: 'Business & Markets', stories: [SLUG] })).status).toBe(200);
+    expect(await (await gw.request('/feeds/business/rss.xml')).text()).not.toContain(SLUG);
+    expect(await (await gw.request('/feeds/world/rss.xml')).text()).toContain(SLUG);
     const listed = await admin('PUT', '/admin/feeds/business', { ...feed, stories: 'not a list' });
     expect(listed.status).toBe(422);
     expect(((await listed.json()) as { detail: string }).detail).toContain('stories');
