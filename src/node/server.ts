@@ -14,6 +14,7 @@ import { watchReleases } from '../store/releases.ts';
 import { readDataFiles } from './files.ts';
 import { MAX_HEADERS, truncatedHeaders } from './header-limit.ts';
 import { openSqlite, type SqliteStore } from './sqlite-driver.ts';
+import { holdTickShape } from './tick-shape.ts';
 
 const BINDING_NAMES = [
   'WIREGATE_PUBLIC_URL',
@@ -89,6 +90,7 @@ export async function startServer(options: StartOptions): Promise<{ server: Serv
         hostname,
       },
       (info) => {
+        holdTickShape();
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
         resolve({ server, url: `http://${host}:${info.port}`, store });
       },
