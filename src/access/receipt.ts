@@ -28,20 +28,71 @@ export function receiptId(secret: string, holder: ReceiptHolder, slug: string, v
   // A JSON array, not joined lines: no value can run into the next ("a\nb", "" vs "a", "b\n").
   const text = JSON.stringify(['wiregate-receipt-v2', holder.iss, holder.sub, holder.jti, slug, version]);
   // A partner polling a 50-item feed needs the same 50 receipts every time: remember them (bounded).
-  let bySecret = memo.get(secret);
-  if (!bySecret) memo.set(secret, (bySecret = new Map()));
-  let id = bySecret.get(text);
+  const ids = memoFor(secret);
+  let id = ids.get(text);
   if (!id) {
-    if (bySecret.size >= MEMO_ENTRIES) bySecret.delete(bySecret.keys().next().value!);
-    id = sign(secret, text);
-    bySecret.set(text, id);
-    id.catch(() => bySecret.delete(text));
+    const signed = sign(secret, text);
+    ids.set(text, signed);
+    signed.catch(() => ids.delete(text, signed));
+    id = signed;
   }
   return id;
 }
 
 const MEMO_ENTRIES = 50_000;
-const memo = new Map<string, Map<string, Promise<string>>>();
+const memo = new Map<string, ReceiptMemo>();
+
+function memoFor(secret: string): ReceiptMemo {
+  let ids = memo.get(secret);
+  if (!ids) memo.set(secret, (ids = new ReceiptMemo(MEMO_ENTRIES)));
+  return ids;
+}
+
+/**
+ * A bounded map that, when full, evicts an entry at random (the keys are also kept in an array, so
+ * that is O(1)). Not oldest-first: licensees poll in turn, and when the receipts they ask for in one
+ * round are even one more than fit, oldest-first eviction drops each just before it is asked for
+ * again, so nothing is ever found (1,000 tokens on a 50-item feed are 50,000 receipts). At random, a
+ * round one more than fit finds nearly all of them, and one twice the memo's size about a fifth.
+ */
+export class ReceiptMemo {
+  readonly #byText = new Map<string, { readonly id: Promise<string>; at: number }>();
+  readonly #texts: string[] = [];
+
+  constructor(readonly maxEntries: number) {}
+
+  get size(): number {
+    return this.#texts.length;
+  }
+
+  get(text: string): Promise<string> | undefined {
+    return this.#byText.get(text)?.id;
+  }
+
+  set(text: string, id: Promise<string>): void {
+    this.delete(text);
+    if (this.#texts.length >= this.maxEntries) this.#removeAt(Math.floor(Math.random() * this.#texts.length));
+    this.#byText.set(text, { id, at: this.#texts.length });
+    this.#texts.push(text);
+  }
+
+  /** Forgets `text`; with `id`, only while that is still its entry (a failed signature must not drop a newer one). */
+  delete(text: string, id?: Promise<string>): void {
+    const entry = this.#byText.get(text);
+    if (entry && (id === undefined || entry.id === id)) this.#removeAt(entry.at);
+  }
+
+  /** Swaps the last key into the hole. */
+  #removeAt(at: number): void {
+    const text = this.#texts[at]!;
+    const last = this.#texts.pop()!;
+    this.#byText.delete(text);
+    if (at < this.#texts.length) {
+      this.#texts[at] = last;
+      this.#byText.get(last)!.at = at;
+    }
+  }
+}
 
 async function sign(secret: string, text: string): Promise<string> {
   const message = encoder.encode(text);

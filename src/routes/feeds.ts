@@ -100,7 +100,7 @@ export async function serveFeed(c: Ctx, caller: Caller, feedId: string, file: st
       });
       const receipts = await Promise.all(template.stories.map((story) => receiptFor(story, decision, settings)));
       const items = template.stories.map((story, i) => ({ slug: story.slug, version: story.version, receipt: receipts[i]! }));
-      return { ...(await fillTemplate(template, receipts)), items };
+      return { ...fillTemplate(template, receipts), items };
     },
     delivery,
     format.name,

@@ -1,0 +1,41 @@
+// A licensed feed copy is its template with the token's receipts written in: byte for byte what
+// rendering it with those receipts would give, and a validator that changes whenever they do.
+
+import { describe, expect, it } from 'vitest';
+import { fillTemplate, filledEtag, receiptPlaceholder, receiptTemplate } from '../src/http/receipt-template.ts';
+
+const stories = [
+  { slug: 'one', version: 1 },
+  { slug: 'two', version: 3 },
+];
+
+async function template() {
+  const body = `<rss>é ${receiptPlaceholder(0)} – ${receiptPlaceholder(1)} and ${receiptPlaceholder(0)} again ]]> &amp;</rss>`;
+  return { body, t: await receiptTemplate(body, 'application/rss+xml', '2026-01-01T00:00:00Z', stories) };
+}
+
+describe('receipt templates', () => {
+  it('fill to exactly the bytes of the body rendered with the receipts', async () => {
+    const { body, t } = await template();
+    const receipts = ['wg-0123456789abcdef01234567', 'wg-fedcba9876543210fedcba98'];
+    const expected = body.replaceAll(receiptPlaceholder(0), receipts[0]!).replaceAll(receiptPlaceholder(1), receipts[1]!);
+    expect(new TextDecoder().decode(fillTemplate(t, receipts).bytes)).toBe(expected);
+  });
+
+  it('give each list of receipts its own validator, the same one every time', async () => {
+    const { t } = await template();
+    const a = ['wg-0123456789abcdef01234567', 'wg-fedcba9876543210fedcba98'];
+    const b = ['wg-0123456789abcdef01234567', 'wg-fedcba9876543210fedcba99'];
+    expect(fillTemplate(t, a).etag).toBe(fillTemplate(t, [...a]).etag);
+    expect(fillTemplate(t, a).etag).not.toBe(fillTemplate(t, b).etag);
+    expect(fillTemplate(t, a).etag).not.toBe(t.etag);
+    // Lists that join to the same text are still told apart.
+    expect(filledEtag(t.etag, ['ab', 'c'])).not.toBe(filledEtag(t.etag, ['a', 'bc']));
+    expect(fillTemplate(t, a).etag).toMatch(/^"[^"]+"$/);
+  });
+
+  it('refuse a receipt that is not ASCII rather than write it wrongly', async () => {
+    const { t } = await template();
+    expect(() => fillTemplate(t, ['wg-é', 'wg-1'])).toThrow();
+  });
+});
