@@ -89,14 +89,14 @@ export function maxAgeUntil(settings: Settings, nextRelease: number | undefined,
 }
 
 /**
- * Serves a representation from the snapshot's render cache, rendering it once per key. A licensed
- * copy is counted first (SPEC §13): its deliveries are in the ledger before the response leaves,
- * and a licensee past its quota gets 429 instead.
+ * Serves a representation from the snapshot's render cache, rendering it once per key (with a null
+ * key, made each time and not kept). A licensed copy is counted first (SPEC §13): its deliveries are
+ * in the ledger before the response leaves, and a licensee past its quota gets 429 instead.
  */
-export async function cached(c: Ctx, key: string, make: () => Promise<Rendered>, delivery: Delivery, format = 'html'): Promise<Response> {
+export async function cached(c: Ctx, key: string | null, make: () => Promise<Rendered>, delivery: Delivery, format = 'html'): Promise<Response> {
   const settings = c.get('settings');
   const state = c.get('state');
-  const rendered = await cachesOf(state, settings).rendered.get(key, make);
+  const rendered = key === null ? await make() : await cachesOf(state, settings).rendered.get(key, make);
   const response = deliver(c, settings, rendered, delivery);
   const { decision } = delivery;
   if (decision.tier !== 'licensed') return response;

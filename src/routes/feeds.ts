@@ -3,7 +3,6 @@
 import { feedWindow } from '../access/feed-window.ts';
 import { effectiveUpdated } from '../access/lifecycle.ts';
 import { Problem } from '../problem.ts';
-import { entitlementKey } from '../http/render-cache.ts';
 import { rendered, type CredentialUse } from '../http/respond.ts';
 import { atomFeed } from '../render/feed-atom.ts';
 import { jsonFeed } from '../render/feed-json.ts';
@@ -89,9 +88,12 @@ export async function serveFeed(c: Ctx, caller: Caller, feedId: string, file: st
     );
   }
   const { templates } = cachesOf(state, settings);
+  // Each token's copy is filled from its licensee's template, and not kept: a copy per token (a 50-item
+  // page is near 300 KB) would soon fill the render cache and push out what is worth keeping, and
+  // the same token asking again is mostly served its kept answer (http/kept-answers.ts).
   return cached(
     c,
-    `feed ${page_} ${entitlementKey(decision)}`,
+    null,
     async () => {
       // What a licensee's page holds depends on the licensee (embargo access), not on the token.
       const template = await templates.get(`feed ${page_} ${decision.licensee.id}`, async () => {
