@@ -32,6 +32,8 @@ const licensee: Licensee = {
   validUntil: '2099-01-01T00:00:00Z',
 };
 let sent = 0;
+/** n as `digits` hex digits, scrambled so neighbouring holders' receipts do not sort together (a receipt is an HMAC). */
+const hex = (n: number, digits: number) => (Math.imul(n + 1, 0x9e3779b1) >>> 0).toString(16).padStart(digits, '0').slice(-digits);
 const app = new Hono();
 app.get('/healthz', (c) => c.text('ok'));
 for (const [name, { status, headers, body, deliveries, holders = 1 }] of Object.entries(captured)) {
@@ -41,15 +43,22 @@ for (const [name, { status, headers, body, deliveries, holders = 1 }] of Object.
   app.get(`/${name}`, () => new Response(bytes, { status, headers }));
   if (!deliveries) continue;
   app.get(`/${name}/ledger`, async () => {
-    // One row per story. A receipt id is fixed per holder, story and version (access/receipt.ts): one
-    // value per story for one token, a thousand for a thousand tokens.
+    // One row per story, with values the shape of the gateway's: a receipt id is fixed per holder, story
+    // and version (access/receipt.ts), one value per story for one token, a thousand for a thousand; each
+    // holder is its own credential (the gateway's pool tokens have a jti each), so the rows spread over
+    // the credential index as the gateway's do; slugs and receipts have the gateway's lengths.
     const holder = sent++ % holders;
     const items: DeliveredItem[] = Array.from({ length: deliveries }, (_, i) => ({
-      slug: `bench-story-${i}`,
+      slug: `bench-story-${String(i).padStart(10, '0')}`,
       version: 1,
-      receipt: `receipt-${holder}-${i}`,
+      receipt: `wg-${hex(holder, 12)}${hex(i, 12)}`,
     }));
-    await account(ledger.driver, { licensee, credentialKind: 'token', credential: 'bench-jti', format: 'rss', country: undefined }, items, Date.now());
+    await account(
+      ledger.driver,
+      { licensee, credentialKind: 'token', credential: `bench-pool-${holder}`, format: 'rss', country: undefined },
+      items,
+      Date.now(),
+    );
     return new Response(bytes, { status, headers });
   });
 }
