@@ -144,14 +144,20 @@ export function keptResponse(request: Request, state: Snapshot, settings: Settin
     if (!isPlain(request)) return undefined;
     kept = keptOf(state, settings).get(request.url);
   } else {
-    const key = credentialKey(request, authorization);
-    if (key === undefined) return undefined;
     const refusals = keptOf(state, settings, 'refusals');
-    kept = refusals.get(key);
-    if (!kept && !hasValidators(request)) kept = keptOf(state, settings, 'licensed answers').get(key);
+    // A value without a '.' cannot be a compact JWS, so it is refused as shapeless: that kept refusal first.
+    const dotless = !authorization.includes('.');
+    const shapeless = dotless ? shapelessKey(request, authorization) : undefined;
+    if (shapeless !== undefined) kept = refusals.get(shapeless);
     if (!kept) {
-      const shapeless = shapelessKey(request, authorization);
-      if (shapeless !== undefined) kept = refusals.get(shapeless);
+      const key = credentialKey(request, authorization);
+      if (key === undefined) return undefined;
+      kept = refusals.get(key);
+      if (!kept && !hasValidators(request)) kept = keptOf(state, settings, 'licensed answers').get(key);
+    }
+    if (!kept && !dotless) {
+      const other = shapelessKey(request, authorization);
+      if (other !== undefined) kept = refusals.get(other);
     }
   }
   if (!kept || now < kept.from || now >= kept.until) return undefined; // a clock set back, or its time is over
