@@ -31,7 +31,7 @@ describe('receipt templates', () => {
     expect(fillTemplate(t, a).etag).not.toBe(t.etag);
     // Lists that join to the same text are still told apart.
     expect(filledEtag(t.etag, ['ab', 'c'])).not.toBe(filledEtag(t.etag, ['a', 'bc']));
-    expect(fillTemplate(t, a).etag).toMatch(/^"[^"]+"$/);
+    expect(fillTemplate(t, a).etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
   });
 
   it('refuse a receipt that is not ASCII rather than write it wrongly', async () => {

@@ -93,5 +93,5 @@ export function filledEtag(templateEtag: string, receipts: readonly string[]): s
     b = Math.imul(b ^ 0x0a, 0x5bd1e995);
   }
   const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
-  return `${templateEtag.slice(0, -1)}.${hex(a)}${hex(b)}"`;
+  return `${templateEtag.slice(0, -1)}-${hex(a)}${hex(b)}"`;
 }
