@@ -4,6 +4,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BINDINGS, bearer, gateway, LATE, SLUG, storyRecord, type Gateway } from './support/gateway.ts';
+import { FEED_FILES } from '../src/routes/table.ts';
 
 const WIRE = `Port strike ends after record talks
 
@@ -22,7 +23,7 @@ Copyright 2026 Test Wire. All rights reserved. This material may not be publishe
 const PORT_SLUG = 'port-strike-ends-after-record-talks';
 const PORT_LATE = 'A spokesman for the largest union';
 const FORMATS = ['', '.json', '.txt'];
-const FEEDS = ['rss.xml', 'atom.xml', 'feed.json'];
+const FEEDS = FEED_FILES;
 
 let gw: Gateway;
 let op: string;

@@ -2,6 +2,7 @@
 
 import { describe, expect, it, vi } from 'vitest';
 import { bearer, CONTENT_PATHS, gateway, LATE, REVOKED_JTI } from './support/gateway.ts';
+import { FEED_FILES } from '../src/routes/table.ts';
 
 describe('licensed then anonymous', () => {
   it.each(CONTENT_PATHS)('%s: the anonymous reader gets the excerpt after a licensed fetch', async (path) => {
@@ -41,7 +42,7 @@ describe('licensed then anonymous', () => {
 describe('licensed feeds assembled from one template per licensee', () => {
   const RECEIPT = /wg-[0-9a-f]{24}/g;
 
-  it.each(['rss.xml', 'atom.xml', 'feed.json'])('%s: two tokens get the same copy but for their own receipts, equal to the story route', async (file) => {
+  it.each(FEED_FILES)('%s: two tokens get the same copy but for their own receipts, equal to the story route', async (file) => {
     const gw = await gateway();
     const [a, b] = [await gw.token(), await gw.token()];
     const feedA = await (await gw.request(`/feeds/world/${file}`, bearer(a))).text();

@@ -4,9 +4,10 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, gateway, storyRecord, type Gateway } from './support/gateway.ts';
+import { FEED_FILES } from '../src/routes/table.ts';
 
 const FORMATS = ['', '.json', '.txt'];
-const FEEDS = ['rss.xml', 'atom.xml', 'feed.json'];
+const FEEDS = FEED_FILES;
 const EARLY = {
   id: 'early-desk',
   name: 'Early Desk',

@@ -7,6 +7,7 @@ import { receiptId } from '../src/access/receipt.ts';
 import type { DataFile } from '../src/catalog/types.ts';
 import { sql } from '../src/store/sql.ts';
 import { BINDINGS, gateway, LATE, packedFiles, SLUG, seedStory, type Gateway } from './support/gateway.ts';
+import { FEED_FILES } from '../src/routes/table.ts';
 
 const B = { ...BINDINGS, WIREGATE_CLIENT_IP_HEADER: 'X-Client-IP' };
 const SPORTS: DataFile[] = [
@@ -147,7 +148,7 @@ describe('private feeds', () => {
   });
 
   it('serve the licensed feed in three formats, private, no-store, no-referrer, the key only in self and paging links', async () => {
-    for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+    for (const file of FEED_FILES) {
       const res = await poll(k.key, file);
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('private, no-store');

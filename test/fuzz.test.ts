@@ -25,6 +25,7 @@ import { SaxesParser } from 'saxes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DataFile, Story } from '../src/catalog/types.ts';
 import { CONTENT_PATHS, gateway, LATE, mint, REVOKED_JTI, SLUG, type Gateway, type TestKey } from './support/gateway.ts';
+import { FEED_FILES as FORMAT_FILES } from '../src/routes/table.ts';
 
 // ---- run control -------------------------------------------------------------------------------
 
@@ -962,7 +963,7 @@ const SLUG_SPELLINGS = [
   `${SLUG}#frag`,
 ];
 const FEED_SPELLINGS = ['world', 'World', 'WORLD', '%77orld', 'world%00', 'world/', './world', 'x/../world', 'lab', 'sports', '*', '..'];
-const FEED_FILES = ['rss.xml', 'atom.xml', 'feed.json', 'RSS.XML', 'rss.xml/', 'rss%2Exml', 'rss.json', 'feed.json;x=1', 'atom.xml%00', 'index.xml'];
+const FEED_FILES = [...FORMAT_FILES, 'RSS.XML', 'rss.xml/', 'rss%2Exml', 'rss.json', 'feed.json;x=1', 'atom.xml%00', 'index.xml'];
 const templatePath = fc.oneof(
   fc
     .tuple(
@@ -1458,7 +1459,7 @@ describe('fuzz: feeds stay well-formed whatever the story text (SPEC §5, §6)',
           expect(late.length).toBeGreaterThan(0);
           for (const tier of ['public', 'licensed'] as const) {
             const init = tier === 'licensed' ? { headers: { Authorization: `Bearer ${token}` } } : {};
-            for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+            for (const file of FORMAT_FILES) {
               const path = `/feeds/lab/${file}`;
               const res = await g.request(path, init);
               const where = () => `${tier} ${path}`;

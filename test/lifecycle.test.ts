@@ -8,6 +8,7 @@ import { newApp } from '../src/app.ts';
 import { testStore } from '#test-store';
 import type { DataFile } from '../src/catalog/types.ts';
 import type { Bindings } from '../src/settings.ts';
+import { FEED_FILES, STORY_SUFFIXES } from '../src/routes/table.ts';
 import { BINDINGS, bearer, gateway, packedFiles, type Gateway } from './support/gateway.ts';
 import { readings, unescapeMarkup, type ReadingOptions } from './support/text.ts';
 import { descendants, kid, kids, parseXml, textOf, type XNode } from './support/xml.ts';
@@ -15,8 +16,6 @@ import { descendants, kid, kids, parseXml, textOf, type XNode } from './support/
 const BASE = 'https://wire.example';
 const ATOM = 'http://www.w3.org/2005/Atom';
 const TOMBSTONES = 'http://purl.org/atompub/tombstones/1.0';
-const STORY_SUFFIXES = ['', '.json', '.txt'] as const;
-const FEED_FILES = ['rss.xml', 'atom.xml', 'feed.json'] as const;
 const articleUrl = (slug: string) => `${BASE}/articles/${slug}`;
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import type { Actor } from '../store/writes.ts';
 import type { Identity } from './decide.ts';
 import { newPublicId, newSecret, SECRET_SHAPE, secretHash } from './opaque.ts';
 import { DEFAULT_SHARING, sharingWatch, sightingOf } from './sharing.ts';
+import { formatLinks, type FeedKey } from '../routes/table.ts';
 import type { VerifiedToken } from './verify-token.ts';
 
 /**
@@ -22,12 +23,11 @@ import type { VerifiedToken } from './verify-token.ts';
 export const FEED_KEY_ISSUER = 'feed-key';
 
 const FEED_ID = /^(\*|[a-z0-9][a-z0-9-]{0,63})$/;
-const FORMATS = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' } as const;
 
 /** The private URLs of one feed for a key (the key is in them: shown once, at issue). */
-export function privateUrls(settings: Settings, key: string, feed: string): Record<keyof typeof FORMATS, string> {
+export function privateUrls(settings: Settings, key: string, feed: string): Record<FeedKey, string> {
   const base = `${settings.publicUrl}/private/${key}/feeds/${feed}/`;
-  return { rss: `${base}${FORMATS.rss}`, atom: `${base}${FORMATS.atom}`, json: `${base}${FORMATS.json}` };
+  return formatLinks((file) => `${base}${file}`);
 }
 
 export interface IssueContext {

@@ -5,6 +5,7 @@ import type { OperatorTerms } from '../rights/terms.ts';
 import type { Settings } from '../settings.ts';
 import { escapeHtml as h } from './escape.ts';
 import type { Story } from '../catalog/types.ts';
+import { formatLinks } from '../routes/table.ts';
 import { EXCERPT_NOTE, goneNote, leadNotes, urlsFor, type StoryView } from './view.ts';
 
 /** A killed or withheld story as feeds show it: a tombstone (Atom), an advisory for licensees. */
@@ -79,9 +80,7 @@ export function feedView(feed: FeedInfo, items: readonly StoryView[], terms: Ope
       home: `${urls.base}/`,
       license: urls.license,
       rsl: urls.rsl,
-      rss: urls.feed(feed.id, 'rss.xml'),
-      atom: urls.feed(feed.id, 'atom.xml'),
-      json: urls.feed(feed.id, 'feed.json'),
+      ...formatLinks((file) => urls.feed(feed.id, file)),
     },
     updated,
   };

@@ -1,5 +1,6 @@
 // The HTML shell shared by every page: head, styles and the license link (SPEC §6).
 
+import { FEED_FORMATS } from '../routes/table.ts';
 import { escapeHtml as h } from './escape.ts';
 
 export interface PageOptions {
@@ -55,14 +56,9 @@ ${options.main}
 
 /** `<link rel="alternate">` to a feed's three formats, so a reader given the page finds its feeds. */
 export function feedLinks(id: string, title: string, feedUrl: (id: string, file: string) => string): string {
-  const formats = [
-    ['application/rss+xml', 'rss.xml', 'RSS'],
-    ['application/atom+xml', 'atom.xml', 'Atom'],
-    ['application/feed+json', 'feed.json', 'JSON Feed'],
-  ];
-  return formats
-    .map(([type, file, name]) => `<link rel="alternate" type="${type}" title="${h(`${title} (${name})`)}" href="${h(feedUrl(id, file!))}">\n`)
-    .join('');
+  return FEED_FORMATS.map(
+    ({ type, file, label }) => `<link rel="alternate" type="${type}" title="${h(`${title} (${label})`)}" href="${h(feedUrl(id, file))}">\n`,
+  ).join('');
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

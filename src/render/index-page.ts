@@ -4,6 +4,7 @@ import type { FeedInfo, Story } from '../catalog/types.ts';
 import type { Settings } from '../settings.ts';
 import { escapeHtml as h } from './escape.ts';
 import { feedLinks, humanDate, page } from './html-page.ts';
+import { FEED_FORMATS, formatLinks } from '../routes/table.ts';
 import { urlsFor } from './view.ts';
 
 /** `stories` are the newest ones the public may see (embargoed, killed and withheld ones are left out). */
@@ -17,9 +18,7 @@ export function indexJson(catalog: { readonly feeds: ReadonlyMap<string, FeedInf
       title: f.title,
       description: f.description,
       language: f.language,
-      rss: urls.feed(f.id, 'rss.xml'),
-      atom: urls.feed(f.id, 'atom.xml'),
-      json: urls.feed(f.id, 'feed.json'),
+      ...formatLinks((file) => urls.feed(f.id, file)),
     })),
     stories: stories.map((s) => ({
       slug: s.slug,
@@ -42,7 +41,7 @@ export function indexHtml(catalog: { readonly feeds: ReadonlyMap<string, FeedInf
   const feeds = [...catalog.feeds.values()]
     .map(
       (f) =>
-        `<tr><td><strong>${h(f.title)}</strong><br>${h(f.description)}</td><td><a href="${h(urls.feed(f.id, 'rss.xml'))}">RSS</a> · <a href="${h(urls.feed(f.id, 'atom.xml'))}">Atom</a> · <a href="${h(urls.feed(f.id, 'feed.json'))}">JSON Feed</a></td></tr>`,
+        `<tr><td><strong>${h(f.title)}</strong><br>${h(f.description)}</td><td>${FEED_FORMATS.map((format) => `<a href="${h(urls.feed(f.id, format.file))}">${format.label}</a>`).join(' · ')}</td></tr>`,
     )
     .join('\n');
   const list = stories

@@ -11,17 +11,22 @@ import { feedView, type FeedView } from '../render/feed-view.ts';
 import { tdmHeaders } from '../rights/signals.ts';
 import { fillTemplate, receiptPlaceholder, receiptTemplate } from '../http/receipt-template.ts';
 import { decideFor, type Caller } from '../access/access.ts';
+import { FEED_FILES, FEED_FORMATS, type FeedFile } from './table.ts';
 import { cached, cachesOf, maxAgeUntil, receiptFor, viewFor, type App, type Ctx } from './context.ts';
 
-const FORMATS: Record<string, { type: string; name: string; render: (v: FeedView) => string }> = {
-  'rss.xml': { type: 'application/rss+xml; charset=utf-8', name: 'rss', render: rssFeed },
-  'atom.xml': { type: 'application/atom+xml; charset=utf-8', name: 'atom', render: atomFeed },
-  'feed.json': { type: 'application/feed+json; charset=utf-8', name: 'jsonfeed', render: jsonFeed },
+/** Each format of the route table's list: its writer, and the name the ledger records it under. */
+const WRITERS: Record<FeedFile, { name: string; render: (v: FeedView) => string }> = {
+  'rss.xml': { name: 'rss', render: rssFeed },
+  'atom.xml': { name: 'atom', render: atomFeed },
+  'feed.json': { name: 'jsonfeed', render: jsonFeed },
 };
+const FORMATS: Record<string, { type: string; name: string; render: (v: FeedView) => string }> = Object.fromEntries(
+  FEED_FORMATS.map((f) => [f.file, { type: `${f.type}; charset=utf-8`, ...WRITERS[f.file] }]),
+);
 
 const PAGE = /^[1-9]\d{0,5}$/;
 /** A feed that exists asked for in a format that does not: name the ones that do. */
-const FORMAT_HINT = `No such feed format; this feed is served as ${Object.keys(FORMATS).join(', ')}.`;
+const FORMAT_HINT = `No such feed format; this feed is served as ${FEED_FILES.join(', ')}.`;
 
 export function register(app: App): void {
   app.get('/feeds/:feed/:file', (c) => serveFeed(c, c.get('caller'), c.req.param('feed'), c.req.param('file')));

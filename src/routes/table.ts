@@ -14,8 +14,25 @@ export interface RouteSpec {
   readonly examples: (slug: string, feed: string) => readonly string[];
 }
 
-/** The one list of feed formats (file names under /feeds/{id}/). */
-export const FEED_FILES = ['rss.xml', 'atom.xml', 'feed.json'] as const;
+/**
+ * The one list of feed formats: the file under /feeds/{id}/ (and /private/{key}/feeds/{id}/), its
+ * short name where URLs are listed by format (the index, a feed key's URLs), its media type and a
+ * label for people. Routes, links, WebSub pings and the test matrices all read it.
+ */
+export const FEED_FORMATS = [
+  { file: 'rss.xml', key: 'rss', type: 'application/rss+xml', label: 'RSS' },
+  { file: 'atom.xml', key: 'atom', type: 'application/atom+xml', label: 'Atom' },
+  { file: 'feed.json', key: 'json', type: 'application/feed+json', label: 'JSON Feed' },
+] as const;
+export type FeedFormat = (typeof FEED_FORMATS)[number];
+export type FeedFile = FeedFormat['file'];
+export type FeedKey = FeedFormat['key'];
+export const FEED_FILES: readonly FeedFile[] = FEED_FORMATS.map((f) => f.file);
+
+/** Each format's URL by short name, in the table's order: `{ rss, atom, json }`. */
+export function formatLinks(url: (file: FeedFile) => string): Record<FeedKey, string> {
+  return Object.fromEntries(FEED_FORMATS.map((f) => [f.key, url(f.file)])) as Record<FeedKey, string>;
+}
 /** The one list of story formats (suffixes of /articles/{slug}). */
 export const STORY_SUFFIXES = ['', '.json', '.txt'] as const;
 

@@ -2,6 +2,8 @@
 // feed holding a released story changed. Node arms a timer (re-armed on every change of the store);
 // Workers tell what ended since the hub was last told, from a Cron Trigger (the same marker).
 
+import { feedUrl } from '../render/view.ts';
+import { FEED_FILES } from '../routes/table.ts';
 import type { Settings } from '../settings.ts';
 import { iso } from './snapshot.ts';
 import { sql, type SqlDriver } from './sql.ts';
@@ -34,8 +36,8 @@ export async function notifyHub(settings: Settings, feedIds: readonly string[]):
   if (!hub) return [];
   const pings: HubPing[] = [];
   for (const id of feedIds) {
-    for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
-      const url = `${settings.publicUrl}/feeds/${id}/${file}`;
+    for (const file of FEED_FILES) {
+      const url = feedUrl(settings.publicUrl, id, file);
       try {
         const res = await fetch(hub, {
           method: 'POST',

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Story } from '../../src/catalog/types.ts';
 import { startServer } from '../../src/node/server.ts';
 import { BINDINGS, gateway, LATE, SLUG } from '../support/gateway.ts';
+import { FEED_FILES } from '../../src/routes/table.ts';
 
 const LICENSE_URL = 'https://wire.example/license';
 const CANONICAL = `https://wire.example/articles/${SLUG}`;
@@ -138,7 +139,7 @@ describe('rss-parser over HTTP', () => {
   });
 
   it('the wire carries the same headers as app.request: public caching, validators, license link', async () => {
-    for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+    for (const file of FEED_FILES) {
       const res = await fetch(`${base}/feeds/world/${file}`);
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toMatch(/^public, max-age=\d+/);
