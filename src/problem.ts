@@ -1,6 +1,8 @@
 // The one error module: every refusal code with its status, title and challenge, the Problem that
 // carries one, and its RFC 9457 members. HTTP responses are built from these in http/problem-response.ts.
 
+import { problemUrl } from './render/view.ts';
+
 /** The OAuth error a challenge carries (RFC 6750 §3.1), when the refusal concerns credentials. */
 type ChallengeError = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'none';
 
@@ -104,7 +106,7 @@ export interface ProblemBody {
 export function problemBody(problem: Problem, baseUrl: string): ProblemBody {
   const spec: CodeSpec = CODES[problem.code];
   return {
-    type: `${baseUrl}/problems/${problem.code.replaceAll('_', '-')}`,
+    type: problemUrl(baseUrl, problem.code),
     title: spec.title,
     status: spec.status,
     detail: problem.options.detail ?? spec.title,

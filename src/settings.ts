@@ -1,5 +1,7 @@
 // Runtime settings (SPEC §8), read once per bindings object from Workers vars or the Node environment.
 
+import { urlsAt } from './render/view.ts';
+
 export interface Bindings {
   readonly WIREGATE_PUBLIC_URL?: string;
   readonly WIREGATE_ISSUER?: string;
@@ -105,7 +107,7 @@ function parseSettings(env: Bindings): Settings {
     renderCacheBytes: positive(env.WIREGATE_RENDER_CACHE_MB, 32, 'WIREGATE_RENDER_CACHE_MB') * 1024 * 1024,
     stateTtlMs: positive(env.WIREGATE_STATE_TTL_MS, 5000, 'WIREGATE_STATE_TTL_MS'),
     responseHeaders: Object.freeze({
-      Link: `<${publicUrl}/license>; rel="license", <${publicUrl}/license.xml>; rel="license"; type="application/rsl+xml"`,
+      Link: `<${urlsAt(publicUrl).license}>; rel="license", <${urlsAt(publicUrl).rsl}>; rel="license"; type="application/rsl+xml"`,
       'X-Content-Type-Options': 'nosniff',
     }),
   };

@@ -12,6 +12,7 @@ import type { Actor } from '../store/writes.ts';
 import type { Identity } from './decide.ts';
 import { newPublicId, newSecret, SECRET_SHAPE, secretHash } from './opaque.ts';
 import { DEFAULT_SHARING, sharingWatch, sightingOf } from './sharing.ts';
+import { urlsFor } from '../render/view.ts';
 import { formatLinks, type FeedKey } from '../routes/table.ts';
 import type { VerifiedToken } from './verify-token.ts';
 
@@ -26,8 +27,8 @@ const FEED_ID = /^(\*|[a-z0-9][a-z0-9-]{0,63})$/;
 
 /** The private URLs of one feed for a key (the key is in them: shown once, at issue). */
 export function privateUrls(settings: Settings, key: string, feed: string): Record<FeedKey, string> {
-  const base = `${settings.publicUrl}/private/${key}/feeds/${feed}/`;
-  return formatLinks((file) => `${base}${file}`);
+  const urls = urlsFor(settings);
+  return formatLinks((file) => urls.privateFeed(key, feed, file));
 }
 
 export interface IssueContext {

@@ -77,7 +77,7 @@ export function feedView(feed: FeedInfo, items: readonly StoryView[], terms: Ope
     tier: facts.tier,
     terms,
     links: {
-      home: `${urls.base}/`,
+      home: urls.home,
       license: urls.license,
       rsl: urls.rsl,
       ...formatLinks((file) => urls.feed(feed.id, file)),

@@ -47,10 +47,22 @@ export function feedUrl(base: string, id: string, file = ''): string {
   return `${base}/feeds/${id}/${file}`;
 }
 
+/** A problem type's page (RFC 9457 `type`), for callers that hold only the base. */
+export function problemUrl(base: string, code: string): string {
+  return `${base}/problems/${code.replaceAll('_', '-')}`;
+}
+
+/** Every public URL the gateway writes: links, headers, robots.txt, RSL, ODRL, feeds, WebSub pings. */
 export function urlsFor(settings: Settings) {
-  const base = settings.publicUrl;
+  return urlsAt(settings.publicUrl);
+}
+
+/** The same, from the public base (for settings, which are being made). */
+export function urlsAt(base: string) {
   return {
     base,
+    home: `${base}/`,
+    feeds: `${base}/feeds/`,
     license: `${base}/license`,
     rsl: `${base}/license.xml`,
     tdmPolicy: `${base}/rights/tdm-policy.jsonld`,
@@ -58,6 +70,9 @@ export function urlsFor(settings: Settings) {
     operator: `${base}/#operator`,
     article: (slug: string) => `${base}/articles/${slug}`,
     feed: (id: string, file = '') => feedUrl(base, id, file),
+    problem: (code: string) => problemUrl(base, code),
+    /** A feed key's URL of a feed (SPEC §11): the key is in it, so it is shown once, at issue. */
+    privateFeed: (key: string, id: string, file = '') => `${base}/private/${key}/feeds/${encodeURIComponent(id)}/${file}`,
   };
 }
 

@@ -69,7 +69,7 @@ export function agreement(terms: OperatorTerms, licensee: Licensee, grantedFeeds
     assigner: assigner(terms, settings),
     assignee: { '@type': 'Party', uid: `urn:wiregate:licensee:${licensee.id}`, 'vcard:fn': licensee.name },
     permission: grantedFeeds.map((feed) => ({
-      target: feed === '*' ? `${urls.base}/feeds/` : urls.feed(feed),
+      target: feed === '*' ? urls.feeds : urls.feed(feed),
       action: 'distribute',
       constraint,
       duty: [{ action: 'attribute' }],

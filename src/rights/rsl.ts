@@ -1,6 +1,7 @@
 // RSL 1.0 (rslstandard.org): the license document at /license.xml and the per-item blocks in RSS.
 
 import { el, xmlDocument, type Xml } from '../render/xml.ts';
+import { urlsFor } from '../render/view.ts';
 import type { Settings } from '../settings.ts';
 import type { OperatorTerms } from './terms.ts';
 
@@ -53,7 +54,7 @@ export function rslContent(o: ContentOptions): Xml {
 
 /** The whole gateway's RSL document: every story is under one `<content>` for the site. */
 export function rslDocument(holders: readonly string[], terms: OperatorTerms, settings: Settings): string {
-  const base = settings.publicUrl;
-  const content = rslContent({ url: `${base}/`, rightsHolder: holders.join('; ') || terms.operator, terms, termsUrl: `${base}/license` });
+  const urls = urlsFor(settings);
+  const content = rslContent({ url: urls.home, rightsHolder: holders.join('; ') || terms.operator, terms, termsUrl: urls.license });
   return xmlDocument(el('rsl', { xmlns: RSL_NAMESPACE }, content));
 }

@@ -21,7 +21,7 @@ export function robotsTxt(terms: OperatorTerms, settings: Settings): string {
     .join(', ');
   const blocked = terms.blockedCrawlers.map((agent) => `User-Agent: ${agent}\nDisallow: /\n`);
   return [
-    `# wiregate: public excerpts only; full text is licensed. Terms: ${settings.publicUrl}/license`,
+    `# wiregate: public excerpts only; full text is licensed. Terms: ${urlsFor(settings).license}`,
     CONTENT_SIGNALS_PREAMBLE,
     '',
     ...blocked,
@@ -29,7 +29,7 @@ export function robotsTxt(terms: OperatorTerms, settings: Settings): string {
     `Content-Signal: ${signals}`,
     'Allow: /',
     '',
-    `License: ${settings.publicUrl}/license.xml`,
+    `License: ${urlsFor(settings).rsl}`,
     '',
   ].join('\n');
 }

@@ -6,6 +6,7 @@ import type { Caller } from '../access/access.ts';
 import { identifyFeedKey } from '../access/feed-keys.ts';
 import type { App } from './context.ts';
 import { serveFeed } from './feeds.ts';
+import { urlsFor } from '../render/view.ts';
 
 /** A capability URL must not leak through Referer from a reader that opens links in a browser view. */
 const PRIVATE_HEADERS = Object.freeze({ 'Referrer-Policy': 'no-referrer' });
@@ -19,9 +20,9 @@ export function register(app: App): void {
     const { identity, use } = await identifyFeedKey(store.db, state.registry, key, c.req.raw, settings, Date.now());
     const caller: Caller = { identity, scheme: 'Bearer', country: c.get('caller').country };
     const feed = c.req.param('feed');
-    const base = `${settings.publicUrl}/private/${key}/feeds/${encodeURIComponent(feed)}/`;
+    const urls = urlsFor(settings);
     return serveFeed(c, caller, feed, c.req.param('file'), {
-      url: (file) => `${base}${file}`,
+      url: (file) => urls.privateFeed(key, feed, file),
       tag: `key ${identity.token.jti}`,
       headers: PRIVATE_HEADERS,
       use,

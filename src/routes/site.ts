@@ -7,6 +7,7 @@ import { escapeHtml } from '../render/escape.ts';
 import { page } from '../render/html-page.ts';
 import { indexHtml, indexJson } from '../render/index-page.ts';
 import { licenseHtml } from '../render/license-page.ts';
+import { urlsFor } from '../render/view.ts';
 import { effectiveUpdated } from '../access/lifecycle.ts';
 import { cached, maxAgeUntil, type App } from './context.ts';
 
@@ -57,7 +58,7 @@ export function register(app: App): void {
       c,
       `problem ${code}`,
       async () => {
-        const main = `<h1>${escapeHtml(spec.title)}</h1>\n<p>HTTP status ${spec.status}; problem code <code>${escapeHtml(code)}</code>. See the <a href="${escapeHtml(settings.publicUrl)}/license">license terms</a> for how to get access.</p>`;
+        const main = `<h1>${escapeHtml(spec.title)}</h1>\n<p>HTTP status ${spec.status}; problem code <code>${escapeHtml(code)}</code>. See the <a href="${escapeHtml(urlsFor(settings).license)}">license terms</a> for how to get access.</p>`;
         return rendered(page({ title: `${spec.title} — wiregate`, base: settings.publicUrl, main }), 'text/html; charset=utf-8', state.updated);
       },
       { decision: PUBLIC, vary: 'Cookie' },

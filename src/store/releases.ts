@@ -2,7 +2,7 @@
 // feed holding a released story changed. Node arms a timer (re-armed on every change of the store);
 // Workers tell what ended since the hub was last told, from a Cron Trigger (the same marker).
 
-import { feedUrl } from '../render/view.ts';
+import { urlsFor } from '../render/view.ts';
 import { FEED_FILES } from '../routes/table.ts';
 import type { Settings } from '../settings.ts';
 import { iso } from './snapshot.ts';
@@ -37,7 +37,7 @@ export async function notifyHub(settings: Settings, feedIds: readonly string[]):
   const pings: HubPing[] = [];
   for (const id of feedIds) {
     for (const file of FEED_FILES) {
-      const url = feedUrl(settings.publicUrl, id, file);
+      const url = urlsFor(settings).feed(id, file);
       try {
         const res = await fetch(hub, {
           method: 'POST',
