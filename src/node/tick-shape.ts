@@ -10,19 +10,18 @@
 // per CPU-second; with a tick object held, 0.97. Twelve forced collections alone have the same effect.
 // A tick object that never dies keeps its maps alive, so they are never rebuilt.
 
-import { createHook } from 'node:async_hooks';
+import { executionAsyncResource } from 'node:async_hooks';
 
 let held: object | undefined;
 
-/** Catches one tick object (an async hook for the length of one nextTick call) and holds it. */
+/**
+ * Holds the tick object of one nextTick call: inside its callback it is the current async resource.
+ * No async hook is enabled for it: one with an `init` callback would install V8 promise hooks, and
+ * that trips a V8 protector for good (promise operations no longer inlined), a lasting cost of its own.
+ */
 export function holdTickShape(): void {
   if (held) return;
-  const hook = createHook({
-    init(_id, type, _trigger, resource) {
-      if (type === 'TickObject') held ??= resource as object;
-    },
+  process.nextTick(() => {
+    held ??= executionAsyncResource();
   });
-  hook.enable();
-  process.nextTick(() => {});
-  hook.disable();
 }
