@@ -59,7 +59,9 @@ export class ReceiptMemo {
   readonly #byText = new Map<string, { readonly id: Promise<string>; at: number }>();
   readonly #texts: string[] = [];
 
-  constructor(readonly maxEntries: number) {}
+  constructor(readonly maxEntries: number) {
+    if (!(maxEntries >= 1)) throw new RangeError('a receipt memo holds at least one entry');
+  }
 
   get size(): number {
     return this.#texts.length;
