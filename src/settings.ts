@@ -75,6 +75,7 @@ const NO_ENV: Bindings = {};
 function parseSettings(env: Bindings): Settings {
   const publicUrl = (env.WIREGATE_PUBLIC_URL || 'http://localhost:8787').replace(/\/+$/, '');
   if (!isAbsoluteUrl(publicUrl)) throw new SettingsError('WIREGATE_PUBLIC_URL is not an absolute URL');
+  const urls = urlsAt(publicUrl);
   const algorithms = (env.WIREGATE_ALGORITHMS || 'ES256,EdDSA').split(/[\s,]+/).filter(Boolean);
   const bad = algorithms.filter((a) => !ALLOWED_ALGORITHMS.has(a));
   if (bad.length > 0 || algorithms.length === 0) {
@@ -107,7 +108,7 @@ function parseSettings(env: Bindings): Settings {
     renderCacheBytes: positive(env.WIREGATE_RENDER_CACHE_MB, 32, 'WIREGATE_RENDER_CACHE_MB') * 1024 * 1024,
     stateTtlMs: positive(env.WIREGATE_STATE_TTL_MS, 5000, 'WIREGATE_STATE_TTL_MS'),
     responseHeaders: Object.freeze({
-      Link: `<${urlsAt(publicUrl).license}>; rel="license", <${urlsAt(publicUrl).rsl}>; rel="license"; type="application/rsl+xml"`,
+      Link: `<${urls.license}>; rel="license", <${urls.rsl}>; rel="license"; type="application/rsl+xml"`,
       'X-Content-Type-Options': 'nosniff',
     }),
   };

@@ -53,9 +53,15 @@ export function problemUrl(base: string, code: string): string {
 }
 
 /** Every public URL the gateway writes: links, headers, robots.txt, RSL, ODRL, feeds, WebSub pings. */
-export function urlsFor(settings: Settings) {
-  return urlsAt(settings.publicUrl);
+export function urlsFor(settings: Settings): Urls {
+  // Made once per settings: renders, private feeds and hub pings ask for them on every call.
+  let urls = urlsBySettings.get(settings);
+  if (!urls) urlsBySettings.set(settings, (urls = urlsAt(settings.publicUrl)));
+  return urls;
 }
+
+type Urls = ReturnType<typeof urlsAt>;
+const urlsBySettings = new WeakMap<Settings, Urls>();
 
 /** The same, from the public base (for settings, which are being made). */
 export function urlsAt(base: string) {

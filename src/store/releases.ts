@@ -34,10 +34,11 @@ export interface HubPing {
 export async function notifyHub(settings: Settings, feedIds: readonly string[]): Promise<HubPing[]> {
   const hub = settings.websubHub;
   if (!hub) return [];
+  const urls = urlsFor(settings);
   const pings: HubPing[] = [];
   for (const id of feedIds) {
     for (const file of FEED_FILES) {
-      const url = urlsFor(settings).feed(id, file);
+      const url = urls.feed(id, file);
       try {
         const res = await fetch(hub, {
           method: 'POST',
