@@ -4,6 +4,8 @@
 import { Problem } from '../problem.ts';
 import type { CredentialUse } from '../http/respond.ts';
 import type { Registry } from '../registry/registry.ts';
+import { urlsFor } from '../render/view.ts';
+import { formatLinks, type FeedKey } from '../routes/table.ts';
 import type { Settings } from '../settings.ts';
 import { countsOf, feedKeyByHash, feedKeysOf, insertFeedKey, type FeedKeyRecord } from '../store/feed-keys.ts';
 import { iso } from '../store/snapshot.ts';
@@ -12,8 +14,6 @@ import type { Actor } from '../store/writes.ts';
 import type { Identity } from './decide.ts';
 import { newPublicId, newSecret, SECRET_SHAPE, secretHash } from './opaque.ts';
 import { DEFAULT_SHARING, sharingWatch, sightingOf } from './sharing.ts';
-import { urlsFor } from '../render/view.ts';
-import { formatLinks, type FeedKey } from '../routes/table.ts';
 import type { VerifiedToken } from './verify-token.ts';
 
 /**
