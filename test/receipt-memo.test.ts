@@ -2,7 +2,7 @@
 // holds: an oldest-first memo found none of them then (1,000 tokens × 50 items against 50,000 entries).
 
 import { describe, expect, it } from 'vitest';
-import { ReceiptMemo } from '../src/access/receipt.ts';
+import { ReceiptMemo, receiptId, receiptIds } from '../src/access/receipt.ts';
 
 const id = (text: string) => Promise.resolve(`wg-${text}`);
 
@@ -55,5 +55,42 @@ describe('receipt memo', () => {
     for (let k = 0; k < 200; k++) if (memo.get(`t${k}`)) present++;
     expect(present).toBe(memo.size);
     expect(memo.size).toBeLessThanOrEqual(10);
+  });
+});
+
+describe("a holder's receipts for a list of stories", () => {
+  const stories = Object.freeze([
+    { slug: 'first-story', version: 1 },
+    { slug: 'second-story', version: 3 },
+    { slug: 'first-story', version: 2 },
+  ]);
+  const holder = { iss: 'wiregate-local', sub: 'demo-newsroom', jti: 'jti-list-1' };
+
+  it("are each story's own receipt, in the list's order", async () => {
+    const ids = await receiptIds('list-secret', holder, stories);
+    expect(ids).toEqual(await Promise.all(stories.map((s) => receiptId('list-secret', holder, s.slug, s.version))));
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it("are found again for the same list and holder, and are another holder's or secret's own", async () => {
+    const first = receiptIds('list-secret', holder, stories);
+    expect(receiptIds('list-secret', { ...holder }, stories)).toBe(first);
+    const other = await receiptIds('list-secret', { ...holder, jti: 'jti-list-2' }, stories);
+    const otherSecret = await receiptIds('another-secret', holder, stories);
+    for (const ids of [other, otherSecret]) for (const [i, id] of ids.entries()) expect(id).not.toBe((await first)[i]);
+    // The same stories in another list (a new template after a store change) are the same receipts.
+    expect(
+      await receiptIds(
+        'list-secret',
+        holder,
+        stories.map((s) => ({ ...s })),
+      ),
+    ).toEqual(await first);
+  });
+
+  it("keep no value that could run into the next (a holder's fields are a JSON array)", async () => {
+    const a = await receiptIds('list-secret', { iss: 'a', sub: 'b\nc', jti: 'd' }, stories);
+    const b = await receiptIds('list-secret', { iss: 'a', sub: 'b', jti: 'c\nd' }, stories);
+    expect(a).not.toEqual(b);
   });
 });

@@ -6,7 +6,7 @@ import type { Context, Hono } from 'hono';
 import type { Caller } from '../access/access.ts';
 import type { Decision } from '../access/decide.ts';
 import type { Presence } from '../access/lifecycle.ts';
-import { receiptId } from '../access/receipt.ts';
+import { receiptId, receiptIds } from '../access/receipt.ts';
 import type { Story } from '../catalog/types.ts';
 import { Problem } from '../problem.ts';
 import { RenderCache } from '../http/render-cache.ts';
@@ -53,24 +53,29 @@ export function cachesOf(state: Snapshot, settings: Settings): Caches {
 /** The view a decision allows; a licensed view needs the receipt secret, and fails closed without it. */
 export async function viewFor(story: Story, decision: Decision, settings: Settings, presence?: Presence, placeholder?: string): Promise<StoryView> {
   if (decision.tier !== 'licensed') return excerptView(story, settings);
-  // The one fail-closed receipt rule: without the secret, receiptFor refuses (503); there is no fallback.
-  const receipt = placeholder ?? (await receiptFor(story, decision, settings));
+  // The one fail-closed receipt rule: without the secret, receiptSecret refuses (503); there is no fallback.
+  const receipt = placeholder ?? (await receiptId(receiptSecret(settings), decision.token, story.slug, story.version));
   return licensedView(story, decision, settings, receipt, presence?.kind === 'embargoed' ? presence.until : undefined);
 }
 
-/** The receipt for a licensed copy; without the server secret, licensed copies are refused (fail closed). */
-export function receiptFor(
-  story: { readonly slug: string; readonly version: number },
+/** The receipts of a licensed copy of the stories of a list that does not change (a feed template's), in its order. */
+export function receiptsFor(
+  stories: readonly { readonly slug: string; readonly version: number }[],
   decision: Decision & { tier: 'licensed' },
   settings: Settings,
-): Promise<string> {
+): Promise<readonly string[]> {
+  return receiptIds(receiptSecret(settings), decision.token, stories);
+}
+
+/** The server's receipt secret; without it, licensed copies are refused (fail closed). */
+function receiptSecret(settings: Settings): string {
   if (!settings.receiptSecret) {
     throw new Problem('receipts_unavailable', {
       detail: 'Licensed copies cannot be receipted on this deployment: the operator has not configured a receipt secret.',
       retryAfter: 300,
     });
   }
-  return receiptId(settings.receiptSecret, decision.token, story.slug, story.version);
+  return settings.receiptSecret;
 }
 
 /** 405 for every method but GET and HEAD on a route (HEAD is answered by the GET handler). */

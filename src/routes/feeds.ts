@@ -12,7 +12,7 @@ import { tdmHeaders } from '../rights/signals.ts';
 import { fillTemplate, receiptPlaceholder, receiptTemplate } from '../http/receipt-template.ts';
 import { decideFor, type Caller } from '../access/access.ts';
 import { FEED_FILES, FEED_FORMATS, type FeedFile } from './table.ts';
-import { cached, cachesOf, maxAgeUntil, receiptFor, viewFor, type App, type Ctx } from './context.ts';
+import { cached, cachesOf, maxAgeUntil, receiptsFor, viewFor, type App, type Ctx } from './context.ts';
 
 /** Each format of the route table's list: its writer, and the name the ledger records it under. */
 const WRITERS: Record<FeedFile, { name: string; render: (v: FeedView) => string }> = {
@@ -105,7 +105,7 @@ export async function serveFeed(c: Ctx, caller: Caller, feedId: string, file: st
         const { body, updated, stories } = await render();
         return receiptTemplate(body, format.type, updated, stories);
       });
-      const receipts = await Promise.all(template.stories.map((story) => receiptFor(story, decision, settings)));
+      const receipts = await receiptsFor(template.stories, decision, settings);
       const items = template.stories.map((story, i) => ({ slug: story.slug, version: story.version, receipt: receipts[i]! }));
       return { ...fillTemplate(template, receipts), items };
     },
