@@ -124,6 +124,39 @@ describe('receipts', () => {
     expect(await firstAt('b')).toBe('2026-01-05T10:01:30Z');
     expect((await rows(licensee.id)).map((r) => r.slug)).toEqual(['a', 'b', 'b']);
   });
+
+  it('a copy seen committed skips only its own row: another credential, kind, licensee, story or version gets one', async () => {
+    const licensee: Licensee = { id: 'receipt-desk-2', name: 'Receipt Desk 2', ...VALID, status: 'active' };
+    const other: Licensee = { ...licensee, id: 'receipt-desk-3', name: 'Receipt Desk 3' };
+    const facts = { licensee, credentialKind: 'token', credential: 'jti-a', format: 'rss', country: undefined } as const;
+    const item = { slug: 'known-story', version: 1, receipt: 'wg-known-receipt' };
+    const receipts = async () =>
+      (
+        await gw.store.db.all<{ licensee: string; credential_kind: string; credential: string; slug: string; version: number }>(
+          sql(
+            `SELECT licensee, credential_kind, credential, slug, version FROM receipts WHERE receipt = ? ORDER BY licensee, credential_kind, credential, slug, version`,
+            item.receipt,
+          ),
+        )
+      ).map((r) => `${r.licensee} ${r.credential_kind} ${r.credential} ${r.slug} ${r.version}`);
+    const now = Date.UTC(2026, 0, 6, 9, 0, 0);
+    await account(gw.store.db, facts, [item], now);
+    await account(gw.store.db, facts, [item], now + 1); // seen: no second row (the table would refuse one anyway)
+    await account(gw.store.db, { ...facts, credential: 'jti-b' }, [item], now + 2);
+    await account(gw.store.db, { ...facts, credentialKind: 'session' }, [item], now + 3);
+    await account(gw.store.db, { ...facts, licensee: other }, [item], now + 4);
+    await account(gw.store.db, facts, [{ ...item, slug: 'another-story' }], now + 5);
+    await account(gw.store.db, facts, [{ ...item, version: 2 }], now + 6);
+    expect(await receipts()).toEqual([
+      'receipt-desk-2 session jti-a known-story 1',
+      'receipt-desk-2 token jti-a another-story 1',
+      'receipt-desk-2 token jti-a known-story 1',
+      'receipt-desk-2 token jti-a known-story 2',
+      'receipt-desk-2 token jti-b known-story 1',
+      'receipt-desk-3 token jti-a known-story 1',
+    ]);
+    expect(await rows(licensee.id)).toHaveLength(6);
+  });
 });
 
 describe('reports', () => {
