@@ -47,7 +47,7 @@ export default {
     if (!env.WIREGATE_PUBLIC_URL) {
       // A request names the Worker's own origin (origin-bindings.ts); a Cron Trigger has none, and a
       // ping naming another URL (the localhost default) reaches no subscriber: say so instead.
-      console.error('wiregate: releases are not sent to the WebSub hub: set WIREGATE_PUBLIC_URL, the Cron Trigger has no request to take the URL from');
+      console.error('wiregate: releases not sent to the WebSub hub: set WIREGATE_PUBLIC_URL (a Cron Trigger has no request URL)');
       return;
     }
     const now = controller.scheduledTime;

@@ -6,7 +6,7 @@ import type { Context, Hono } from 'hono';
 import type { Caller } from '../access/access.ts';
 import type { Decision } from '../access/decide.ts';
 import type { Presence } from '../access/lifecycle.ts';
-import { receiptId, receiptIds } from '../access/receipt.ts';
+import { receiptId } from '../access/receipt.ts';
 import type { Story } from '../catalog/types.ts';
 import { Problem } from '../problem.ts';
 import { RenderCache } from '../http/render-cache.ts';
@@ -58,17 +58,8 @@ export async function viewFor(story: Story, decision: Decision, settings: Settin
   return licensedView(story, decision, settings, receipt, presence?.kind === 'embargoed' ? presence.until : undefined);
 }
 
-/** The receipts of a licensed copy of the stories of a list that does not change (a feed template's), in its order. */
-export function receiptsFor(
-  stories: readonly { readonly slug: string; readonly version: number }[],
-  decision: Decision & { tier: 'licensed' },
-  settings: Settings,
-): Promise<readonly string[]> {
-  return receiptIds(receiptSecret(settings), decision.token, stories);
-}
-
 /** The server's receipt secret; without it, licensed copies are refused (fail closed). */
-function receiptSecret(settings: Settings): string {
+export function receiptSecret(settings: Settings): string {
   if (!settings.receiptSecret) {
     throw new Problem('receipts_unavailable', {
       detail: 'Licensed copies cannot be receipted on this deployment: the operator has not configured a receipt secret.',
