@@ -230,7 +230,9 @@ writeFileSync('build/bench.json', `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync('build/bench.md', markdown(summaries));
 printTable(summaries);
 console.log(`jose ES256 verification on the server's core: ${joseRate.toLocaleString('en-US')}/s`);
-console.log(`Worker bundle: ${bundle.rawKB} KB raw, ${bundle.gzipKB} KB gzip (target < 60 KB gzip: ${bundle.gzipKB < 60 ? 'met' : 'MISSED'})`);
+console.log(
+  `Worker bundle: ${bundle.rawKB} KB raw, ${bundle.gzipKB} KB gzip, ${bundle.gzipBytes.toLocaleString('en-US')} bytes (target < 60 KB gzip, 61,440 bytes: ${bundle.gzipBytes < 60 * 1024 ? 'met' : 'MISSED'})`,
+);
 console.log(
   `Node start to first 200: ${startMs.synth} ms with ${STORIES.toLocaleString('en-US')} stories, ${startMs.seed} ms with the seed (filled stores; the import of ${STORIES.toLocaleString('en-US')} stories took ${(stored.synth.importMs / 1000).toFixed(1)} s before)`,
 );

@@ -7,7 +7,9 @@ import { gzipSync } from 'node:zlib';
 
 export interface Bundle {
   readonly rawKB: number;
+  /** KiB to two decimals: one decimal rounded 59.97 up to 60.0, and a met target printed as missed. */
   readonly gzipKB: number;
+  readonly gzipBytes: number;
   /** Whether a sentence of the seed story is in the bundle (it should not be: the catalog lives in D1). */
   readonly holdsStoryText: boolean;
 }
@@ -30,5 +32,5 @@ export function workerBundle(outdir: string): Bundle {
     raw += bytes.length;
     gzip += gzipSync(bytes).length;
   }
-  return { rawKB: Math.round(raw / 102.4) / 10, gzipKB: Math.round(gzip / 102.4) / 10, holdsStoryText };
+  return { rawKB: Math.round(raw / 102.4) / 10, gzipKB: Math.round(gzip / 10.24) / 100, gzipBytes: gzip, holdsStoryText };
 }
