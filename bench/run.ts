@@ -135,7 +135,15 @@ function warmRequests(s: Scenario): number {
   return s.authFile === undefined ? 0 : 2 * readFileSync(s.authFile, 'utf8').split('\n').filter(Boolean).length;
 }
 async function warm(server: Server, path: string, s: Scenario): Promise<void> {
-  for (let seconds = WARMUP_SECONDS; (await measure(server, path, s, seconds)).requests < warmRequests(s) && seconds < 32; seconds *= 2);
+  const wanted = warmRequests(s);
+  for (let seconds = WARMUP_SECONDS; ; seconds *= 2) {
+    const { requests } = await measure(server, path, s, seconds);
+    if (requests >= wanted) return;
+    if (seconds >= 32) {
+      console.warn(`bench: ${s.name}'s warm-up sent ${requests} requests in ${seconds} s, not the ${wanted} that send every value twice`);
+      return;
+    }
+  }
 }
 for (const s of list) {
   const t = targets(s);

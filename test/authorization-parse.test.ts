@@ -3,11 +3,12 @@
 // Bearer or License, and what follows the whitespace after it is the token. The parser does this with
 // one regular expression per step (garbage refusals parse every value they get); the oracle here splits
 // the value into words, as the first version did. Random values over an alphabet of the characters
-// that matter (every kind of whitespace JavaScript's \s and trim() know, commas, scheme names).
+// that matter (kinds of whitespace JavaScript's \s and trim() know, two lookalikes that are not, commas,
+// scheme names). The challenge's scheme is checked against schemeOf(header), as the first version read it.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAuthorization } from '../src/access/credentials.ts';
+import { parseAuthorization, schemeOf } from '../src/access/credentials.ts';
 
 function oracle(header: string): string {
   const value = header.trim();
@@ -16,7 +17,7 @@ function oracle(header: string): string {
   const match = /^(Bearer|License)(?:\s+(.*))?$/i.exec(value);
   if (!match) return 'unsupported_scheme';
   if (!match[2]) return 'invalid_request';
-  return `${/^license$/i.test(match[1]!) ? 'License' : 'Bearer'} ${match[2]}`;
+  return `${schemeOf(header)} ${match[2]}`;
 }
 
 function parsed(header: string): string {
@@ -48,7 +49,16 @@ const PIECES = [
   '\v',
   '\f',
   '\u00a0',
+  '\u1680',
+  '\u2000',
   '\u2003',
+  '\u200a',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  // Not whitespace to \s or trim(): they stay inside a word.
+  '\u0085',
+  '\u200b',
   '\u2028',
   '\u3000',
   '\ufeff',

@@ -15,7 +15,7 @@ function poll(memo: ReceiptMemo, n: number, rounds: number): number {
       const text = `receipt ${k}`;
       if (memo.get(text)) found++;
       else memo.set(text, id(text));
-      expect(memo.size).toBeLessThanOrEqual(memo.maxEntries);
+      expect(memo.size).toBeLessThanOrEqual(memo.maxWeight);
     }
   }
   return found / n;
@@ -55,6 +55,28 @@ describe('receipt memo', () => {
     for (let k = 0; k < 200; k++) if (memo.get(`t${k}`)) present++;
     expect(present).toBe(memo.size);
     expect(memo.size).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('a memo of weighed entries (receipt lists weigh their stories)', () => {
+  it('holds no more than its weight, keeps nothing heavier than itself, and gives weight back on eviction and deletion', () => {
+    const memo = new ReceiptMemo(100);
+    for (let k = 0; k < 50; k++) {
+      memo.set(`list ${k}`, id(`list ${k}`), 30);
+      expect(memo.size).toBeLessThanOrEqual(100);
+    }
+    let present = 0;
+    for (let k = 0; k < 50; k++) if (memo.get(`list ${k}`)) present++;
+    expect(present).toBe(3);
+    expect(memo.size).toBe(90);
+    expect(memo.get('list 49')).toBeDefined(); // the newest is always kept
+    memo.set('huge', id('huge'), 101);
+    expect(memo.get('huge')).toBeUndefined();
+    expect(memo.size).toBe(90);
+    memo.delete('list 49');
+    expect(memo.size).toBe(60);
+    memo.set('small', id('small'));
+    expect(memo.size).toBe(61);
   });
 });
 

@@ -36,16 +36,26 @@ export function receiptIds(
   let serial = serials.get(stories);
   if (serial === undefined) serials.set(stories, (serial = nextSerial++));
   const key = `${serial}\n${JSON.stringify([holder.iss, holder.sub, holder.jti])}`;
-  return remembered(memosFor(secret).lists, key, () => Promise.all(stories.map((story) => receiptId(secret, holder, story.slug, story.version))));
+  // A list weighs its receipts: the memo holds at most 100,000 of them, whatever the page size.
+  return remembered(
+    memosFor(secret).lists,
+    key,
+    () => Promise.all(stories.map((story) => receiptId(secret, holder, story.slug, story.version))),
+    stories.length,
+  );
 }
 
-/** A number per story list, held no longer than the list (a dropped feed template takes its number with it). */
+/**
+ * A number per story list. A re-rendered template is a new list: its old lists stay in the memo until
+ * evicted at random, as any entry is, within the memo's bound.
+ */
 const serials = new WeakMap<object, number>();
 let nextSerial = 0;
 
 /**
  * Per secret: its HMAC key, receipts (a thousand tokens on a 50-item feed are 50,000), and lists of
- * them (a few thousand holders' pages, about half a kilobyte each for 50 items).
+ * them, bounded by the receipts they hold (about 66 bytes each with its string: 100,000 are about
+ * 7 MB, two thousand holders' 50-item pages or five hundred 200-item ones).
  */
 const memos = new Map<string, { key: Promise<CryptoKey>; ids: ReceiptMemo<Promise<string>>; lists: ReceiptMemo<Promise<readonly string[]>> }>();
 
@@ -53,17 +63,17 @@ function memosFor(secret: string) {
   let m = memos.get(secret);
   if (!m) {
     const key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    memos.set(secret, (m = { key, ids: new ReceiptMemo(50_000), lists: new ReceiptMemo(8_192) }));
+    memos.set(secret, (m = { key, ids: new ReceiptMemo(50_000), lists: new ReceiptMemo(100_000) }));
   }
   return m;
 }
 
-/** `key`'s remembered value, or `make`'s, remembered unless it fails. */
-function remembered<T>(memo: ReceiptMemo<Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+/** `key`'s remembered value, or `make`'s, remembered (weighing `weight`) unless it fails. */
+function remembered<T>(memo: ReceiptMemo<Promise<T>>, key: string, make: () => Promise<T>, weight?: number): Promise<T> {
   let value = memo.get(key);
   if (!value) {
     const made = make();
-    memo.set(key, made);
+    memo.set(key, made, weight);
     made.catch(() => memo.delete(key, made));
     value = made;
   }
@@ -78,26 +88,30 @@ function remembered<T>(memo: ReceiptMemo<Promise<T>>, key: string, make: () => P
  * round one more than fit finds nearly all of them, and one twice the memo's size about a fifth.
  */
 export class ReceiptMemo<V = Promise<string>> {
-  readonly #byText = new Map<string, { readonly id: V; at: number }>();
+  readonly #byText = new Map<string, { readonly id: V; at: number; readonly weight: number }>();
   readonly #texts: string[] = [];
+  #weight = 0;
 
-  constructor(readonly maxEntries: number) {
-    if (!(maxEntries >= 1)) throw new RangeError('a receipt memo holds at least one entry');
-  }
+  /** `maxWeight`: how much it holds, each entry weighing what `set` says (1 unless told). */
+  constructor(readonly maxWeight: number) {}
 
+  /** The weight held: the number of entries, when each weighs 1. */
   get size(): number {
-    return this.#texts.length;
+    return this.#weight;
   }
 
   get(text: string): V | undefined {
     return this.#byText.get(text)?.id;
   }
 
-  set(text: string, id: V): void {
+  /** An entry heavier than the whole memo is not kept (nor anything, under a bound below 1). */
+  set(text: string, id: V, weight = 1): void {
     this.delete(text);
-    if (this.#texts.length >= this.maxEntries) this.#removeAt(Math.floor(Math.random() * this.#texts.length));
-    this.#byText.set(text, { id, at: this.#texts.length });
+    if (weight > this.maxWeight) return;
+    while (this.#weight + weight > this.maxWeight) this.#removeAt(Math.floor(Math.random() * this.#texts.length));
+    this.#byText.set(text, { id, at: this.#texts.length, weight });
     this.#texts.push(text);
+    this.#weight += weight;
   }
 
   /** Forgets `text`; with `id`, only while that is still its entry (a failed signature must not drop a newer one). */
@@ -110,6 +124,7 @@ export class ReceiptMemo<V = Promise<string>> {
   #removeAt(at: number): void {
     const text = this.#texts[at]!;
     const last = this.#texts.pop()!;
+    this.#weight -= this.#byText.get(text)!.weight;
     this.#byText.delete(text);
     if (at < this.#texts.length) {
       this.#texts[at] = last;
