@@ -2,7 +2,7 @@
 // holds: an oldest-first memo found none of them then (1,000 tokens × 50 items against 50,000 entries).
 
 import { describe, expect, it } from 'vitest';
-import { ReceiptMemo, receiptId, receiptIds } from '../src/access/receipt.ts';
+import { ReceiptMemo, receiptedStories, receiptId } from '../src/access/receipt.ts';
 
 const id = (text: string) => Promise.resolve(`wg-${text}`);
 
@@ -80,7 +80,7 @@ describe('a memo of weighed entries (receipt lists weigh their stories)', () => 
   });
 });
 
-describe("a holder's receipts for a list of stories", () => {
+describe("a list of stories with a holder's receipts", () => {
   const stories = Object.freeze([
     { slug: 'first-story', version: 1 },
     { slug: 'second-story', version: 3 },
@@ -89,20 +89,24 @@ describe("a holder's receipts for a list of stories", () => {
   const holder = { iss: 'wiregate-local', sub: 'demo-newsroom', jti: 'jti-list-1' };
 
   it("are each story's own receipt, in the list's order", async () => {
-    const ids = await receiptIds('list-secret', holder, stories);
-    expect(ids).toEqual(await Promise.all(stories.map((s) => receiptId('list-secret', holder, s.slug, s.version))));
-    expect(new Set(ids).size).toBe(3);
+    const receipted = await receiptedStories('list-secret', holder, stories);
+    expect(receipted).toEqual(await Promise.all(stories.map(async (s) => ({ ...s, receipt: await receiptId('list-secret', holder, s.slug, s.version) }))));
+    expect(new Set(receipted.map((r) => r.receipt)).size).toBe(3);
   });
 
   it("are found again for the same list and holder, and are another holder's or secret's own", async () => {
-    const first = receiptIds('list-secret', holder, stories);
-    expect(receiptIds('list-secret', { ...holder }, stories)).toBe(first);
-    const other = await receiptIds('list-secret', { ...holder, jti: 'jti-list-2' }, stories);
-    const otherSecret = await receiptIds('another-secret', holder, stories);
-    for (const ids of [other, otherSecret]) for (const [i, id] of ids.entries()) expect(id).not.toBe((await first)[i]);
+    const first = receiptedStories('list-secret', holder, stories);
+    expect(receiptedStories('list-secret', { ...holder }, stories)).toBe(first);
+    const other = await receiptedStories('list-secret', { ...holder, jti: 'jti-list-2' }, stories);
+    const otherSecret = await receiptedStories('another-secret', holder, stories);
+    for (const receipted of [other, otherSecret])
+      for (const [i, { slug, version, receipt }] of receipted.entries()) {
+        expect({ slug, version }).toEqual(stories[i]);
+        expect(receipt).not.toBe((await first)[i]!.receipt);
+      }
     // The same stories in another list (a new template after a store change) are the same receipts.
     expect(
-      await receiptIds(
+      await receiptedStories(
         'list-secret',
         holder,
         stories.map((s) => ({ ...s })),
@@ -111,8 +115,8 @@ describe("a holder's receipts for a list of stories", () => {
   });
 
   it("keep no value that could run into the next (a holder's fields are a JSON array)", async () => {
-    const a = await receiptIds('list-secret', { iss: 'a', sub: 'b\nc', jti: 'd' }, stories);
-    const b = await receiptIds('list-secret', { iss: 'a', sub: 'b', jti: 'c\nd' }, stories);
+    const a = await receiptedStories('list-secret', { iss: 'a', sub: 'b\nc', jti: 'd' }, stories);
+    const b = await receiptedStories('list-secret', { iss: 'a', sub: 'b', jti: 'c\nd' }, stories);
     expect(a).not.toEqual(b);
   });
 });

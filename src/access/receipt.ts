@@ -21,18 +21,26 @@ export function receiptId(secret: string, holder: ReceiptHolder, slug: string, v
   return remembered(memosFor(secret).ids, text, () => sign(secret, text));
 }
 
+/** A story version and the receipt of one holder's copy of it (what the ledger records per delivery). */
+export interface Receipted {
+  readonly slug: string;
+  readonly version: number;
+  readonly receipt: string;
+}
+
 /**
- * One holder's receipts for a list of stories (a licensed feed page's), in its order. `stories` must
- * not change once passed: its receipts are remembered by the list itself and the holder, so a partner
+ * Each story of a list (a licensed feed page's) with one holder's receipt, in its order. `stories` must
+ * not change once passed: the result is remembered by the list itself and the holder, so a partner
  * polling a 50-item page is answered with one lookup, not fifty lookups of fifty JSON keys (and no
- * signature, where the per-story memo had evicted some). 1,000 tokens on a 50-item feed, every token
- * seen before: 0.79 -> 0.92 of the ledger baseline (`npm run bench`, four rounds).
+ * signature, where the per-story memo had evicted some), and gets the same array every time. 1,000
+ * tokens on a 50-item feed, every token seen before: 0.79 -> 0.92 of the ledger baseline (`npm run
+ * bench`, four rounds).
  */
-export function receiptIds(
+export function receiptedStories(
   secret: string,
   holder: ReceiptHolder,
   stories: readonly { readonly slug: string; readonly version: number }[],
-): Promise<readonly string[]> {
+): Promise<readonly Receipted[]> {
   let serial = serials.get(stories);
   if (serial === undefined) serials.set(stories, (serial = nextSerial++));
   const key = `${serial}\n${JSON.stringify([holder.iss, holder.sub, holder.jti])}`;
@@ -40,7 +48,7 @@ export function receiptIds(
   return remembered(
     memosFor(secret).lists,
     key,
-    () => Promise.all(stories.map((story) => receiptId(secret, holder, story.slug, story.version))),
+    () => Promise.all(stories.map(async ({ slug, version }) => ({ slug, version, receipt: await receiptId(secret, holder, slug, version) }))),
     stories.length,
   );
 }
@@ -57,7 +65,7 @@ let nextSerial = 0;
  * them, bounded by the receipts they hold (about 66 bytes each with its string: 100,000 are about
  * 7 MB, two thousand holders' 50-item pages or five hundred 200-item ones).
  */
-const memos = new Map<string, { key: Promise<CryptoKey>; ids: ReceiptMemo<Promise<string>>; lists: ReceiptMemo<Promise<readonly string[]>> }>();
+const memos = new Map<string, { key: Promise<CryptoKey>; ids: ReceiptMemo<Promise<string>>; lists: ReceiptMemo<Promise<readonly Receipted[]>> }>();
 
 function memosFor(secret: string) {
   let m = memos.get(secret);

@@ -51,10 +51,10 @@ export async function receiptTemplate(body: string, type: string, lastModified: 
 }
 
 /** One token's copy: the template with its receipts in the slots, written byte by byte (they are ASCII). */
-export function fillTemplate(t: ReceiptTemplate, receipts: readonly string[]): Rendered {
+export function fillTemplate(t: ReceiptTemplate, receipts: readonly { readonly receipt: string }[]): Rendered {
   let length = 0;
   for (const part of t.parts) length += part.byteLength;
-  for (const slot of t.slots) length += receipts[slot]?.length ?? 0;
+  for (const slot of t.slots) length += receipts[slot]?.receipt.length ?? 0;
   const bytes = new Uint8Array(length);
   let at = 0;
   for (let i = 0; i < t.parts.length; i++) {
@@ -62,7 +62,7 @@ export function fillTemplate(t: ReceiptTemplate, receipts: readonly string[]): R
     bytes.set(part, at);
     at += part.byteLength;
     const slot = t.slots[i];
-    if (slot !== undefined) at = writeAscii(bytes, at, receipts[slot] ?? '');
+    if (slot !== undefined) at = writeAscii(bytes, at, receipts[slot]?.receipt ?? '');
   }
   return { bytes, etag: filledEtag(t.etag, receipts), type: t.type, lastModified: t.lastModified, httpDate: new Date(t.lastModified).toUTCString() };
 }
@@ -83,10 +83,10 @@ function writeAscii(bytes: Uint8Array, at: number, text: string): number {
  * digest of the whole copy (on Node a digest is a thread-pool job, the dearest step of a copy).
  * The receipts are HMAC output, nobody's chosen text, so a fast non-cryptographic hash suffices.
  */
-export function filledEtag(templateEtag: string, receipts: readonly string[]): string {
+export function filledEtag(templateEtag: string, receipts: readonly { readonly receipt: string }[]): string {
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
-  for (const receipt of receipts) {
+  for (const { receipt } of receipts) {
     for (let i = 0; i < receipt.length; i++) {
       const code = receipt.charCodeAt(i);
       a = Math.imul(a ^ code, 0x01000193);

@@ -13,7 +13,7 @@ import { fillTemplate, receiptPlaceholder, receiptTemplate } from '../http/recei
 import { decideFor, type Caller } from '../access/access.ts';
 import { FEED_FILES, FEED_FORMATS, type FeedFile } from './table.ts';
 import { cached, cachesOf, maxAgeUntil, receiptSecret, viewFor, type App, type Ctx } from './context.ts';
-import { receiptIds } from '../access/receipt.ts';
+import { receiptedStories } from '../access/receipt.ts';
 
 /** Each format of the route table's list: its writer, and the name the ledger records it under. */
 const WRITERS: Record<FeedFile, { name: string; render: (v: FeedView) => string }> = {
@@ -106,9 +106,8 @@ export async function serveFeed(c: Ctx, caller: Caller, feedId: string, file: st
         const { body, updated, stories } = await render();
         return receiptTemplate(body, format.type, updated, stories);
       });
-      const receipts = await receiptIds(receiptSecret(settings), decision.token, template.stories);
-      const items = template.stories.map((story, i) => ({ slug: story.slug, version: story.version, receipt: receipts[i]! }));
-      return { ...fillTemplate(template, receipts), items };
+      const items = await receiptedStories(receiptSecret(settings), decision.token, template.stories);
+      return { ...fillTemplate(template, items), items };
     },
     delivery,
     format.name,
