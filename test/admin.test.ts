@@ -23,7 +23,6 @@ Copyright 2026 Test Wire. All rights reserved. This material may not be publishe
 const PORT_SLUG = 'port-strike-ends-after-record-talks';
 const PORT_LATE = 'A spokesman for the largest union';
 const FORMATS = ['', '.json', '.txt'];
-const FEEDS = FEED_FILES;
 
 let gw: Gateway;
 let op: string;
@@ -200,7 +199,7 @@ describe('the lifecycle through the API is enforced on the next request', () => 
         expect(await res.text()).not.toContain(PORT_LATE);
       }
     }
-    for (const feed of FEEDS) {
+    for (const feed of FEED_FILES) {
       for (const init of [{}, licensed]) {
         const body = await (await gw.request(`/feeds/world/${feed}`, init)).text();
         expect(body).not.toContain(PORT_LATE);
@@ -256,7 +255,7 @@ describe('licensees and revocations take effect on the next request', () => {
     expect((await gw.request('/feeds/world/rss.xml', bearer(token))).status).toBe(200);
     expect((await admin('POST', '/admin/revocations', { jti: 'leaked-token-1' })).status).toBe(201);
     expect((await admin('POST', '/admin/revocations', { jti: 'leaked-token-1' })).status).toBe(200);
-    for (const path of [...FORMATS.map((f) => `/articles/${SLUG}${f}`), ...FEEDS.map((f) => `/feeds/world/${f}`)]) {
+    for (const path of [...FORMATS.map((f) => `/articles/${SLUG}${f}`), ...FEED_FILES.map((f) => `/feeds/world/${f}`)]) {
       const res = await gw.request(path, bearer(token));
       expect(res.status, path).toBe(401);
       expect(await res.text()).not.toContain(LATE);

@@ -25,7 +25,7 @@ import { SaxesParser } from 'saxes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DataFile, Story } from '../src/catalog/types.ts';
 import { CONTENT_PATHS, gateway, LATE, mint, REVOKED_JTI, SLUG, type Gateway, type TestKey } from './support/gateway.ts';
-import { FEED_FILES as FORMAT_FILES } from '../src/routes/table.ts';
+import { FEED_FILES } from '../src/routes/table.ts';
 
 // ---- run control -------------------------------------------------------------------------------
 
@@ -963,7 +963,7 @@ const SLUG_SPELLINGS = [
   `${SLUG}#frag`,
 ];
 const FEED_SPELLINGS = ['world', 'World', 'WORLD', '%77orld', 'world%00', 'world/', './world', 'x/../world', 'lab', 'sports', '*', '..'];
-const FEED_FILES = [...FORMAT_FILES, 'RSS.XML', 'rss.xml/', 'rss%2Exml', 'rss.json', 'feed.json;x=1', 'atom.xml%00', 'index.xml'];
+const FILE_SPELLINGS = [...FEED_FILES, 'RSS.XML', 'rss.xml/', 'rss%2Exml', 'rss.json', 'feed.json;x=1', 'atom.xml%00', 'index.xml'];
 const templatePath = fc.oneof(
   fc
     .tuple(
@@ -976,7 +976,7 @@ const templatePath = fc.oneof(
       fc.constantFrom('/feeds/', '//feeds/', '/feeds//', '/Feeds/'),
       fc.constantFrom(...FEED_SPELLINGS),
       fc.constantFrom('/', '//', '%2F'),
-      fc.constantFrom(...FEED_FILES),
+      fc.constantFrom(...FILE_SPELLINGS),
     )
     .map((p) => p.join('')),
   fc.constantFrom(
@@ -1459,7 +1459,7 @@ describe('fuzz: feeds stay well-formed whatever the story text (SPEC §5, §6)',
           expect(late.length).toBeGreaterThan(0);
           for (const tier of ['public', 'licensed'] as const) {
             const init = tier === 'licensed' ? { headers: { Authorization: `Bearer ${token}` } } : {};
-            for (const file of FORMAT_FILES) {
+            for (const file of FEED_FILES) {
               const path = `/feeds/lab/${file}`;
               const res = await g.request(path, init);
               const where = () => `${tier} ${path}`;
