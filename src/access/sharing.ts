@@ -2,7 +2,7 @@
 // day, and the licensee's threshold. Only network prefixes are ever stored, never an address.
 
 import type { CredentialUse } from '../http/respond.ts';
-import { headerOf, socketFacts } from '../http/request-headers.ts';
+import { headerOf, socketAddress } from '../http/request-headers.ts';
 import { Problem } from '../problem.ts';
 import type { Licensee } from '../registry/registry.ts';
 import type { Settings } from '../settings.ts';
@@ -21,8 +21,8 @@ export const DEFAULT_SHARING = Object.freeze({ maxNetworksPerDay: 5, action: 'fl
 export function clientAddress(request: Request, settings: Settings): string | undefined {
   if (settings.clientIpHeader) return firstAddress(headerOf(request, settings.clientIpHeader));
   // A socket without an address is unknown: a client's own CF-Connecting-IP is never believed on Node.
-  const socket = socketFacts(request);
-  if (socket !== undefined) return socket.address || undefined;
+  const address = socketAddress(request);
+  if (address !== undefined) return address || undefined;
   return firstAddress(headerOf(request, 'cf-connecting-ip'));
 }
 

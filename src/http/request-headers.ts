@@ -1,47 +1,44 @@
 // What the Node entry knows of a request beyond the Fetch Request: the socket's own parsed header
 // lines and its peer address. @hono/node-server hands us a Request that builds a full Fetch Request
 // (and Headers) the first time its headers are read, about 30 µs, paid by every request for the one
-// Authorization lookup; reading the socket's raw lines instead costs a short scan. The facts ride on
-// the request under a symbol (one property store, cheaper than a WeakMap entry per request).
-// Elsewhere (Workers, tests) there are none and the Request's own headers are used.
+// Authorization lookup; reading the socket's raw lines instead costs a short scan. The Node entry puts
+// its incoming message itself on the request under a symbol (one property store: nothing is made per
+// request; a closure and a facts object each cost more, and more so in a process whose heap large feeds
+// have grown), and installs once the reader that knows that object (src/node/socket-reader.ts), so the
+// Worker bundle carries none of it. Elsewhere (Workers, tests) there is none and the Request's own
+// headers are used.
 
 const FACTS = Symbol('wiregate.socket');
 
-export interface SocketFacts {
+/** How the Node entry reads what it put on a request. */
+export interface SocketReader<Facts extends object> {
   /** The field's value (repeated fields joined with ", "), or null; `name` in lower case. */
-  header(name: string): string | null;
+  header(facts: Facts, name: string): string | null;
   /** The peer address, '' when the socket had none. */
-  readonly address: string;
+  address(facts: Facts): string;
 }
 
-type WithFacts = Request & { [FACTS]?: SocketFacts };
+type WithFacts = Request & { [FACTS]?: object };
 
-export function rememberSocketFacts(request: Request, facts: SocketFacts): void {
+let reader: SocketReader<object> | undefined;
+
+/** Installs the reader for every request given facts from now on (the Node entry, once). */
+export function readSocketsWith<Facts extends object>(r: SocketReader<Facts>): void {
+  reader = r as SocketReader<object>;
+}
+
+export function rememberSocketFacts(request: Request, facts: object): void {
   (request as WithFacts)[FACTS] = facts;
 }
 
-export function socketFacts(request: Request): SocketFacts | undefined {
-  return (request as WithFacts)[FACTS];
+/** The socket's peer address ('' when it had none), or undefined when the request came without socket facts (not Node). */
+export function socketAddress(request: Request): string | undefined {
+  const facts = (request as WithFacts)[FACTS];
+  return facts && reader ? reader.address(facts) : undefined;
 }
 
 /** The field's value (repeated fields joined with ", "), or null; `name` in lower case. */
 export function headerOf(request: Request, name: string): string | null {
   const facts = (request as WithFacts)[FACTS];
-  return facts ? facts.header(name) : request.headers.get(name);
-}
-
-/**
- * A header lookup over Node's raw lines ([name, value, name, value, …], names as sent): a
- * case-insensitive scan, with no object built per request.
- */
-export function rawHeaderReader(raw: readonly string[]): (name: string) => string | null {
-  return (name) => {
-    let found: string | null = null;
-    for (let i = 0; i < raw.length; i += 2) {
-      const field = raw[i]!;
-      if (field.length !== name.length || (field !== name && field.toLowerCase() !== name)) continue;
-      found = found === null ? raw[i + 1]! : `${found}, ${raw[i + 1]!}`;
-    }
-    return found;
-  };
+  return facts && reader ? reader.header(facts, name) : request.headers.get(name);
 }

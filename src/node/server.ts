@@ -3,8 +3,6 @@
 
 import { serve, type ServerType } from '@hono/node-server';
 import { newApp } from '../app.ts';
-import type { Socket } from 'node:net';
-import { rawHeaderReader, rememberSocketFacts } from '../http/request-headers.ts';
 import type { PublicJwk } from '../registry/registry.ts';
 import type { Bindings } from '../settings.ts';
 import { settingsFrom } from '../settings.ts';
@@ -13,6 +11,7 @@ import { Store } from '../store/store.ts';
 import { watchReleases } from '../store/releases.ts';
 import { readDataFiles } from './files.ts';
 import { MAX_HEADERS, truncatedHeaders } from './header-limit.ts';
+import { rememberIncoming } from './socket-reader.ts';
 import { openSqlite, type SqliteStore } from './sqlite-driver.ts';
 import { holdTickShape } from './tick-shape.ts';
 
@@ -82,8 +81,7 @@ export async function startServer(options: StartOptions): Promise<{ server: Serv
           // The socket's peer address (feed-key sharing detection, SPEC §11, unless a trusted header
           // names the client) and its raw header lines (every value of a repeated field), without
           // building Fetch Headers.
-          const incoming = env.incoming;
-          rememberSocketFacts(request, { header: rawHeaderReader(incoming.rawHeaders), address: peerAddress(incoming.socket) });
+          rememberIncoming(request, env.incoming);
           return truncatedHeaders(env, settings) ?? app.fetch(request, bindings);
         },
         port,
@@ -99,15 +97,4 @@ export async function startServer(options: StartOptions): Promise<{ server: Serv
     if ('maxHeadersCount' in server) server.maxHeadersCount = MAX_HEADERS;
     server.once('error', reject);
   });
-}
-
-/**
- * The peer address, read once per connection and remembered on the socket: read per request it costs a
- * native call, and read late (after the awaits of a feed-key lookup) a reset connection has none.
- */
-const PEER = Symbol('wiregate.peer');
-function peerAddress(socket: (Socket & { [PEER]?: string }) | undefined): string {
-  if (!socket) return '';
-  socket[PEER] ??= socket.remoteAddress ?? '';
-  return socket[PEER];
 }
