@@ -13,12 +13,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { keepAllocationsYoung } from '../src/node/pretenuring.ts';
 import { openSqlite } from '../src/node/sqlite-driver.ts';
 import { holdTickShape } from '../src/node/tick-shape.ts';
 import type { Licensee } from '../src/registry/registry.ts';
 import { account, type DeliveredItem } from '../src/store/ledger.ts';
 import type { Captured } from './scenarios.ts';
 
+// Like the gateway's `serve`, without allocation-site pretenuring (src/node/pretenuring.ts): both sides at their best.
+keepAllocationsYoung();
 const captured = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Record<string, Captured & { deliveries?: number; holders?: number }>;
 const dir = mkdtempSync(join(tmpdir(), 'wiregate-bench-ledger-'));
 const ledger = openSqlite(join(dir, 'ledger.db'));

@@ -7,6 +7,7 @@ import { checkData, formatProblem } from '../data.ts';
 import { ingest, IngestError, SLUG } from '../ingest/ingest.ts';
 import { demoKey, demoReceiptSecret, LOCAL_DIR, loadSigningKey, newKeyPair, writePrivate } from '../node/demo.ts';
 import { dataDirs, readDataFiles } from '../node/files.ts';
+import { keepAllocationsYoung } from '../node/pretenuring.ts';
 import { importFiles, importStatements, sqlScript } from '../store/import.ts';
 import { Store } from '../store/store.ts';
 import { addSigningKey, publishStory, putRecord, readStory } from '../store/writes.ts';
@@ -209,6 +210,7 @@ function signingKeyPath(flags: Flags): string {
 }
 
 const serveCmd: Command = async (flags) => {
+  keepAllocationsYoung(); // before the store is read: see node/pretenuring.ts
   let bindings = bindingsFromEnv();
   let demo: { token: string } | undefined;
   const key = flags['demo'] ? await demoKey() : undefined;
