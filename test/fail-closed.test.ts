@@ -1,7 +1,9 @@
 // Faults fail closed: a missing receipt secret or broken settings never yield more than the excerpt.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BINDINGS, bearer, CONTENT_PATHS, gateway, LATE } from './support/gateway.ts';
+import { takeDown } from '../src/store/story-changes.ts';
+import { changeStory } from '../src/store/writes.ts';
+import { BINDINGS, bearer, CONTENT_PATHS, gateway, LATE, SLUG } from './support/gateway.ts';
 
 describe('fail closed', () => {
   it.each(CONTENT_PATHS)('%s: without a receipt secret, licensed requests get 503 and no full text; anonymous ones the excerpt', async (path) => {
@@ -17,6 +19,21 @@ describe('fail closed', () => {
     expect(anonymous.status).toBe(200);
     expect(await anonymous.text()).not.toContain(LATE);
   });
+
+  it.each(CONTENT_PATHS.filter((p) => p.startsWith('/feeds/')))(
+    '%s: a licensed feed with nothing left in it (its only story killed) is refused the same way without a receipt secret',
+    async (path) => {
+      const gw = await gateway();
+      const now = Date.now();
+      await changeStory(gw.store.db, SLUG, 'kill', { operator: 'test' }, now, (s) => takeDown(s, 'canceled', 'Legal.', now));
+      const token = bearer(await gw.token());
+      const refused = await gw.request(path, token, { WIREGATE_PUBLIC_URL: BINDINGS.WIREGATE_PUBLIC_URL! });
+      expect(refused.status).toBe(503);
+      expect(JSON.parse(await refused.text()).code).toBe('receipts_unavailable');
+      // With the secret, the same empty page is served: the refusal is the missing secret, not the page.
+      expect((await gw.request(path, token, BINDINGS)).status).toBe(200);
+    },
+  );
 
   it.each([
     ['an HMAC algorithm in the allow-list', { WIREGATE_ALGORITHMS: 'HS256' }],
