@@ -1,38 +1,35 @@
-// Pretenuring off (src/node/pretenuring.ts, called at the start of `wiregate serve`): once most objects of
-// an allocation site have survived young-generation collections, V8 allocates that site's objects in the
-// old generation for good, short-lived or not. A child Node process makes a site's objects survive forty
-// minor collections, then asks V8 (%InYoungGeneration, with --allow-natives-syntax) where the site's
-// next objects go: without the call (the control), the old generation, or this runtime no longer tenures
-// and the test says so by failing its first expectation; with it, the young one, as they should.
+// Pretenuring off in `wiregate serve` (src/node/pretenuring.ts): once most objects of an allocation site
+// have survived young-generation collections, V8 allocates that site's objects in the old generation for
+// good, short-lived or not. The probe (support/tenure-probe.mjs) makes a site's objects survive forty
+// minor collections and counts where its next 100 objects go. In a plain Node process (the control) none
+// is young, or this runtime no longer tenures and the test says so by failing its first expectation; in
+// the server, loaded with --import and asked by signal once it listens, all 100 are.
 
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, tempCopies } from './support/scratch.ts';
+import { serveIn, type Served } from './support/serve.ts';
 
-const script = (off: boolean) => `
-if (${off}) (await import('./src/node/pretenuring.ts')).keepAllocationsYoung();
-const make = (i) => ({ id: i, parts: [i], name: 'story-' + i });
-const kept = [];
-for (let round = 0; round < 40; round++) {
-  for (let i = 0; i < 20000; i++) kept.push(make(i));
-  globalThis.gc({ type: 'minor' });
-}
-const young = new Function('o', 'return %InYoungGeneration(o)');
-let count = 0;
-for (let i = 0; i < 100; i++) if (young(make(i))) count++;
-console.log(JSON.stringify({ young: count, kept: kept.length }));
-`;
-
-function youngOf100(off: boolean): number {
-  const run = spawnSync(process.execPath, ['--expose-gc', '--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', script(off)], {
-    encoding: 'utf8',
-  });
-  expect(run.status, run.stderr).toBe(0);
-  return (JSON.parse(run.stdout.trim()) as { young: number }).young;
-}
+const PROBE = pathToFileURL(join(ROOT, 'test', 'node', 'support', 'tenure-probe.mjs')).href;
+const V8_ACCESS = ['--expose-gc', '--allow-natives-syntax'];
+const tempCopy = tempCopies('pretenuring');
+const servers: Served[] = [];
+afterAll(() => Promise.all(servers.map((s) => s.stop())));
 
 describe('pretenuring off', () => {
-  it('without it, a site whose objects survived allocates in the old generation for good; with it, young', () => {
-    expect(youngOf100(false)).toBe(0);
-    expect(youngOf100(true)).toBe(100);
+  it('a plain Node process tenures a site whose objects survived; `wiregate serve` does not', async () => {
+    const control = spawnSync(process.execPath, [...V8_ACCESS, '--input-type=module', '-e', `console.log((await import('${PROBE}')).youngOf100())`], {
+      encoding: 'utf8',
+    });
+    expect(control.status, control.stderr).toBe(0);
+    expect(control.stdout.trim()).toBe('0');
+
+    const served = await serveIn(tempCopy(), () => ({}), [...V8_ACCESS, '--import', PROBE]);
+    servers.push(served);
+    process.kill(served.pid, 'SIGUSR2');
+    for (let waited = 0; !/tenure-probe \d+/.test(served.logSinceStart()) && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(/tenure-probe (\d+)/.exec(served.logSinceStart())?.[1]).toBe('100');
   });
 });

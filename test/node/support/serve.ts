@@ -19,6 +19,8 @@ export function freePort(): Promise<number> {
 
 export interface Served {
   readonly port: number;
+  /** The server's process id (for signals). */
+  readonly pid: number;
   /** Everything the server printed, stdout and stderr. */
   output(): string;
   /** What it printed after start-up (the start-up banner holds a demo token on purpose). */
@@ -27,10 +29,10 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts the server in `dir`; resolves once it listens. The caller stops it. */
-export async function serveIn(dir: string, env: (port: number) => Record<string, string>): Promise<Served> {
+/** Starts the server in `dir` (`nodeArgs` go to node, before the CLI); resolves once it listens. The caller stops it. */
+export async function serveIn(dir: string, env: (port: number) => Record<string, string>, nodeArgs: readonly string[] = []): Promise<Served> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--demo'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--demo'], {
     cwd: dir,
     env: cleanEnv({ PORT: String(port), HOST: '127.0.0.1', ...env(port) }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,5 +57,5 @@ export async function serveIn(dir: string, env: (port: number) => Record<string,
     await new Promise((r) => setTimeout(r, 50));
   }
   const banner = output.length;
-  return { port, output: () => output, logSinceStart: () => output.slice(banner), stop };
+  return { port, pid: child.pid!, output: () => output, logSinceStart: () => output.slice(banner), stop };
 }
