@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { takeDown } from '../src/store/story-changes.ts';
 import { changeStory } from '../src/store/writes.ts';
-import { BINDINGS, bearer, CONTENT_PATHS, gateway, LATE, SLUG } from './support/gateway.ts';
+import { BINDINGS, bearer, CONTENT_PATHS, FIRST, gateway, LATE, SLUG } from './support/gateway.ts';
 
 describe('fail closed', () => {
   it.each(CONTENT_PATHS)('%s: without a receipt secret, licensed requests get 503 and no full text; anonymous ones the excerpt', async (path) => {
@@ -29,9 +29,16 @@ describe('fail closed', () => {
       const token = bearer(await gw.token());
       const refused = await gw.request(path, token, { WIREGATE_PUBLIC_URL: BINDINGS.WIREGATE_PUBLIC_URL! });
       expect(refused.status).toBe(503);
-      expect(JSON.parse(await refused.text()).code).toBe('receipts_unavailable');
+      const problem = await refused.text();
+      expect(JSON.parse(problem).code).toBe('receipts_unavailable');
       // With the secret, the same empty page is served: the refusal is the missing secret, not the page.
-      expect((await gw.request(path, token, BINDINGS)).status).toBe(200);
+      const served = await gw.request(path, token, BINDINGS);
+      expect(served.status).toBe(200);
+      const page = await served.text();
+      for (const text of [problem, page]) {
+        expect(text).not.toContain(FIRST);
+        expect(text).not.toContain(LATE);
+      }
     },
   );
 
