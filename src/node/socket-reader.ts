@@ -27,7 +27,7 @@ export function rememberIncoming(request: Request, incoming: Incoming): void {
  * A header lookup over Node's raw lines ([name, value, name, value, …], names as sent): a
  * case-insensitive scan; repeated fields joined with ", ".
  */
-export function rawHeader(raw: readonly string[], name: string): string | null {
+function rawHeader(raw: readonly string[], name: string): string | null {
   let found: string | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     const field = raw[i]!;
