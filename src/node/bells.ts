@@ -7,7 +7,8 @@
 //
 // A server that cannot be confirmed (it does not answer, the directory cannot be read, the socket
 // refuses for a reason other than a dead listener) is waited out instead: the writer reports done only
-// RING_TIMEOUT_MS after its commit, and a server never uses a reading older than half that.
+// RING_TIMEOUT_MS after its commit, and a server never uses a reading older than 50 ms
+// (sqlite-driver.ts, READING_KEPT_MS).
 
 import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, realpathSync, unlinkSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 
 /** A socket path must fit sockaddr_un: 108 bytes with the NUL on Linux, 104 on macOS. */
 const MAX_SOCKET_PATH = 103;
-/** How long a writer waits for a server's answer; a server's reading of the store lives half as long. */
+/** How long a writer waits for a server's answer; a server's reading of the store lives far shorter (READING_KEPT_MS). */
 export const RING_TIMEOUT_MS = 2_000;
 
 export interface Listener {

@@ -1,6 +1,6 @@
 // Bells (src/node/bells.ts): a serving process hears the CLI's and other servers' changes on its socket and
-// forgets its reading of the store before it answers, so it can ask SQLite once per loop turn instead of
-// once per request. Real sockets, real child processes, real HTTP on loopback.
+// forgets its reading of the store before it answers, so it can ask SQLite once per READING_KEPT_MS
+// instead of once per request. Real sockets, real child processes, real HTTP on loopback.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bellsDir, listenForBells, RING_TIMEOUT_MS, ringBells } from '../../src/node/bells.ts';
-import { changeCounter, openSqlite } from '../../src/node/sqlite-driver.ts';
+import { changeCounter, openSqlite, READING_KEPT_MS } from '../../src/node/sqlite-driver.ts';
 import { sql } from '../../src/store/sql.ts';
 import { FIRST, SLUG } from '../support/gateway.ts';
 import { operatorToken, ROOT, runCliAsync, tempCopies } from './support/scratch.ts';
@@ -36,46 +36,44 @@ function scratchStore(): string {
 }
 
 describe('the change counter', () => {
-  it('reads SQLite once per task until it listens, then once per loop turn, and at once after a bell', async () => {
+  it('reads SQLite once per task until it listens, then once per READING_KEPT_MS, and at once after a bell', async () => {
     let dataVersion = 1;
     let reads = 0;
-    const counter = changeCounter(() => {
-      reads++;
-      return dataVersion;
-    });
+    let ms = 0;
+    const counter = changeCounter(
+      () => {
+        reads++;
+        return dataVersion;
+      },
+      { clock: () => ms },
+    );
     const first = counter.read();
     dataVersion = 2; // another process commits
     expect(counter.read()).toBe(first); // the same task: the reading stands
     await Promise.resolve();
     const second = counter.read();
     expect(second).not.toBe(first); // the next task reads again
+    await Promise.resolve(); // that task's end forgets its reading
 
     counter.hearing(true);
-    await nextTurn();
     const third = counter.read();
     dataVersion = 3;
-    await Promise.resolve();
-    expect(counter.read()).toBe(third); // later in the same turn: the reading stands
+    await nextTurn();
+    ms = READING_KEPT_MS - 1;
+    expect(counter.read()).toBe(third); // a later turn, the reading young: it stands
     counter.rung(); // a bell: the commit must reach the next read
     const fourth = counter.read();
     expect(fourth).not.toBe(third);
     dataVersion = 4;
-    await nextTurn();
-    expect(counter.read()).not.toBe(fourth); // without a bell, the next turn reads again
+    ms += READING_KEPT_MS - 1;
+    expect(counter.read()).toBe(fourth); // trusted for READING_KEPT_MS from when it was taken…
+    ms += 1;
+    expect(counter.read()).not.toBe(fourth); // …and no longer, bell or not
     expect(reads).toBe(6); // one at the start, five reads that had to ask
   });
 
-  it('while listening, never trusts a reading half the bell timeout old, even within one turn', () => {
-    let dataVersion = 1;
-    let ms = 0;
-    const counter = changeCounter(() => dataVersion, { later: () => undefined, clock: () => ms }); // a turn that never ends
-    counter.hearing(true);
-    const first = counter.read();
-    dataVersion = 2;
-    ms = RING_TIMEOUT_MS / 2 - 1;
-    expect(counter.read()).toBe(first);
-    ms = RING_TIMEOUT_MS / 2;
-    expect(counter.read()).not.toBe(first);
+  it('while listening, trusts a reading far less long than a writer waits for an unconfirmed server', () => {
+    expect(READING_KEPT_MS).toBeLessThan(RING_TIMEOUT_MS / 10);
   });
 
   it("moves on this process's own writes without asking SQLite", () => {
@@ -120,7 +118,7 @@ describe('bells on a store file', () => {
 
   it("a listening store forgets its reading when another process's write rings it, and only then", async () => {
     const path = scratchStore();
-    const server = openSqlite(path, { later: () => undefined, clock: () => 0 }); // only a bell can make it ask again
+    const server = openSqlite(path, { clock: () => 0 }); // the reading never ages: only a bell can make it ask again
     expect(await server.listen()).toBe(true);
     const before = server.driver.version!();
     // A write that rings nothing (the sqlite3 shell, say) is not seen while the reading is trusted.
