@@ -118,12 +118,22 @@ type Which = 'public answers' | 'refusals' | 'licensed answers';
  */
 const SHARE: Record<Which, number> = { 'public answers': 4, 'licensed answers': 4, refusals: 16 };
 
+/**
+ * The kept answers of the snapshot and settings last asked for. A change starts a new snapshot, and so
+ * empty ones; so do other settings (only tests serve two at once): kept answers are never shared
+ * between snapshots or settings. One entry: on the hot path, two comparisons.
+ */
+let lastState: Snapshot | undefined;
+let lastSettings: Settings | undefined;
+let answers: Partial<Record<Which, KeptAnswers>> = {};
+
 function keptOf(state: Snapshot, settings: Settings, which: Which = 'public answers'): KeptAnswers {
-  let bySettings = state.memo.get(which) as WeakMap<Settings, KeptAnswers> | undefined;
-  if (!bySettings) state.memo.set(which, (bySettings = new WeakMap()));
-  let kept = bySettings.get(settings);
-  if (!kept) bySettings.set(settings, (kept = new KeptAnswers(Math.floor(settings.renderCacheBytes / SHARE[which]), which !== 'licensed answers')));
-  return kept;
+  if (state !== lastState || settings !== lastSettings) {
+    lastState = state;
+    lastSettings = settings;
+    answers = {};
+  }
+  return (answers[which] ??= new KeptAnswers(Math.floor(settings.renderCacheBytes / SHARE[which]), which !== 'licensed answers'));
 }
 
 function isPlain(request: Request): boolean {
