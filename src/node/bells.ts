@@ -6,14 +6,16 @@
 // knows, and the server need not ask SQLite on every request (sqlite-driver.ts, changeCounter).
 //
 // A server that cannot be confirmed (it does not answer, the directory cannot be read, the socket
-// refuses for a reason other than a dead listener) is waited out instead: the writer reports done only
-// RING_TIMEOUT_MS after its commit, and a server never uses a reading older than 50 ms
-// (sqlite-driver.ts, READING_KEPT_MS).
+// refuses while the process its file name gives is alive, or for any reason but ECONNREFUSED) is
+// waited out instead: the writer reports done only RING_TIMEOUT_MS after its commit, and a server
+// never uses a reading older than 50 ms (sqlite-driver.ts, READING_KEPT_MS). A server checks every
+// RING_TIMEOUT_MS that its socket file is still its own: removed, writers could not ring it any
+// more, so it stops listening and asks SQLite once per task from then on.
 
 import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, realpathSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** A socket path must fit sockaddr_un: 108 bytes with the NUL on Linux, 104 on macOS. */
 const MAX_SOCKET_PATH = 103;
@@ -36,11 +38,17 @@ export function bellsDir(dbPath: string): string {
 
 /**
  * Listens for bells on the store at `dbPath`, calling `onRing` before answering each, and `onLost` if
- * the listening socket fails later. Undefined when this process cannot listen (a path too long for a
- * socket, a directory it may not write, or one it does not own alone): then it has to ask SQLite on
- * every request instead.
+ * the listening socket fails later or its file is gone (checked every `checkEveryMs`: removed by hand,
+ * writers would find no server to ring, so this one would trust its reading for its whole 50 ms).
+ * Undefined when this process cannot listen (a path too long for a socket, a directory it may not
+ * write, or one it does not own alone): then it has to ask SQLite on every request instead.
  */
-export function listenForBells(dbPath: string, onRing: () => void, onLost: () => void = () => undefined): Promise<Listener | undefined> {
+export function listenForBells(
+  dbPath: string,
+  onRing: () => void,
+  onLost: () => void = () => undefined,
+  checkEveryMs = RING_TIMEOUT_MS,
+): Promise<Listener | undefined> {
   let path: string;
   try {
     const dir = bellsDir(dbPath);
@@ -62,9 +70,10 @@ export function listenForBells(dbPath: string, onRing: () => void, onLost: () =>
     onRing();
     socket.end('.');
   });
+  let inode: number | undefined;
   const unlink = () => {
     try {
-      unlinkSync(path);
+      if (isSocket(path, inode)) unlinkSync(path); // its own socket, not one put in its place
     } catch {
       // already gone
     }
@@ -74,18 +83,30 @@ export function listenForBells(dbPath: string, onRing: () => void, onLost: () =>
     server.listen(path, () => {
       server.unref(); // listening alone does not keep a process alive
       server.removeAllListeners('error');
-      server.on('error', () => {
+      inode = lstatSync(path).ino;
+      let watch: ReturnType<typeof setInterval> | undefined;
+      const stop = () => {
+        clearInterval(watch);
+        process.off('exit', unlink);
+        server.close();
+      };
+      const lost = () => {
+        stop();
+        unlink();
         // Never the error's text (it holds the path); the process goes back to asking SQLite per request.
         console.error('wiregate: the store bell stopped listening; changes by other processes are now checked on every request');
         onLost();
-      });
+      };
+      server.on('error', lost);
+      watch = setInterval(() => {
+        if (!isSocket(path, inode)) lost();
+      }, checkEveryMs).unref();
       process.once('exit', unlink);
       resolve({
         path,
         heard: () => heard,
         close: () => {
-          process.off('exit', unlink);
-          server.close();
+          stop();
           unlink();
         },
       });
@@ -126,11 +147,29 @@ export async function ringBells(dbPath: string, own?: string, timeoutMs = RING_T
   return { heard: outcomes.filter((o) => o === 'heard').length, silent, unlisted: false };
 }
 
-function isSocket(path: string): boolean {
+/** Whether `path` is a socket (with `inode`, that one). */
+function isSocket(path: string, inode?: number): boolean {
   try {
-    return lstatSync(path).isSocket();
+    const stat = lstatSync(path);
+    return stat.isSocket() && (inode === undefined || stat.ino === inode);
   } catch {
     return false; // removed meanwhile
+  }
+}
+
+/**
+ * Whether the process named by a socket's file name (`<pid>-<random>.sock`) is alive. A refused
+ * connection is not proof of a dead server: where a full backlog is refused too (macOS), removing the
+ * socket would hide a live server from every writer after.
+ */
+function ownerAlive(path: string): boolean {
+  const pid = Number(/^(\d+)-/.exec(basename(path))?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -145,7 +184,9 @@ function ring(path: string, timeoutMs: number): Promise<'heard' | 'gone' | 'sile
     const timer = setTimeout(() => done('silent'), timeoutMs);
     socket.once('data', () => done('heard'));
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ECONNREFUSED') {
+      if (err.code === 'ECONNREFUSED' && ownerAlive(path))
+        done('silent'); // waited out, and left in place
+      else if (err.code === 'ECONNREFUSED') {
         // Nobody listens: the server died without removing its socket.
         try {
           unlinkSync(path);

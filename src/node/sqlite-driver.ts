@@ -116,7 +116,11 @@ export function openSqlite(path: string, keeping: ReadingKeeping = {}): SqliteSt
         version.rung();
         changed();
       };
-      listener ??= await listenForBells(path, rung, () => version.hearing(false));
+      const lost = () => {
+        listener = undefined; // a later listen() listens afresh
+        version.hearing(false);
+      };
+      listener ??= await listenForBells(path, rung, lost, keeping.socketCheckMs);
       if (listener) version.hearing(true);
       return listener !== undefined;
     },
@@ -189,9 +193,10 @@ export interface ChangeCounter {
   hearing(on: boolean): void;
 }
 
-/** How a reading is kept once listening: the clock (ms) its age is told by. */
+/** How a reading is kept once listening (tests only): the clock (ms) its age is told by, and how often the bell's socket file is checked. */
 export interface ReadingKeeping {
   readonly clock?: () => number;
+  readonly socketCheckMs?: number;
 }
 
 /**

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { bellsDir, listenForBells, RING_TIMEOUT_MS, ringBells } from '../../src/node/bells.ts';
 import { changeCounter, openSqlite, READING_KEPT_MS } from '../../src/node/sqlite-driver.ts';
 import { sql } from '../../src/store/sql.ts';
@@ -29,6 +29,15 @@ function scratchDir(): string {
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Waits until `check` holds, asking every 20 ms; fails after 5 s. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 250; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`never happened: ${what}`);
+}
 
 function scratchStore(): string {
   const dir = scratchDir();
@@ -193,6 +202,45 @@ describe('bells on a store file', () => {
     expect(readdirSync(bellsDir(path))).toHaveLength(1);
     expect(await ringBells(path)).toEqual({ heard: 0, silent: 0, unlisted: false });
     expect(readdirSync(bellsDir(path))).toHaveLength(0);
+  });
+
+  it('a refused socket whose named process is alive is waited out and left in place', async () => {
+    const path = scratchStore();
+    openSqlite(path).close();
+    mkdirSync(bellsDir(path), { recursive: true, mode: 0o700 });
+    // A socket named for a live process (this one) that refuses: as macOS refuses a live server whose backlog is full.
+    const socket = join(bellsDir(path), `${process.pid}-refusing.sock`);
+    const script = `require('node:net').createServer().listen(${JSON.stringify(socket)}, () => console.log('up'))`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    child.kill('SIGKILL'); // the file stays, and nobody listens on it
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(await ringBells(path, undefined, 200)).toEqual({ heard: 0, silent: 1, unlisted: false });
+    expect(readdirSync(bellsDir(path))).toEqual([`${process.pid}-refusing.sock`]);
+  });
+
+  it('a server whose socket file is removed stops listening and reads SQLite per task again', async () => {
+    const path = scratchStore();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    // The reading never ages: only reading per task again can show a write that rings nobody.
+    const server = openSqlite(path, { clock: () => 0, socketCheckMs: 20 });
+    try {
+      expect(await server.listen()).toBe(true);
+      const before = server.driver.version!();
+      for (const name of readdirSync(bellsDir(path))) rmSync(join(bellsDir(path), name));
+      const raw = spawnSync(
+        process.execPath,
+        ['-e', `new (require('better-sqlite3'))(${JSON.stringify(path)}).exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")`],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      expect(raw.status, raw.stderr).toBe(0);
+      await until(() => server.driver.version!() !== before, 'the write is seen');
+      expect(errors).toHaveBeenCalledWith('wiregate: the store bell stopped listening; changes by other processes are now checked on every request');
+      expect(errors.mock.calls.flat().join('\n')).not.toContain(path); // never the path
+    } finally {
+      errors.mockRestore();
+      server.close();
+    }
   });
 
   it('a server that does not answer is counted silent once the wait is over', async () => {
