@@ -84,32 +84,24 @@ export function listenForBells(
       server.unref(); // listening alone does not keep a process alive
       server.removeAllListeners('error');
       inode = lstatSync(path).ino;
-      let watch: ReturnType<typeof setInterval> | undefined;
-      const stop = () => {
+      const watch = setInterval(() => {
+        if (!isSocket(path, inode)) lost();
+      }, checkEveryMs).unref();
+      const close = () => {
         clearInterval(watch);
         process.off('exit', unlink);
         server.close();
+        unlink();
       };
       const lost = () => {
-        stop();
-        unlink();
+        close();
         // Never the error's text (it holds the path); the process goes back to asking SQLite per request.
         console.error('wiregate: the store bell stopped listening; changes by other processes are now checked on every request');
         onLost();
       };
       server.on('error', lost);
-      watch = setInterval(() => {
-        if (!isSocket(path, inode)) lost();
-      }, checkEveryMs).unref();
       process.once('exit', unlink);
-      resolve({
-        path,
-        heard: () => heard,
-        close: () => {
-          stop();
-          unlink();
-        },
-      });
+      resolve({ path, heard: () => heard, close });
     });
   });
 }
@@ -184,9 +176,11 @@ function ring(path: string, timeoutMs: number): Promise<'heard' | 'gone' | 'sile
     const timer = setTimeout(() => done('silent'), timeoutMs);
     socket.once('data', () => done('heard'));
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ECONNREFUSED' && ownerAlive(path))
-        done('silent'); // waited out, and left in place
-      else if (err.code === 'ECONNREFUSED') {
+      if (err.code !== 'ECONNREFUSED')
+        done(err.code === 'ENOENT' ? 'gone' : 'silent'); // EAGAIN (a full backlog), EACCES, …: waited out
+      else if (ownerAlive(path))
+        done('silent'); // refused by a live process: waited out, and left in place
+      else {
         // Nobody listens: the server died without removing its socket.
         try {
           unlinkSync(path);
@@ -194,7 +188,7 @@ function ring(path: string, timeoutMs: number): Promise<'heard' | 'gone' | 'sile
           // removed meanwhile
         }
         done('gone');
-      } else done(err.code === 'ENOENT' ? 'gone' : 'silent'); // EAGAIN (a full backlog), EACCES, …: waited out
+      }
     });
     socket.once('end', () => done('silent')); // closed without answering
   });

@@ -2,7 +2,7 @@
 // forgets its reading of the store before it answers, so it can ask SQLite once per READING_KEPT_MS
 // instead of once per request. Real sockets, real child processes, real HTTP on loopback.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,6 +37,23 @@ async function until(check: () => boolean, what: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`never happened: ${what}`);
+}
+
+/** Runs `statement` on the store at `path` from another process, through better-sqlite3 alone: a commit that rings no bell (as the sqlite3 shell's). */
+function writeWithoutBell(path: string, statement: string): void {
+  const raw = spawnSync(process.execPath, ['-e', `new (require('better-sqlite3'))(${JSON.stringify(path)}).exec(${JSON.stringify(statement)})`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  expect(raw.status, raw.stderr).toBe(0);
+}
+const NEXT_GENERATION = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'";
+
+/** Kills `child` with SIGKILL (no chance to clean up) once it has printed that it is up. */
+async function killWhenUp(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
 }
 
 function scratchStore(): string {
@@ -131,18 +148,10 @@ describe('bells on a store file', () => {
     expect(await server.listen()).toBe(true);
     const before = server.driver.version!();
     // A write that rings nothing (the sqlite3 shell, say) is not seen while the reading is trusted.
-    const raw = spawnSync(
-      process.execPath,
-      ['-e', `new (require('better-sqlite3'))(${JSON.stringify(path)}).exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")`],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-      },
-    );
-    expect(raw.status, raw.stderr).toBe(0);
+    writeWithoutBell(path, NEXT_GENERATION);
     expect(server.driver.version!()).toBe(before);
     // Another process moves the generation through the driver (so it rings), as the CLI does.
-    const script = `import('${join(ROOT, 'src/node/sqlite-driver.ts').replaceAll('\\', '/')}').then(async (d) => { const s = d.openSqlite(${JSON.stringify(path)}); await s.driver.batch([{ sql: "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'", params: [] }]); s.close(); })`;
+    const script = `import('${join(ROOT, 'src/node/sqlite-driver.ts').replaceAll('\\', '/')}').then(async (d) => { const s = d.openSqlite(${JSON.stringify(path)}); await s.driver.batch([{ sql: ${JSON.stringify(NEXT_GENERATION)}, params: [] }]); s.close(); })`;
     const writer = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: 'inherit' });
     expect(await new Promise((resolve) => writer.once('exit', resolve))).toBe(0);
     expect(server.bellsHeard()).toBe(1);
@@ -195,10 +204,7 @@ describe('bells on a store file', () => {
     openSqlite(path).close();
     // A process that listens, says so, and is killed without a chance to clean up.
     const script = `import('${join(ROOT, 'src/node/bells.ts').replaceAll('\\', '/')}').then(async (b) => { await b.listenForBells(${JSON.stringify(path)}, () => {}); console.log('up'); setInterval(() => {}, 1000); })`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await killWhenUp(spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] }));
     expect(readdirSync(bellsDir(path))).toHaveLength(1);
     expect(await ringBells(path)).toEqual({ heard: 0, silent: 0, unlisted: false });
     expect(readdirSync(bellsDir(path))).toHaveLength(0);
@@ -211,10 +217,7 @@ describe('bells on a store file', () => {
     // A socket named for a live process (this one) that refuses: as macOS refuses a live server whose backlog is full.
     const socket = join(bellsDir(path), `${process.pid}-refusing.sock`);
     const script = `require('node:net').createServer().listen(${JSON.stringify(socket)}, () => console.log('up'))`;
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
-    child.kill('SIGKILL'); // the file stays, and nobody listens on it
-    await new Promise((resolve) => child.once('exit', resolve));
+    await killWhenUp(spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })); // the file stays, and nobody listens on it
     expect(await ringBells(path, undefined, 200)).toEqual({ heard: 0, silent: 1, unlisted: false });
     expect(readdirSync(bellsDir(path))).toEqual([`${process.pid}-refusing.sock`]);
   });
@@ -228,12 +231,7 @@ describe('bells on a store file', () => {
       expect(await server.listen()).toBe(true);
       const before = server.driver.version!();
       for (const name of readdirSync(bellsDir(path))) rmSync(join(bellsDir(path), name));
-      const raw = spawnSync(
-        process.execPath,
-        ['-e', `new (require('better-sqlite3'))(${JSON.stringify(path)}).exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")`],
-        { cwd: ROOT, encoding: 'utf8' },
-      );
-      expect(raw.status, raw.stderr).toBe(0);
+      writeWithoutBell(path, NEXT_GENERATION);
       await until(() => server.driver.version!() !== before, 'the write is seen');
       expect(errors).toHaveBeenCalledWith('wiregate: the store bell stopped listening; changes by other processes are now checked on every request');
       expect(errors.mock.calls.flat().join('\n')).not.toContain(path); // never the path
@@ -260,17 +258,7 @@ describe('bells on a store file', () => {
     expect(await sqlite.listen()).toBe(false);
     const before = sqlite.driver.version!();
     // Another process commits, rings nobody.
-    const other = spawnSync(
-      process.execPath,
-      [
-        '-e',
-        `const D = require('better-sqlite3'); new D(${JSON.stringify(path)}).exec("INSERT INTO audit (at, operator, action, target) VALUES ('t', 'o', 'a', 'b')")`,
-      ],
-      {
-        encoding: 'utf8',
-      },
-    );
-    expect(other.status, other.stderr).toBe(0);
+    writeWithoutBell(path, "INSERT INTO audit (at, operator, action, target) VALUES ('t', 'o', 'a', 'b')");
     await Promise.resolve();
     expect(sqlite.driver.version!()).not.toBe(before);
     sqlite.close();
