@@ -472,6 +472,33 @@ describe('a kept licensed answer', () => {
     await licensedTimes(gw, token, 'kept-licensed-14', 2);
   });
 
+  it("keeps the feed copies of many tokens: the template they share counts once, each token's receipts apart", async () => {
+    const gw = await gateway();
+    // A quarter of 1 MB for licensed answers: a hundred whole copies of the feed would not fit twice over.
+    const bindings = { ...BINDINGS, WIREGATE_RENDER_CACHE_MB: '1' };
+    const FEED = '/feeds/world/rss.xml';
+    const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => gw.token({ jti: `kept-feed-${i}` })));
+    const copies = new Set<string>();
+    for (const token of tokens) {
+      const res = await gw.request(FEED, bearer(token), bindings);
+      expect(res.status).toBe(200);
+      copies.add(await res.text());
+    }
+    expect(copies.size).toBe(tokens.length);
+    expect([...copies][0]!.length * tokens.length).toBeGreaterThan((2 * (1024 * 1024)) / 4);
+    const state = gw.store.current(Date.now());
+    if (state === undefined) return; // read afresh on every request (workerd's ttlMs 0): nothing is kept
+    for (const [i, token] of tokens.entries()) {
+      const kept = keptResponse(new Request(`http://localhost${FEED}`, bearer(token)), state, settingsFrom(bindings), Date.now());
+      expect(kept !== undefined && !(kept instanceof Response), `token ${i}`).toBe(true);
+      // Served, it is that token's copy, and it counts its delivery.
+      const before = (await gw.store.db.all<{ n: number }>(sql(`SELECT COUNT(*) AS n FROM deliveries WHERE credential = ?`, `kept-feed-${i}`)))[0]!.n;
+      const res = await gw.request(FEED, bearer(token), bindings);
+      expect(copies.has(await res.text())).toBe(true);
+      expect((await gw.store.db.all<{ n: number }>(sql(`SELECT COUNT(*) AS n FROM deliveries WHERE credential = ?`, `kept-feed-${i}`)))[0]!.n).toBe(before + 1);
+    }
+  });
+
   it('is not used for another token of the same licensee: each copy carries its own receipt', async () => {
     const gw = await gateway();
     const one = await licensedTimes(gw, await gw.token({ jti: 'kept-licensed-8' }), 'kept-licensed-8', 2);

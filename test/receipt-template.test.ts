@@ -37,8 +37,15 @@ describe('receipt templates', () => {
     expect(fillTemplate(t, a).etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
   });
 
-  it('refuse a receipt that is not ASCII rather than write it wrongly', async () => {
+  it('refuse a receipt that is not ASCII rather than join it wrongly (Node sends the parts apart, as UTF-8)', async () => {
     const { t } = await template();
-    expect(() => fillTemplate(t, receipted(['wg-é', 'wg-1']))).toThrow();
+    expect(() => fillTemplate(t, receipted(['wg-é', 'wg-1'])).bytes).toThrow();
+  });
+
+  it('join the parts on first use only, once', async () => {
+    const { t } = await template();
+    const copy = fillTemplate(t, receipted(['wg-1', 'wg-2']));
+    expect(copy.parts?.filter((p) => typeof p === 'string')).toEqual(['wg-1', 'wg-2', 'wg-1']); // slot 0 twice
+    expect(copy.bytes).toBe(copy.bytes);
   });
 });

@@ -31,9 +31,11 @@ import { MAX_TRUST_MS } from '../access/token-cache.ts';
 import { hasTokenShape } from '../access/verify-token.ts';
 import type { Problem, ProblemCode } from '../problem.ts';
 import type { Settings } from '../settings.ts';
+import type { Rendered } from './respond.ts';
 import type { DeliveredItem, DeliveryFacts } from '../store/ledger.ts';
 import type { Snapshot } from '../store/snapshot.ts';
-import { headerOf } from './request-headers.ts';
+import { joined } from './receipt-template.ts';
+import { headerOf, partsApart, type Parts } from './request-headers.ts';
 
 /** What serving a kept licensed answer writes to the ledger each time (the country is the request's own). */
 export interface KeptDelivery {
@@ -50,7 +52,8 @@ export interface KeptLicensed {
 interface Kept {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** The body, or a licensed feed copy's parts: its template's and its receipts (http/receipt-template.ts). */
+  readonly body: Uint8Array<ArrayBuffer> | Parts;
   /** When it was made, and when a coming embargo release starts to change public documents (ms). */
   readonly from: number;
   readonly until: number;
@@ -66,6 +69,8 @@ const VARY_OK = new Set(['authorization', 'cookie']);
 class KeptAnswers {
   readonly #byKey = new Map<string, Kept>();
   #bytes = 0;
+  /** Parts counted once: a template's, shared by the copies of every token of its licensee. */
+  readonly #counted = new WeakSet<Uint8Array>();
 
   /**
    * `evicts`: when full, the oldest entries make room for a new one. Otherwise a full map takes no
@@ -87,27 +92,40 @@ class KeptAnswers {
   }
 
   set(key: string, kept: Kept): void {
-    const cost = costOf(key, kept);
+    const cost = this.#costOf(key, kept);
     if (!this.hasRoomFor(cost)) return;
     const old = this.#byKey.get(key);
-    if (old) this.#bytes -= costOf(key, old);
+    if (old) this.#bytes -= this.#costOf(key, old);
     this.#byKey.set(key, kept);
     this.#bytes += cost;
     // Oldest first: Map order is insertion order.
     for (const [k, entry] of this.#byKey) {
       if (this.#bytes <= this.maxBytes) break;
       this.#byKey.delete(k);
-      this.#bytes -= costOf(k, entry);
+      this.#bytes -= this.#costOf(k, entry);
     }
   }
-}
 
-/** Memory an entry holds: its key (a refusal's holds the Authorization value), its body, its headers and deliveries, a little for the rest. */
-function costOf(key: string, kept: Kept): number {
-  let cost = key.length + kept.bytes.byteLength + 256;
-  for (const name in kept.headers) cost += name.length + kept.headers[name]!.length + 32;
-  for (const item of kept.delivery?.items ?? []) cost += item.slug.length + item.receipt.length + 64;
-  return cost;
+  /**
+   * Memory an entry holds: its key (a refusal's holds the Authorization value), its body, its headers and
+   * deliveries, a little for the rest. A template's parts count the first time only (so an entry that
+   * replaces another is undercounted by them, never over): copies in parts are licensed answers, which
+   * are never evicted.
+   */
+  #costOf(key: string, kept: Kept): number {
+    let cost = key.length + 256;
+    for (const part of [kept.body].flat()) {
+      if (typeof part === 'string')
+        cost += part.length + 24; // with its slot and the template part's beside it
+      else if (kept.body === part || !this.#counted.has(part)) {
+        this.#counted.add(part);
+        cost += part.byteLength;
+      }
+    }
+    for (const name in kept.headers) cost += name.length + kept.headers[name]!.length + 32;
+    for (const item of kept.delivery?.items ?? []) cost += item.slug.length + item.receipt.length + 64;
+    return cost;
+  }
 }
 
 type Which = 'public answers' | 'refusals' | 'licensed answers';
@@ -172,7 +190,8 @@ export function keptResponse(request: Request, state: Snapshot, settings: Settin
   }
   if (!kept || now < kept.from || now >= kept.until) return undefined; // a clock set back, or its time is over
   // A plain object for the headers, as the pipeline sends them: the Node adapter writes it straight out.
-  const response = new Response(kept.bytes, { status: kept.status, headers: kept.headers });
+  const { body, headers } = kept;
+  const response = partsApart(request, body, headers) ?? new Response(joined(body), { status: kept.status, headers });
   return kept.delivery ? { response, delivery: kept.delivery } : response;
 }
 
@@ -194,9 +213,9 @@ export async function keepAnswer(request: Request, response: Response, state: Sn
   keptOf(state, settings).set(request.url, { ...(await copyOf(response)), from: now, until });
 }
 
-async function copyOf(response: Response): Promise<Pick<Kept, 'status' | 'headers' | 'bytes'>> {
-  const bytes = new Uint8Array(await response.clone().arrayBuffer());
-  return { status: response.status, headers: headersOf(response), bytes };
+async function copyOf(response: Response): Promise<Pick<Kept, 'status' | 'headers' | 'body'>> {
+  const body = new Uint8Array(await response.clone().arrayBuffer());
+  return { status: response.status, headers: headersOf(response), body };
 }
 
 /** The response's headers as the plain object a kept answer is sent with. */
@@ -272,7 +291,7 @@ export async function keepRefusal(request: Request, refusal: Problem, response: 
 export async function keepLicensed(
   request: Request,
   response: Response,
-  bytes: Uint8Array<ArrayBuffer>,
+  rendered: Rendered,
   decision: Decision & { tier: 'licensed' },
   delivery: KeptDelivery,
   decidedAt: number,
@@ -284,11 +303,11 @@ export async function keepLicensed(
   const authorization = headerOf(request, 'authorization');
   const key = authorization === null || hasValidators(request) ? undefined : credentialKey(request, authorization);
   const kept = keptOf(state, settings, 'licensed answers');
-  if (key === undefined || !kept.hasRoomFor(key.length + bytes.byteLength)) return;
+  if (key === undefined || !kept.hasRoomFor(key.length)) return;
   // As long as a verified token is trusted without verifying it again (access/token-cache.ts).
   const nextRelease = (await state.nextRelease(null, decidedAt)) ?? Number.POSITIVE_INFINITY;
   const until = Math.min(token.exp * 1000, decidedAt + MAX_TRUST_MS, Date.parse(licensee.validUntil), nextRelease);
   const now = Date.now();
   if (!(decidedAt <= now && now < until)) return;
-  kept.set(key, { status: 200, headers: headersOf(response), bytes, from: decidedAt, until, delivery });
+  kept.set(key, { status: 200, headers: headersOf(response), body: rendered.parts ?? rendered.bytes, from: decidedAt, until, delivery });
 }

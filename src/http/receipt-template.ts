@@ -2,6 +2,8 @@
 // (feed page, format, licensee, scope) with placeholders, and each token's copy is assembled
 // from the pre-encoded parts and its receipts: no re-rendering, escaping or full-body hashing.
 
+import type { DeliveredItem } from '../store/ledger.ts';
+import type { Parts } from './request-headers.ts';
 import { etagOf, utf8, type Rendered } from './respond.ts';
 
 const encoder = new TextEncoder();
@@ -28,6 +30,7 @@ export interface ReceiptTemplate {
   readonly etag: string;
   readonly type: string;
   readonly lastModified: string;
+  readonly httpDate: string;
   /** The story behind each placeholder index: a receipt is per (token, story, version). */
   readonly stories: readonly { readonly slug: string; readonly version: number }[];
 }
@@ -47,34 +50,58 @@ export async function receiptTemplate(body: string, type: string, lastModified: 
   // restart, so a licensee's If-None-Match still matches there. No feed holds a raw NUL (the XML writers
   // drop it, JSON.stringify escapes it), so the marks cannot meet text.
   const stable = body.replace(placeholders, (_placeholder, index: string) => `\u0000${index}\u0000`);
-  return { parts, slots, etag: await etagOf(utf8(stable)), type, lastModified, stories };
+  return { parts, slots, etag: await etagOf(utf8(stable)), type, lastModified, httpDate: new Date(lastModified).toUTCString(), stories };
 }
 
-/** One token's copy: the template with its receipts in the slots, written byte by byte (they are ASCII). */
-export function fillTemplate(t: ReceiptTemplate, receipts: readonly { readonly receipt: string }[]): Rendered {
+/**
+ * One token's copy: the template's parts with its receipts in the slots. The parts go out as they are
+ * where the runtime can send them apart (Node: one write of them all, no copy of the page per token);
+ * elsewhere `bytes` joins them, on first use.
+ */
+export function fillTemplate(t: ReceiptTemplate, items: readonly DeliveredItem[]): Rendered {
+  const parts: Parts[number][] = [];
+  for (let i = 0; i < t.parts.length; i++) {
+    parts.push(t.parts[i]!);
+    const slot = t.slots[i];
+    if (slot !== undefined) parts.push(items[slot]?.receipt ?? '');
+  }
+  let bytes: Uint8Array<ArrayBuffer> | undefined;
+  // The template's type and dates, and its slots and stories too (harmless beside them).
+  return {
+    ...t,
+    parts,
+    get bytes() {
+      return (bytes ??= joined(parts));
+    },
+    etag: filledEtag(t.etag, items),
+    items,
+  };
+}
+
+/**
+ * The parts in one buffer, receipts ("wg-" and hex) written byte by byte (a TextEncoder call per
+ * receipt cost more than the whole copy): one that is not ASCII is refused, not written wrongly. A body in
+ * one piece is its own.
+ */
+export function joined(parts: Parts | Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  if (parts instanceof Uint8Array) return parts;
   let length = 0;
-  for (const part of t.parts) length += part.byteLength;
-  for (const slot of t.slots) length += receipts[slot]?.receipt.length ?? 0;
+  for (const part of parts) length += typeof part === 'string' ? part.length : part.byteLength;
   const bytes = new Uint8Array(length);
   let at = 0;
-  for (let i = 0; i < t.parts.length; i++) {
-    const part = t.parts[i]!;
-    bytes.set(part, at);
-    at += part.byteLength;
-    const slot = t.slots[i];
-    if (slot !== undefined) at = writeAscii(bytes, at, receipts[slot]?.receipt ?? '');
+  for (const part of parts) {
+    if (typeof part !== 'string') {
+      bytes.set(part, at);
+      at += part.byteLength;
+      continue;
+    }
+    for (let i = 0; i < part.length; i++) {
+      const code = part.charCodeAt(i);
+      if (code > 0x7f) throw new Error('a receipt id is ASCII');
+      bytes[at++] = code;
+    }
   }
-  return { bytes, etag: filledEtag(t.etag, receipts), type: t.type, lastModified: t.lastModified, httpDate: new Date(t.lastModified).toUTCString() };
-}
-
-/** A receipt ("wg-" and hex) into `bytes` at `at`; the next offset. A TextEncoder call per receipt cost more than the whole copy. */
-function writeAscii(bytes: Uint8Array, at: number, text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0x7f) throw new Error('a receipt id is ASCII');
-    bytes[at++] = code;
-  }
-  return at;
+  return bytes;
 }
 
 /**

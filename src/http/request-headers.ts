@@ -9,6 +9,7 @@
 // headers are used.
 
 const FACTS = Symbol('wiregate.socket');
+const PARTS = Symbol('wiregate.parts');
 
 /** How the Node entry reads what it put on a request. */
 export interface SocketReader<Facts extends object> {
@@ -41,4 +42,25 @@ export function socketAddress(request: Request): string | undefined {
 export function headerOf(request: Request, name: string): string | null {
   const facts = (request as WithFacts)[FACTS];
   return facts && reader ? reader.header(facts, name) : request.headers.get(name);
+}
+
+/** A body in parts: pre-encoded bytes, and ASCII strings (receipt ids). */
+export type Parts = readonly (Uint8Array | string)[];
+
+/**
+ * A 200 with `headers` and no body, carrying `parts` for the Node entry to send in one write (a
+ * licensed feed copy is its template's parts and its receipts: joined, a 300 KB copy per request);
+ * undefined for a body in one piece, and where no socket would send parts (Workers, tests): then the
+ * joined bytes go out.
+ */
+export function partsApart(request: Request, parts: Parts | Uint8Array | undefined, headers: Record<string, string>): Response | undefined {
+  if (!Array.isArray(parts) || !(request as WithFacts)[FACTS]) return undefined;
+  const response = new Response(null, { headers }) as Response & { [PARTS]?: Parts };
+  response[PARTS] = parts as Parts;
+  return response;
+}
+
+/** The parts a response carries instead of its body (see partsApart). */
+export function partsOf(response: Response): Parts | undefined {
+  return (response as Response & { [PARTS]?: Parts })[PARTS];
 }

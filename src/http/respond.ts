@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import type { Decision } from '../access/decide.ts';
 import type { Settings } from '../settings.ts';
 import type { DeliveredItem } from '../store/ledger.ts';
+import { partsApart, type Parts } from './request-headers.ts';
 
 /** How a rendered representation goes out to one request: the per-request half of SPEC §7. */
 export interface Delivery {
@@ -53,6 +54,8 @@ export interface Rendered {
   readonly httpDate: string;
   /** For licensed copies: each story the body carries, with its receipt, for the usage ledger. */
   readonly items?: readonly DeliveredItem[];
+  /** A copy filled from a receipt template: the bytes in parts (receipts as ASCII strings), `bytes` joined on first use. */
+  readonly parts?: Parts;
 }
 
 export async function rendered(body: string, type: string, lastModified: string): Promise<Rendered> {
@@ -77,7 +80,8 @@ export function deliver(c: Context, settings: Settings, r: Rendered, d: Delivery
     delete headers['Content-Type'];
     return new Response(null, { status: 304, headers });
   }
-  return new Response(r.bytes, { status: 200, headers });
+  // A runtime that can send the parts apart gets them beside an empty body (http/request-headers.ts).
+  return partsApart(c.req.raw, r.parts, headers) ?? new Response(r.bytes, { status: 200, headers });
 }
 
 export function cacheControl(decision: Decision, maxAge: number): string {

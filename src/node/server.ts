@@ -11,6 +11,7 @@ import { Store } from '../store/store.ts';
 import { watchReleases } from '../store/releases.ts';
 import { readDataFiles } from './files.ts';
 import { MAX_HEADERS, truncatedHeaders } from './header-limit.ts';
+import { sendParts } from './send-parts.ts';
 import { rememberIncoming } from './socket-reader.ts';
 import { openSqlite, type SqliteStore } from './sqlite-driver.ts';
 import { holdTickShape } from './tick-shape.ts';
@@ -82,7 +83,9 @@ export async function startServer(options: StartOptions): Promise<{ server: Serv
           // names the client) and its raw header lines (every value of a repeated field), without
           // building Fetch Headers.
           rememberIncoming(request, env.incoming);
-          return truncatedHeaders(env, settings) ?? app.fetch(request, bindings);
+          const response = truncatedHeaders(env, settings) ?? app.fetch(request, bindings);
+          // A licensed feed copy comes in parts, written here (send-parts.ts); kept answers come at once, whole.
+          return response instanceof Promise ? response.then((r) => sendParts(r, env.outgoing)) : response;
         },
         port,
         hostname,

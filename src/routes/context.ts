@@ -104,7 +104,7 @@ export async function cached(c: Ctx, key: string | null, make: () => Promise<Ren
   if (accounting.admitted) {
     await delivery.use?.record();
     // The same token asking again gets this answer without the pipeline, while nothing it depends on changes.
-    if (delivery.at !== undefined) await keepLicensed(c.req.raw, response, rendered.bytes, decision, { facts, items }, delivery.at, state, settings);
+    if (delivery.at !== undefined) await keepLicensed(c.req.raw, response, rendered, decision, { facts, items }, delivery.at, state, settings);
   } else {
     throw new Problem('quota_exceeded', {
       detail: 'This license is past its quota; try again later.',

@@ -107,7 +107,7 @@ export async function serveFeed(c: Ctx, caller: Caller, feedId: string, file: st
         return receiptTemplate(body, format.type, updated, stories);
       });
       const items = await receiptedStories(receiptSecret(settings), decision.token, template.stories);
-      return { ...fillTemplate(template, items), items };
+      return fillTemplate(template, items);
     },
     delivery,
     format.name,

@@ -1,0 +1,128 @@
+// A licensed feed copy leaves the Node server in parts (src/node/send-parts.ts): its template's bytes
+// and the token's receipts, written in one go, never joined. On the wire it must be the very bytes the
+// app answers with (where they are joined), framed right, on a connection that goes on serving; and a
+// response that carries no copy (HEAD, 304, a refusal, the public excerpt) must not grow one.
+
+import { connect } from 'node:net';
+import type { ServerType } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataFile } from '../../src/catalog/types.ts';
+import { startServer } from '../../src/node/server.ts';
+import { FEED_FILES } from '../../src/routes/table.ts';
+import { BINDINGS, gateway, LATE, packedFiles, SLUG, type Gateway } from '../support/gateway.ts';
+
+const WIDE = { status: 'active', validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' };
+const SLUGS = [1, 2, 3, 4, 5].map((n) => `wire-part-${n}`);
+
+let gw: Gateway;
+let server: ServerType;
+let base: string;
+let tokens: string[];
+
+beforeAll(async () => {
+  const seed = JSON.parse(packedFiles().feeds.find((f) => f.path === `stories/${SLUG}.json`)!.text) as Record<string, unknown>;
+  const files: DataFile[] = [
+    ...SLUGS.map((slug, i) => ({
+      path: `stories/${slug}.json`,
+      // Text a receipt could be mistaken for, and characters beyond ASCII, around the slots.
+      text: JSON.stringify({ ...seed, slug, headline: `Part ${i} — “wg-0” ${'é'.repeat(i)}`, feeds: ['parts'], updated: `2026-01-0${i + 1}T08:00:00Z` }),
+    })),
+    { path: 'parts.json', text: JSON.stringify({ id: 'parts', title: 'Parts', description: 'Parts.', language: 'en', stories: SLUGS }) },
+  ];
+  gw = await gateway({ extraFeeds: files, extraLicensees: [{ id: 'parts-news', name: 'Parts News', license: 'LIC-PN-1', feeds: ['parts'], ...WIDE }] });
+  tokens = await Promise.all([1, 2, 3].map(() => gw.token({ sub: 'parts-news', scope: 'feed:parts' })));
+  const started = await startServer({ store: gw.store, bindings: BINDINGS, port: 0, host: '127.0.0.1' });
+  server = started.server;
+  base = started.url;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+/** What the app answers, its body joined (no socket: nothing is sent apart). */
+async function joined(path: string, token: string): Promise<{ bytes: Buffer; etag: string | null }> {
+  const res = await gw.request(path, { headers: { Authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return { bytes: Buffer.from(await res.arrayBuffer()), etag: res.headers.get('etag') };
+}
+
+/** Sends `raw` on one connection and reads until the server closes it. */
+function exchange(raw: string): Promise<Buffer> {
+  const { port, hostname } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(raw));
+    socket.setTimeout(5000, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+    socket.on('error', reject);
+  });
+}
+
+/** The responses in `data`, framed by Content-Length alone (no chunked coding may appear). */
+function responses(data: Buffer, heads: readonly boolean[]): { status: number; headers: Map<string, string>; body: Buffer }[] {
+  const out = [];
+  let at = 0;
+  while (at < data.length) {
+    const end = data.indexOf('\r\n\r\n', at);
+    expect(end).toBeGreaterThan(-1);
+    const [status, ...lines] = data.subarray(at, end).toString('latin1').split('\r\n');
+    const headers = new Map(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as const));
+    expect(headers.get('transfer-encoding')).toBeUndefined();
+    at = end + 4;
+    const length: number = heads[out.length] ? 0 : Number(headers.get('content-length') ?? 0);
+    out.push({ status: Number(status!.split(' ')[1]), headers, body: data.subarray(at, at + length) });
+    at += length;
+  }
+  return out;
+}
+
+describe('a licensed feed copy sent in parts', () => {
+  it('is byte for byte the joined copy, in every format, on the pipeline and from the kept answer', async () => {
+    for (const file of FEED_FILES) {
+      const path = `/feeds/parts/${file}`;
+      for (const token of tokens) {
+        const expected = await joined(path, token);
+        expect(expected.bytes.toString('utf8')).toContain(LATE);
+        // Twice: the first goes through the pipeline, the second is the token's kept answer.
+        for (let i = 0; i < 2; i++) {
+          const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+          expect(res.status).toBe(200);
+          expect(res.headers.get('content-length')).toBe(String(expected.bytes.byteLength));
+          expect(res.headers.get('etag')).toBe(expected.etag);
+          expect(res.headers.get('cache-control')).toBe('private, no-store');
+          expect(Buffer.from(await res.arrayBuffer()).equals(expected.bytes)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('leaves a kept-alive connection framed for what follows: HEAD, 304, a refusal, the public feed', async () => {
+    const path = '/feeds/parts/rss.xml';
+    const [token] = tokens;
+    const { bytes, etag } = await joined(path, token!);
+    const get = (headers = '') => `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n${headers}\r\n`;
+    const raw = [
+      get(),
+      `HEAD ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+      get(`If-None-Match: ${etag}\r\n`),
+      get(),
+      `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer not.a.token\r\n\r\n`,
+      `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    ].join('');
+    const [first, head, notModified, again, refused, excerpt] = responses(await exchange(raw), [false, true]);
+    expect(first!.status).toBe(200);
+    expect(first!.body.equals(bytes)).toBe(true);
+    expect(head!.status).toBe(200);
+    expect(notModified!.status).toBe(304);
+    expect(again!.body.equals(bytes)).toBe(true);
+    expect(refused!.status).toBe(401);
+    expect(refused!.body.toString('utf8')).not.toContain(LATE);
+    expect(excerpt!.status).toBe(200);
+    expect(excerpt!.body.toString('utf8')).not.toContain(LATE);
+    const receipts = bytes.toString('utf8').match(/wg-[0-9a-f]{16,}/g) ?? [];
+    expect(receipts.length).toBeGreaterThanOrEqual(SLUGS.length);
+    for (const receipt of receipts) expect(excerpt!.body.toString('utf8')).not.toContain(receipt);
+  });
+});
