@@ -8,7 +8,7 @@ import { Problem, type ProblemCode } from '../src/problem.ts';
 import { keptResponse, lastingRefusal } from '../src/http/kept-answers.ts';
 import { settingsFrom } from '../src/settings.ts';
 import { sql } from '../src/store/sql.ts';
-import { BINDINGS, bearer, FIRST, gateway, LATE, SLUG, storyRecord, type Gateway } from './support/gateway.ts';
+import { BINDINGS, bearer, FIRST, gateway, LATE, packedFiles, SLUG, storyRecord, type Gateway } from './support/gateway.ts';
 
 const STORY = `/articles/${SLUG}`;
 const FEED = '/feeds/world/rss.xml';
@@ -473,11 +473,30 @@ describe('a kept licensed answer', () => {
   });
 
   it("keeps the feed copies of many tokens: the template they share counts once, each token's receipts apart", async () => {
-    const gw = await gateway();
-    // A quarter of 1 MB for licensed answers: a hundred whole copies of the feed would not fit twice over.
-    const bindings = { ...BINDINGS, WIREGATE_RENDER_CACHE_MB: '1' };
-    const FEED = '/feeds/world/rss.xml';
-    const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => gw.token({ jti: `kept-feed-${i}` })));
+    // Twenty-five stories: a copy large enough to be kept in parts (http/receipt-template.ts).
+    const seed = JSON.parse(packedFiles().feeds.find((f) => f.path === `stories/${SLUG}.json`)!.text) as Record<string, unknown>;
+    const slugs = Array.from({ length: 25 }, (_, i) => `long-${i}`);
+    const gw = await gateway({
+      extraFeeds: [
+        ...slugs.map((slug) => ({ path: `stories/${slug}.json`, text: JSON.stringify({ ...seed, slug, feeds: ['long'] }) })),
+        { path: 'long.json', text: JSON.stringify({ id: 'long', title: 'Long', description: 'Long.', language: 'en', stories: slugs }) },
+      ],
+      extraLicensees: [
+        {
+          id: 'long-news',
+          name: 'Long News',
+          license: 'LIC-LN-1',
+          feeds: ['long'],
+          status: 'active',
+          validFrom: '2020-01-01T00:00:00Z',
+          validUntil: '2099-01-01T00:00:00Z',
+        },
+      ],
+    });
+    // A quarter of 8 MB for licensed answers: a hundred whole copies of the feed would not fit four times over.
+    const bindings = { ...BINDINGS, WIREGATE_RENDER_CACHE_MB: '8' };
+    const FEED = '/feeds/long/rss.xml';
+    const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => gw.token({ jti: `kept-feed-${i}`, sub: 'long-news', scope: 'feed:long' })));
     const copies = new Set<string>();
     for (const token of tokens) {
       const res = await gw.request(FEED, bearer(token), bindings);
@@ -491,11 +510,13 @@ describe('a kept licensed answer', () => {
     for (const [i, token] of tokens.entries()) {
       const kept = keptResponse(new Request(`http://localhost${FEED}`, bearer(token)), state, settingsFrom(bindings), Date.now());
       expect(kept !== undefined && !(kept instanceof Response), `token ${i}`).toBe(true);
-      // Served, it is that token's copy, and it counts its delivery.
+      // Served, it is that token's copy, and it counts its deliveries, one a story.
       const before = (await gw.store.db.all<{ n: number }>(sql(`SELECT COUNT(*) AS n FROM deliveries WHERE credential = ?`, `kept-feed-${i}`)))[0]!.n;
       const res = await gw.request(FEED, bearer(token), bindings);
       expect(copies.has(await res.text())).toBe(true);
-      expect((await gw.store.db.all<{ n: number }>(sql(`SELECT COUNT(*) AS n FROM deliveries WHERE credential = ?`, `kept-feed-${i}`)))[0]!.n).toBe(before + 1);
+      expect((await gw.store.db.all<{ n: number }>(sql(`SELECT COUNT(*) AS n FROM deliveries WHERE credential = ?`, `kept-feed-${i}`)))[0]!.n).toBe(
+        before + slugs.length,
+      );
     }
   });
 

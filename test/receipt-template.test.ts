@@ -2,7 +2,7 @@
 // rendering it with those receipts would give, and a validator that changes whenever they do.
 
 import { describe, expect, it } from 'vitest';
-import { fillTemplate, filledEtag, receiptPlaceholder, receiptTemplate } from '../src/http/receipt-template.ts';
+import { APART_FROM, fillTemplate, filledEtag, receiptPlaceholder, receiptTemplate } from '../src/http/receipt-template.ts';
 
 const stories = [
   { slug: 'one', version: 1 },
@@ -42,10 +42,13 @@ describe('receipt templates', () => {
     expect(() => fillTemplate(t, receipted(['wg-é', 'wg-1'])).bytes).toThrow();
   });
 
-  it('join the parts on first use only, once', async () => {
+  it('keep a large copy in parts, joined on first use only, once; a small one whole', async () => {
     const { t } = await template();
-    const copy = fillTemplate(t, receipted(['wg-1', 'wg-2']));
-    expect(copy.parts?.filter((p) => typeof p === 'string')).toEqual(['wg-1', 'wg-2', 'wg-1']); // slot 0 twice
-    expect(copy.bytes).toBe(copy.bytes);
+    expect(fillTemplate(t, receipted(['wg-1', 'wg-2'])).parts).toBeUndefined();
+    const wide = `<rss>${'x'.repeat(APART_FROM)} ${receiptPlaceholder(0)} – ${receiptPlaceholder(1)} and ${receiptPlaceholder(0)} again</rss>`;
+    const big = fillTemplate(await receiptTemplate(wide, 'application/rss+xml', '2026-01-01T00:00:00Z', stories), receipted(['wg-1', 'wg-2']));
+    expect(big.parts?.filter((p) => typeof p === 'string')).toEqual(['wg-1', 'wg-2', 'wg-1']); // slot 0 twice
+    expect(big.bytes).toBe(big.bytes);
+    expect(new TextDecoder().decode(big.bytes)).toBe(wide.replaceAll(receiptPlaceholder(0), 'wg-1').replaceAll(receiptPlaceholder(1), 'wg-2'));
   });
 });

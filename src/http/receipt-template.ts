@@ -53,23 +53,29 @@ export async function receiptTemplate(body: string, type: string, lastModified: 
   return { parts, slots, etag: await etagOf(utf8(stable)), type, lastModified, httpDate: new Date(lastModified).toUTCString(), stories };
 }
 
+/** From this size a copy is sent in parts (see fillTemplate); smaller ones are joined at once. */
+export const APART_FROM = 64 * 1024;
+
 /**
- * One token's copy: the template's parts with its receipts in the slots. The parts go out as they are
- * where the runtime can send them apart (Node: one write of them all, no copy of the page per token);
- * elsewhere `bytes` joins them, on first use.
+ * One token's copy: the template's parts with its receipts in the slots. A large copy keeps them apart,
+ * to go out as they are where the runtime can send them so (Node: one write of them all, no copy of the
+ * page per token), and `bytes` joins them on first use elsewhere. A small one carries no parts and is
+ * sent and kept joined: whole, it costs less to send than in parts, and takes little room.
  */
 export function fillTemplate(t: ReceiptTemplate, items: readonly DeliveredItem[]): Rendered {
   const parts: Parts[number][] = [];
+  let size = 0;
   for (let i = 0; i < t.parts.length; i++) {
     parts.push(t.parts[i]!);
     const slot = t.slots[i];
     if (slot !== undefined) parts.push(items[slot]?.receipt ?? '');
   }
+  for (const part of parts) size += part.length; // bytes: the receipts are ASCII
   let bytes: Uint8Array<ArrayBuffer> | undefined;
-  // The template's type and dates, and its slots and stories too (harmless beside them).
+  // The template's type and dates, and its slots and stories too (harmless beside them); not its parts.
   return {
     ...t,
-    parts,
+    parts: size < APART_FROM ? undefined : parts,
     get bytes() {
       return (bytes ??= joined(parts));
     },

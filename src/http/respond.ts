@@ -55,7 +55,7 @@ export interface Rendered {
   /** For licensed copies: each story the body carries, with its receipt, for the usage ledger. */
   readonly items?: readonly DeliveredItem[];
   /** A copy filled from a receipt template: the bytes in parts (receipts as ASCII strings), `bytes` joined on first use. */
-  readonly parts?: Parts;
+  readonly parts?: Parts | undefined;
 }
 
 export async function rendered(body: string, type: string, lastModified: string): Promise<Rendered> {

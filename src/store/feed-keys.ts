@@ -127,8 +127,8 @@ export async function recordClient(db: SqlDriver, keyId: string, day: string, se
   await db.batch([
     sql(`DELETE FROM feed_key_clients WHERE key_id = ? AND day < ?`, keyId, day),
     sql(
-      `INSERT INTO feed_key_clients (key_id, day, kind, value, subscribers) VALUES (?, ?, 'net', ?, ?)
-       ON CONFLICT (key_id, day, kind, value) DO UPDATE SET subscribers = MAX(COALESCE(subscribers, 0), COALESCE(excluded.subscribers, 0))`,
+      "INSERT INTO feed_key_clients (key_id, day, kind, value, subscribers) VALUES (?, ?, 'net', ?, ?) " +
+        'ON CONFLICT (key_id, day, kind, value) DO UPDATE SET subscribers = MAX(COALESCE(subscribers, 0), COALESCE(excluded.subscribers, 0))',
       keyId,
       day,
       seen.network,
@@ -143,8 +143,8 @@ export async function recordClient(db: SqlDriver, keyId: string, day: string, se
 export async function countsOf(db: SqlDriver, keyId: string, day: string): Promise<DayCounts> {
   const row = await db.first<{ networks: number; agents: number; subscribers: number | null }>(
     sql(
-      `SELECT SUM(kind = 'net') AS networks, SUM(kind = 'ua') AS agents, SUM(CASE WHEN kind = 'net' THEN COALESCE(subscribers, 0) ELSE 0 END) AS subscribers
-       FROM feed_key_clients WHERE key_id = ? AND day = ?`,
+      "SELECT SUM(kind = 'net') AS networks, SUM(kind = 'ua') AS agents, SUM(CASE WHEN kind = 'net' THEN COALESCE(subscribers, 0) ELSE 0 END) AS subscribers " +
+        'FROM feed_key_clients WHERE key_id = ? AND day = ?',
       keyId,
       day,
     ),

@@ -12,8 +12,8 @@ import { sql, type SqlDriver } from './sql.ts';
 export async function releasedFeeds(db: SqlDriver, since: number, until: number): Promise<string[]> {
   const rows = await db.all<{ feed_id: string }>(
     sql(
-      `SELECT DISTINCT f.feed_id FROM stories s JOIN feed_items f ON f.slug = s.slug
-       WHERE s.status = 'embargoed' AND s.embargoed_until > ? AND s.embargoed_until <= ?`,
+      'SELECT DISTINCT f.feed_id FROM stories s JOIN feed_items f ON f.slug = s.slug ' +
+        "WHERE s.status = 'embargoed' AND s.embargoed_until > ? AND s.embargoed_until <= ?",
       iso(since),
       iso(until),
     ),

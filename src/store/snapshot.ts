@@ -78,9 +78,9 @@ export async function loadSnapshot(db: SqlDriver, generation: number, extraLicen
     async feedStories(feedId, offset, limit, visible) {
       const rows = await db.all<{ record: string }>(
         sql(
-          `SELECT s.record FROM feed_items f JOIN stories s ON s.slug = f.slug
-           WHERE f.feed_id = ? AND (? = 1 OR s.embargoed_until IS NULL OR s.embargoed_until <= ?)
-           ORDER BY f.rank DESC LIMIT ? OFFSET ?`,
+          'SELECT s.record FROM feed_items f JOIN stories s ON s.slug = f.slug ' +
+            'WHERE f.feed_id = ? AND (? = 1 OR s.embargoed_until IS NULL OR s.embargoed_until <= ?) ' +
+            'ORDER BY f.rank DESC LIMIT ? OFFSET ?',
           feedId,
           visible.embargoAccess ? 1 : 0,
           iso(visible.now),
@@ -93,8 +93,8 @@ export async function loadSnapshot(db: SqlDriver, generation: number, extraLicen
     async newest(limit, now) {
       const rows = await db.all<{ record: string }>(
         sql(
-          `SELECT record FROM stories WHERE status IN ('usable', 'embargoed') AND (embargoed_until IS NULL OR embargoed_until <= ?)
-           ORDER BY published DESC, slug LIMIT ?`,
+          "SELECT record FROM stories WHERE status IN ('usable', 'embargoed') AND (embargoed_until IS NULL OR embargoed_until <= ?) " +
+            'ORDER BY published DESC, slug LIMIT ?',
           iso(now),
           limit,
         ),

@@ -29,8 +29,8 @@ export function storeTraceLookup(db: SqlDriver, excerptWords: number): TraceLook
       // One bound parameter (a JSON array), whatever the page's size: D1 allows 100 per statement.
       return db.all<{ slug: string; version: number; shared: number }>(
         sql(
-          `SELECT slug, version, COUNT(*) AS shared FROM fingerprints WHERE hash IN (SELECT value FROM json_each(?))
-           GROUP BY slug, version ORDER BY shared DESC, version DESC, slug LIMIT ?`,
+          'SELECT slug, version, COUNT(*) AS shared FROM fingerprints WHERE hash IN (SELECT value FROM json_each(?)) ' +
+            'GROUP BY slug, version ORDER BY shared DESC, version DESC, slug LIMIT ?',
           JSON.stringify([...hashes]),
           limit,
         ),

@@ -9,10 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataFile } from '../../src/catalog/types.ts';
 import { startServer } from '../../src/node/server.ts';
 import { FEED_FILES } from '../../src/routes/table.ts';
+import { APART_FROM } from '../../src/http/receipt-template.ts';
 import { BINDINGS, gateway, LATE, packedFiles, SLUG, type Gateway } from '../support/gateway.ts';
 
 const WIDE = { status: 'active', validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' };
-const SLUGS = [1, 2, 3, 4, 5].map((n) => `wire-part-${n}`);
+// Twenty-five stories: a copy of more than APART_FROM bytes, so it goes out in parts.
+const SLUGS = Array.from({ length: 25 }, (_, n) => `wire-part-${n + 1}`);
 
 let gw: Gateway;
 let server: ServerType;
@@ -25,7 +27,13 @@ beforeAll(async () => {
     ...SLUGS.map((slug, i) => ({
       path: `stories/${slug}.json`,
       // Text a receipt could be mistaken for, and characters beyond ASCII, around the slots.
-      text: JSON.stringify({ ...seed, slug, headline: `Part ${i} — “wg-0” ${'é'.repeat(i)}`, feeds: ['parts'], updated: `2026-01-0${i + 1}T08:00:00Z` }),
+      text: JSON.stringify({
+        ...seed,
+        slug,
+        headline: `Part ${i} — “wg-0” ${'é'.repeat(i)}`,
+        feeds: ['parts'],
+        updated: `2026-01-${String(i + 1).padStart(2, '0')}T08:00:00Z`,
+      }),
     })),
     { path: 'parts.json', text: JSON.stringify({ id: 'parts', title: 'Parts', description: 'Parts.', language: 'en', stories: SLUGS }) },
   ];
@@ -85,6 +93,7 @@ describe('a licensed feed copy sent in parts', () => {
       for (const token of tokens) {
         const expected = await joined(path, token);
         expect(expected.bytes.toString('utf8')).toContain(LATE);
+        expect(expected.bytes.byteLength).toBeGreaterThanOrEqual(APART_FROM);
         // Twice: the first goes through the pipeline, the second is the token's kept answer.
         for (let i = 0; i < 2; i++) {
           const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -98,25 +107,30 @@ describe('a licensed feed copy sent in parts', () => {
     }
   });
 
-  it('leaves a kept-alive connection framed for what follows: HEAD, 304, a refusal, the public feed', async () => {
+  it('leaves a kept-alive connection framed for what follows: HEAD, 304, a small copy sent whole, a refusal, the public feed', async () => {
     const path = '/feeds/parts/rss.xml';
     const [token] = tokens;
     const { bytes, etag } = await joined(path, token!);
+    const demo = await gw.token();
+    const small = await joined('/feeds/world/rss.xml', demo);
+    expect(small.bytes.byteLength).toBeLessThan(APART_FROM);
     const get = (headers = '') => `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n${headers}\r\n`;
     const raw = [
       get(),
       `HEAD ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`,
       get(`If-None-Match: ${etag}\r\n`),
       get(),
+      `GET /feeds/world/rss.xml HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${demo}\r\n\r\n`,
       `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer not.a.token\r\n\r\n`,
       `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
     ].join('');
-    const [first, head, notModified, again, refused, excerpt] = responses(await exchange(raw), [false, true]);
+    const [first, head, notModified, again, whole, refused, excerpt] = responses(await exchange(raw), [false, true]);
     expect(first!.status).toBe(200);
     expect(first!.body.equals(bytes)).toBe(true);
     expect(head!.status).toBe(200);
     expect(notModified!.status).toBe(304);
     expect(again!.body.equals(bytes)).toBe(true);
+    expect(whole!.body.equals(small.bytes)).toBe(true);
     expect(refused!.status).toBe(401);
     expect(refused!.body.toString('utf8')).not.toContain(LATE);
     expect(excerpt!.status).toBe(200);
