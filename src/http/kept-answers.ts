@@ -94,6 +94,8 @@ class KeptAnswers {
   set(key: string, kept: Kept): void {
     const cost = this.#costOf(key, kept);
     if (!this.hasRoomFor(cost)) return;
+    // A template's parts are paid for by the first entry taken that holds them (not by one refused).
+    if (Array.isArray(kept.body)) for (const part of kept.body) if (typeof part !== 'string') this.#counted.add(part);
     const old = this.#byKey.get(key);
     if (old) this.#bytes -= this.#costOf(key, old);
     this.#byKey.set(key, kept);
@@ -108,20 +110,13 @@ class KeptAnswers {
 
   /**
    * Memory an entry holds: its key (a refusal's holds the Authorization value), its body, its headers and
-   * deliveries, a little for the rest. A template's parts count the first time only (so an entry that
-   * replaces another is undercounted by them, never over): copies in parts are licensed answers, which
-   * are never evicted.
+   * deliveries, a little for the rest. A template's parts count only until an entry holding them is
+   * taken: so an entry that replaces another is charged the old one's template still, never less than
+   * it holds (copies in parts are licensed answers, never evicted; all go with the snapshot).
    */
   #costOf(key: string, kept: Kept): number {
     let cost = key.length + 256;
-    for (const part of [kept.body].flat()) {
-      if (typeof part === 'string')
-        cost += part.length + 24; // with its slot and the template part's beside it
-      else if (kept.body === part || !this.#counted.has(part)) {
-        this.#counted.add(part);
-        cost += part.byteLength;
-      }
-    }
+    for (const part of [kept.body].flat()) cost += typeof part === 'string' ? part.length + 24 : this.#counted.has(part) ? 0 : part.byteLength; // a receipt: with its slot and the part beside it
     for (const name in kept.headers) cost += name.length + kept.headers[name]!.length + 32;
     for (const item of kept.delivery?.items ?? []) cost += item.slug.length + item.receipt.length + 64;
     return cost;

@@ -84,8 +84,8 @@ export async function startServer(options: StartOptions): Promise<{ server: Serv
           // building Fetch Headers.
           rememberIncoming(request, env.incoming);
           const response = truncatedHeaders(env, settings) ?? app.fetch(request, bindings);
-          // A licensed feed copy comes in parts, written here (send-parts.ts); kept answers come at once, whole.
-          return response instanceof Promise ? response.then((r) => sendParts(r, env.outgoing)) : response;
+          // A large licensed copy comes in parts, written here (send-parts.ts), from the pipeline or kept.
+          return response instanceof Promise ? response.then((r) => sendParts(r, env.outgoing)) : sendParts(response, env.outgoing);
         },
         port,
         hostname,
