@@ -8,7 +8,7 @@ import { Problem, type ProblemCode } from '../src/problem.ts';
 import { keptResponse, lastingRefusal } from '../src/http/kept-answers.ts';
 import { settingsFrom } from '../src/settings.ts';
 import { sql } from '../src/store/sql.ts';
-import { BINDINGS, bearer, FIRST, gateway, LATE, packedFiles, SLUG, storyRecord, type Gateway } from './support/gateway.ts';
+import { BINDINGS, bearer, FIRST, gateway, LATE, seedCopies, SLUG, storyRecord, type Gateway } from './support/gateway.ts';
 
 const STORY = `/articles/${SLUG}`;
 const FEED = '/feeds/world/rss.xml';
@@ -474,13 +474,9 @@ describe('a kept licensed answer', () => {
 
   it("keeps the feed copies of many tokens: the template they share counts once, each token's receipts apart", async () => {
     // Twenty-five stories: a copy large enough to be kept in parts (http/receipt-template.ts).
-    const seed = JSON.parse(packedFiles().feeds.find((f) => f.path === `stories/${SLUG}.json`)!.text) as Record<string, unknown>;
-    const slugs = Array.from({ length: 25 }, (_, i) => `long-${i}`);
+    const { files, slugs } = seedCopies('long', 25);
     const gw = await gateway({
-      extraFeeds: [
-        ...slugs.map((slug) => ({ path: `stories/${slug}.json`, text: JSON.stringify({ ...seed, slug, feeds: ['long'] }) })),
-        { path: 'long.json', text: JSON.stringify({ id: 'long', title: 'Long', description: 'Long.', language: 'en', stories: slugs }) },
-      ],
+      extraFeeds: files,
       extraLicensees: [
         {
           id: 'long-news',

@@ -200,3 +200,17 @@ export function storyRecord(slug: string, headline: string, body: string[], extr
     ...extra,
   };
 }
+
+/**
+ * Data files for a feed `id` of `count` copies of the seed story (slugs `<id>-1` …), each record
+ * overridden by `extra(i)`: a feed as long as a test needs, every item the seed's full text.
+ */
+export function seedCopies(id: string, count: number, extra: (i: number) => Record<string, unknown> = () => ({})): { files: DataFile[]; slugs: string[] } {
+  const seed = JSON.parse(packedFiles().feeds.find((f) => f.path === `stories/${SLUG}.json`)!.text) as Record<string, unknown>;
+  const slugs = Array.from({ length: count }, (_, i) => `${id}-${i + 1}`);
+  const files: DataFile[] = [
+    ...slugs.map((slug, i) => ({ path: `stories/${slug}.json`, text: JSON.stringify({ ...seed, slug, feeds: [id], ...extra(i) }) })),
+    { path: `${id}.json`, text: JSON.stringify({ id, title: id, description: `${id}.`, language: 'en', stories: slugs }) },
+  ];
+  return { files, slugs };
+}
