@@ -4,7 +4,8 @@
 // The server under test runs on one core, wrk (C, one thread, 50 connections) on the other.
 // Prints a table and writes build/bench.json and build/bench.md (the README's table).
 //
-//   BENCH_SECONDS  length of each measured run (default 2)      BENCH_RUNS     rounds (default 8)
+//   BENCH_SECONDS  length of each measured run (default 2)      BENCH_RUNS     rounds (default 9)
+//   BENCH_PAIRS    fresh sets of servers the rounds are shared over (default 3)
 //   BENCH_MODE     side-by-side (default: gateway and baseline loaded at once on one core) or alternate
 //   BENCH_STORIES  synthetic catalog size (default 10,000)      BENCH_ONLY     scenario names, comma-separated
 //   BENCH_BIG=1    also the 100,000-story targets (start, memory, trace): imports 100,000 stories, ~5 min more
@@ -27,7 +28,8 @@ import { workerBundle } from './worker.ts';
 import { pinned, runWrk, wrkMissing } from './wrk.ts';
 
 const SECONDS = positive('BENCH_SECONDS', 2);
-const RUNS = positive('BENCH_RUNS', 8);
+const RUNS = positive('BENCH_RUNS', 9);
+const PAIRS = Math.min(positive('BENCH_PAIRS', 3), RUNS);
 const MODE = process.env['BENCH_MODE'] === 'alternate' ? 'alternate' : 'side-by-side';
 if (process.env['BENCH_MODE'] && process.env['BENCH_MODE'] !== MODE) throw new Error('BENCH_MODE is side-by-side (the default) or alternate');
 const STORIES = positive('BENCH_STORIES', 10_000);
@@ -63,11 +65,13 @@ process.stderr.write(
   `bench: imported ${STORIES.toLocaleString('en-US')} stories in ${(stored.synth.importMs / 1000).toFixed(1)} s (${stored.synth.storeMB} MB store)\n`,
 );
 bundleCli();
-const gateways: Record<CatalogName, Server> = {
+const list = scenarios(synth, creds).filter((s) => !ONLY || ONLY.includes(s.name));
+const startGateways = async (): Promise<Record<CatalogName, Server>> => ({
   seed: await startGateway(stored.seed, { port: PORTS.seed, core: SERVER_CORE, receiptSecret: 'bench-secret' }),
   synth: await startGateway(stored.synth, { port: PORTS.synth, core: SERVER_CORE, receiptSecret: 'bench-secret' }),
-};
-const list = scenarios(synth, creds).filter((s) => !ONLY || ONLY.includes(s.name));
+});
+let gateways = await startGateways();
+const startMs = { seed: Math.round(gateways.seed.startMs), synth: Math.round(gateways.synth.startMs) };
 
 // 2. The exact bytes of each scenario, served by the baseline.
 const captured: Record<string, Captured> = {};
@@ -75,11 +79,12 @@ for (const s of list) captured[s.name] = await capture(gateways[s.catalog].url, 
 mkdirSync(BENCH_DIR, { recursive: true });
 const capturedFile = join(BENCH_DIR, 'captured.json');
 writeFileSync(capturedFile, JSON.stringify(captured));
-const baseline = await spawnServer('node', ['--import', 'tsx', 'bench/baseline.ts', capturedFile], {
-  port: PORTS.baseline,
-  readyPath: '/healthz',
-  ...(SERVER_CORE === undefined ? {} : { core: SERVER_CORE }),
-});
+const startBaseline = () =>
+  spawnServer('node', ['--import', 'tsx', 'bench/baseline.ts', capturedFile], {
+    port: PORTS.baseline,
+    readyPath: '/healthz',
+    ...(SERVER_CORE === undefined ? {} : { core: SERVER_CORE }),
+  });
 
 // 3. Load. First every server gets every request shape it will be timed on (WARMUP_SECONDS each): a
 // server's speed on a scenario depended on what it had served before (a gateway loaded after the other
@@ -145,22 +150,50 @@ async function warm(server: Server, path: string, s: Scenario): Promise<void> {
     }
   }
 }
-for (const s of list) {
-  const t = targets(s);
-  await warm(gateways[s.catalog], t.gateway, s);
-  await warm(baseline, t.baseline, s);
-  if (t.ledger) await warm(baseline, t.ledger, s);
+// The rounds are shared over PAIRS fresh sets of servers (the gateways and the baseline started anew,
+// warmed anew). Two identical gateways started afresh side by side kept a steady ratio for as long as
+// they ran, but a different one each time they were started: 0.93 to 1.07 over twelve such pairs, each
+// pair's rounds within a few hundredths of its median, and as wide with ASLR off and V8's seeds fixed.
+// With one set of servers a whole run carried its draw (the public story came out at 0.87, 0.93 and
+// 0.85 on one commit in one morning); sharing the rounds over fresh sets averages the draws.
+/** A row while its rounds come in (alternate: the ledger baseline's runs pair with the gateway's own). */
+interface Rounds extends Row {
+  readonly gateway: Run[];
+  readonly baseline: Run[];
+  readonly ledger?: { readonly baseline: Run[]; readonly gateway: Run[] };
 }
-const rows: Row[] = [];
-for (const s of list) {
-  const gw = gateways[s.catalog];
+const rows: Rounds[] = list.map((s) => {
+  const gateway: Run[] = [];
+  return {
+    scenario: s,
+    bytes: Buffer.byteLength(captured[s.name]!.body),
+    gateway,
+    baseline: [],
+    ...(s.deliveries ? { ledger: { baseline: [], gateway: MODE === 'alternate' ? gateway : [] } } : {}),
+  };
+});
+for (let pair = 0; pair < PAIRS; pair++) {
+  if (pair > 0) gateways = await startGateways();
+  const baseline = await startBaseline();
+  for (const s of list) {
+    const t = targets(s);
+    await warm(gateways[s.catalog], t.gateway, s);
+    await warm(baseline, t.baseline, s);
+    if (t.ledger) await warm(baseline, t.ledger, s);
+  }
+  for (const row of rows) await rounds(row, gateways[row.scenario.catalog], baseline, pair);
+  await Promise.all([gateways.seed.stop(), gateways.synth.stop(), baseline.stop()]);
+  process.stderr.write(`bench: servers ${pair + 1} of ${PAIRS} done\n`);
+}
+/** This set of servers' share of a scenario's rounds: round r goes to set r % PAIRS. */
+async function rounds(row: Rounds, gw: Server, baseline: Server, pair: number): Promise<void> {
+  const s = row.scenario;
   const t = targets(s);
   // The baseline answers with fixed bytes whatever the header; it gets the same request headers anyway.
   // Licensed: the baseline also writes the same deliveries to a ledger of its own first (bench/baseline.ts).
-  const g: Run[] = [];
-  const b: Run[] = [];
-  const ledger = t.ledger === undefined ? undefined : { path: t.ledger, baseline: [] as Run[], gateway: MODE === 'alternate' ? g : ([] as Run[]) };
-  for (let r = 0; r < RUNS; r++) {
+  const { gateway: g, baseline: b } = row;
+  const ledger = t.ledger === undefined || !row.ledger ? undefined : { path: t.ledger, ...row.ledger };
+  for (let r = pair; r < RUNS; r += PAIRS) {
     if (MODE === 'side-by-side') {
       await together(s, [g, gw, t.gateway], [b, baseline, t.baseline]);
       if (ledger) await together(s, [ledger.gateway, gw, t.gateway], [ledger.baseline, baseline, ledger.path]);
@@ -174,17 +207,7 @@ for (const s of list) {
     if (ledger) legs.push([ledger.baseline, baseline, ledger.path]);
     for (const [into, server, path] of r % 2 === 0 ? legs : legs.reverse()) into.push(await measure(server, path, s, SECONDS));
   }
-  rows.push({
-    scenario: s,
-    bytes: Buffer.byteLength(captured[s.name]!.body),
-    gateway: g,
-    baseline: b,
-    ...(ledger ? { ledger: { baseline: ledger.baseline, gateway: ledger.gateway } } : {}),
-  });
-  process.stderr.write(`bench: ${s.name} done\n`);
 }
-const startMs = { seed: Math.round(gateways.seed.startMs), synth: Math.round(gateways.synth.startMs) };
-await Promise.all([gateways.seed.stop(), gateways.synth.stop(), baseline.stop()]);
 
 // 4. Raw jose verification on the server's core: the ceiling of the distinct-token scenarios.
 const jwkFile = join(BENCH_DIR, 'bench-public.jwk.json');
@@ -222,7 +245,7 @@ const summaries = rows.map((r) => summarize(r, joseFor));
 const report = {
   when: new Date().toISOString(),
   machine: { cores: cpus().length, model: cpus()[0]?.model, pinned: PIN, node: process.version, loadAverage: [round(loadBefore, 1), round(loadavg()[0]!, 1)] },
-  settings: { mode: MODE, seconds: SECONDS, rounds: RUNS, connections: CONNECTIONS, stories: STORIES, generator: 'wrk -t1' },
+  settings: { mode: MODE, seconds: SECONDS, rounds: RUNS, serverSets: PAIRS, connections: CONNECTIONS, stories: STORIES, generator: 'wrk -t1' },
   scenarios: summaries,
   runs: rows.map((r) => ({ scenario: r.scenario.name, gateway: r.gateway, baseline: r.baseline, ledger: r.ledger })),
   jose: { es256VerifyPerSecond: joseRate },
