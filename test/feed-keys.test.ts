@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { receiptId } from '../src/access/receipt.ts';
 import type { DataFile } from '../src/catalog/types.ts';
 import { sql } from '../src/store/sql.ts';
-import { BINDINGS, gateway, LATE, packedFiles, SLUG, seedStory, type Gateway } from './support/gateway.ts';
+import { BINDINGS, gateway, LATE, SLUG, seedCopies, seedStory, type Gateway } from './support/gateway.ts';
 import { FEED_FILES } from '../src/routes/table.ts';
 
 const B = { ...BINDINGS, WIREGATE_CLIENT_IP_HEADER: 'X-Client-IP' };
@@ -391,22 +391,11 @@ describe('a refused poll records nothing', () => {
 
 describe('paging on a private feed', () => {
   it('carries the private URL in self, first, next and previous, and public URLs for items', async () => {
-    const seed = JSON.parse(packedFiles().feeds.find((f) => f.path === `stories/${SLUG}.json`)!.text) as Record<string, unknown>;
-    const slugs = [1, 2, 3].map((n) => `paged-private-${n}`);
-    const files: DataFile[] = [
-      ...slugs.map((slug, i) => ({
-        path: `stories/${slug}.json`,
-        text: JSON.stringify({
-          ...seed,
-          slug,
-          headline: `Paged ${i}`,
-          feeds: ['paged'],
-          published: `2027-01-0${3 - i}T08:00:00Z`,
-          updated: `2027-01-0${3 - i}T08:00:00Z`,
-        }),
-      })),
-      { path: 'paged.json', text: JSON.stringify({ id: 'paged', title: 'Paged', description: 'Paged.', language: 'en', stories: slugs }) },
-    ];
+    const { files } = seedCopies('paged', 3, (i) => ({
+      headline: `Paged ${i}`,
+      published: `2027-01-0${3 - i}T08:00:00Z`,
+      updated: `2027-01-0${3 - i}T08:00:00Z`,
+    }));
     const paged = await gateway({ extraFeeds: files, extraLicensees: [{ id: 'pager', name: 'Pager', license: 'LIC-P-1', feeds: ['paged'], ...WIDE }] });
     const op2 = await paged.operatorToken();
     const made = await paged.request(
@@ -428,7 +417,7 @@ describe('paging on a private feed', () => {
       expect(xml).toContain(`<link rel="${rel}" type="application/atom+xml" href="${at(page).replaceAll('&', '&amp;')}"/>`);
     const page1 = await (await paged.request(`/private/${key}/feeds/paged/atom.xml`, { headers: { 'X-Client-IP': '192.0.2.1' } }, bindings)).text();
     expect(page1).toContain(`<link rel="next" type="application/atom+xml" href="${at(2)}"/>`);
-    expect(page1).toContain('<link rel="alternate" type="text/html" href="https://wire.example/articles/paged-private-1"/>');
+    expect(page1).toContain('<link rel="alternate" type="text/html" href="https://wire.example/articles/paged-1"/>');
     // The public feed's own links never name the key.
     expect(await (await paged.request('/feeds/paged/atom.xml', {}, bindings)).text()).not.toContain(key);
   });
